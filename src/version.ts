@@ -1,0 +1,2 @@
+/** Version of cisis-bio (kept equal to package.json by a test). */
+export const VERSION = '0.1.0';
