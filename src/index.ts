@@ -6,3 +6,10 @@
  */
 export { VERSION } from './version.js';
 export { CisisBioError, XmlParseError } from './common/errors.js';
+export * from './model/index.js';
+export * from './ins/index.js';
+export * from './cda/index.js';
+export * from './pdf/index.js';
+export * from './merge/index.js';
+export * from './sign/index.js';
+export * from './validate/index.js';

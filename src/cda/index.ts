@@ -1,0 +1,2 @@
+// Public exports of the cda module (re-exported by src/index.ts).
+export {};
