@@ -13,7 +13,8 @@ export default defineConfig([
     shims: true,
   },
   {
-    entry: { cli: 'src/cli/main.ts' },
+    // validate-worker: the worker-thread entry of `cisis-bio validate --jobs` (found beside the bundle at run time).
+    entry: { cli: 'src/cli/main.ts', 'validate-worker': 'src/validate/worker.ts' },
     format: ['esm'],
     sourcemap: true,
     target: 'node20',

@@ -1,2 +1,36 @@
 // Public exports of the ins module (re-exported by src/index.ts).
-export {};
+
+export { checkNirConsistency, type NirConsistencyCode, type NirConsistencyFinding } from './consistency.js';
+export {
+  type DecodedInsDatamatrix,
+  decodeInsDatamatrix,
+  encodeInsDatamatrix,
+  GS,
+  INS_DATAMATRIX_HEADER,
+  INS_DATAMATRIX_MAX,
+  showGs,
+  VISIBLE_GS,
+} from './datamatrix.js';
+export { InsError, type InsErrorCode } from './errors.js';
+export {
+  assertInsMatricule,
+  checkInsMatricule,
+  computeInsKey,
+  type InsMatriculeCheck,
+  type InsMatriculeOptions,
+  type InsOidInfo,
+  type InvalidInsMatricule,
+  insOidInfo,
+  isInsOid,
+  normalizeInsMatricule,
+  type ValidInsMatricule,
+} from './matricule.js';
+export {
+  assertQualifiedIdentity,
+  canCarryIns,
+  checkInsTrait,
+  checkInsTraits,
+  type InsNameTrait,
+  type InsTraitFinding,
+  normalizeInsTrait,
+} from './traits.js';

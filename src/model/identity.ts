@@ -10,26 +10,50 @@ export const INS_OID = {
   TEST: '1.2.250.1.213.1.4.10',
   DEMO: '1.2.250.1.213.1.4.11',
 } as const;
+/** OID of the retired INS-C (computed INS): recognised only to be refused. */
+export const INS_C_OID = '1.2.250.1.213.1.4.2';
+/** One of the four INS assigning-authority OIDs of {@link INS_OID}. */
 export const insOidSchema = z.enum([INS_OID.NIR, INS_OID.NIA, INS_OID.TEST, INS_OID.DEMO]);
+/** An INS assigning-authority OID. */
 export type InsOid = z.infer<typeof insOidSchema>;
 
 /** Identity status of the RNIV: only `QUAL` (INSi-verified and ID-checked) may carry the INS. */
 export const identityStatusSchema = z.enum(['PROV', 'RECUP', 'VALI', 'QUAL']);
+/** `PROV` provisional, `RECUP` retrieved from INSi without a high-trust ID check, `VALI` validated, `QUAL` qualified. */
 export type IdentityStatus = z.infer<typeof identityStatusSchema>;
 
 /** Administrative sex as carried by CDA (`UN` = undetermined). INS traits only know `F` and `M`. */
 export const sexSchema = z.enum(['F', 'M', 'UN']);
+/** `F`, `M`, or `UN` (undetermined). */
 export type Sex = z.infer<typeof sexSchema>;
 
-/** Calendar date `YYYY-MM-DD`. */
-export const isoDateSchema = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, 'expected YYYY-MM-DD');
+/** Calendar date `YYYY-MM-DD` (a real date: `1979-02-30` is refused). */
+export const isoDateSchema = z
+  .string()
+  .regex(/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, { message: 'expected YYYY-MM-DD', abort: true })
+  .refine((v) => {
+    const d = new Date(`${v}T00:00:00Z`);
+    return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(v);
+  }, 'not a calendar date');
 
-/** The INS: matricule (15 characters: NIR/NIA + key) and its assigning authority OID. */
+/**
+ * The INS: matricule (15 characters: NIR/NIA + key) and its assigning authority OID. The schema checks the
+ * shape only; `checkInsMatricule` (ins module) checks the key.
+ */
 export const insSchema = z.object({
-  matricule: z.string().regex(/^[0-9]{5}(?:[0-9]{2}|2A|2B)[0-9]{8}$/, 'expected a 15-character matricule INS'),
+  matricule: z
+    .string()
+    .regex(/^[0-9]{5}(?:[0-9]{2}|2A|2B)[0-9]{8}$/, 'expected a 15-character matricule INS'),
   oid: insOidSchema,
 });
+/** An INS: matricule + OID. */
 export type Ins = z.infer<typeof insSchema>;
+
+/**
+ * Alphabet of the INSi name traits: upper-case A–Z, space, hyphen, apostrophe; no accents, no digits.
+ * `normalizeInsTrait` (ins module) brings a typed name into it.
+ */
+export const INS_TRAIT_ALPHABET = /^[A-Z' -]+$/;
 
 /**
  * INSi traits ("traits stricts"): what the INSi teleservice returns and what the CDA, the PDF and the
@@ -53,11 +77,23 @@ export const insTraitsSchema = z.object({
   /** Birth commune name, as written in `birthplace/place/addr/city` (display only). */
   birthPlaceName: z.string().optional(),
 });
+/** The INSi traits of a patient. */
 export type InsTraits = z.infer<typeof insTraitsSchema>;
 
 /**
- * The patient's identity as a CR-BIO carries it. `ins` is allowed only when `status` is `QUAL`
- * (checked by the refinement).
+ * The patient's identity as a CR-BIO carries it. Rules checked by the refinement:
+ * - `ins` is allowed only when `status` is `QUAL`, and a `QUAL` identity carries its `ins`;
+ * - for a `QUAL` identity the birth names follow {@link INS_TRAIT_ALPHABET} (they come from INSi).
+ *
+ * @example
+ * ```ts
+ * patientIdentitySchema.parse({
+ *   status: 'QUAL',
+ *   ins: { matricule: '279035121518989', oid: INS_OID.TEST },
+ *   traits: { birthFamilyName: 'PAT-TROIS', birthGivenNames: 'DOMINIQUE MARIE-LOUISE', firstBirthGivenName: 'DOMINIQUE',
+ *             sex: 'F', birthDate: '1979-03-28', birthPlaceCog: '51215' },
+ * });
+ * ```
  */
 export const patientIdentitySchema = z
   .object({
@@ -77,5 +113,24 @@ export const patientIdentitySchema = z
         message: `an INS may be carried only by a qualified identity (status QUAL, got ${v.status})`,
       });
     }
+    if (v.status === 'QUAL' && !v.ins) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['ins'],
+        message: 'a qualified identity (QUAL) must carry its INS',
+      });
+    }
+    if (v.status === 'QUAL') {
+      for (const key of ['birthFamilyName', 'birthGivenNames', 'firstBirthGivenName'] as const) {
+        if (!INS_TRAIT_ALPHABET.test(v.traits[key])) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['traits', key],
+            message: 'INSi traits use upper-case A-Z, space, hyphen and apostrophe only (no accents)',
+          });
+        }
+      }
+    }
   });
+/** A patient identity (status, optional INS, traits, used names). */
 export type PatientIdentity = z.infer<typeof patientIdentitySchema>;

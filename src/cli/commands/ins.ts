@@ -1,4 +1,61 @@
 import type { Command } from 'commander';
+import { decodeInsDatamatrix, encodeInsDatamatrix, showGs } from '../../ins/datamatrix.js';
+import { checkInsMatricule } from '../../ins/matricule.js';
+import type { PatientIdentity } from '../../model/identity.js';
+import { CliExit, EXIT, readInput, readJson } from '../util.js';
 
-/** Placeholder: this command is registered by the issue that implements it. */
-export function register(_program: Command): void {}
+/**
+ * `cisis-bio ins …`: check a matricule INS, build or read an INS Datamatrix payload.
+ * Exit codes: 0 valid, 1 invalid (reason on stderr), 2 usage or I/O error.
+ */
+export function register(program: Command): void {
+  const ins = program
+    .command('ins')
+    .description('INS (Identité Nationale de Santé): matricule check, Datamatrix payload');
+
+  ins
+    .command('check')
+    .description('check a matricule INS (15 characters: NIR/NIA + key) and optionally its OID')
+    .argument('<matricule>', 'the matricule INS, e.g. 279035121518989')
+    .option(
+      '--oid <oid>',
+      'assigning-authority OID (1.2.250.1.213.1.4.8 NIR, .9 NIA, .10 test, .11 demonstration)',
+    )
+    .option('--json', 'print the verdict as JSON on stdout')
+    .action((matricule: string, opts: { oid?: string; json?: boolean }) => {
+      const r = checkInsMatricule(matricule, opts.oid === undefined ? undefined : { oid: opts.oid });
+      if (opts.json) process.stdout.write(`${JSON.stringify(r, null, 2)}\n`);
+      if (!r.valid) throw new CliExit(EXIT.INVALID, `invalid: ${r.code}: ${r.message}`);
+      if (!opts.json) {
+        const kind = r.oidInfo ? `${r.oidInfo.authority} ${r.oidInfo.environment}` : 'NIR/NIA';
+        process.stdout.write(
+          `valid: ${r.matricule} (${kind}; sex ${r.sex}${r.temporary ? ', temporary number' : ''}; born ${r.birthMonth}/${r.birthYear}; place ${r.birthPlace})\n`,
+        );
+      }
+    });
+
+  ins
+    .command('datamatrix')
+    .description('print the INS Datamatrix payload of a qualified identity (PatientIdentity JSON)')
+    .argument('<identity.json>', 'JSON file holding a PatientIdentity (status QUAL, ins, traits)')
+    .option('--raw', 'write the payload as is (0x1D separators, no final newline) instead of showing <GS>')
+    .action(async (file: string, opts: { raw?: boolean }) => {
+      const identity = (await readJson(file)) as PatientIdentity;
+      const payload = encodeInsDatamatrix(identity); // validates the identity; InsError → exit 1
+      process.stdout.write(opts.raw ? payload : `${showGs(payload)}\n`);
+    });
+
+  ins
+    .command('decode')
+    .description(
+      'read an INS Datamatrix payload (argument, or a file with --file) and print the identity as JSON',
+    )
+    .argument('[payload]', 'the payload text; <GS> may be written visibly')
+    .option('--file <path>', 'read the payload from a file instead')
+    .action(async (payload: string | undefined, opts: { file?: string }) => {
+      let text = payload;
+      if (opts.file !== undefined) text = (await readInput(opts.file)).toString('utf8').replace(/\r?\n$/, '');
+      if (text === undefined) throw new CliExit(EXIT.USAGE, 'ins decode: give a payload or --file <path>');
+      process.stdout.write(`${JSON.stringify(decodeInsDatamatrix(text), null, 2)}\n`);
+    });
+}

@@ -1,0 +1,613 @@
+/**
+ * Level-3 body of a CR-BIO: chapters (FR-CR-BIO-Chapitre) and sub-chapters, the results entry
+ * (FR-Resultats-examens-de-biologie-medicale) with its specimens, results, batteries, isolates, comments and
+ * images, the other sections (comments, second intention, kept-as-written), and the mandatory PDF copy.
+ *
+ * The narrative block of each section is generated from the entries in the same walk: every result code,
+ * every text-only coded value, comment and image gets a `<content ID>` (or `renderMultiMedia`) that the entry
+ * references, so every `reference/@value` resolves inside the document.
+ * @module
+ */
+import type { Code, CodeBase, TimeSpec } from '../../model/codes.js';
+import { CODE_SYSTEM } from '../../model/codes.js';
+import type {
+  AttachedDocument,
+  ChapterSection,
+  CommentSection,
+  PdfCopy,
+  RawSection,
+  SecondIntentionSection,
+  Section,
+  SubSection,
+} from '../../model/report.js';
+import type {
+  Battery,
+  BatteryComponent,
+  Comment,
+  Isolate,
+  Media,
+  Observation,
+  PreviousResult,
+  ResultItem,
+  ResultsEntry,
+  Specimen,
+} from '../../model/results.js';
+import { sub, type BuildContext } from './context.js';
+import { writeCode, writeCS, writeIds, writeII, writeTime, writeValue } from './datatypes.js';
+import { codeText, formatTime, interpretationText, rangeText, unitText, valueText } from './display.js';
+import { writeAssignedEntity, writePerformingLab, writeValidator } from './parties.js';
+import { el, importFragment, type XMLBuilder } from './xml.js';
+
+// Template ids (CI-SIS BIO-CR-BIO 2024.01, IHE PaLM / PCC).
+export const TPL = {
+  CHAPTER: ['1.3.6.1.4.1.19376.1.3.3.2.1', '1.2.250.1.213.1.1.2.70'],
+  SUB_CHAPTER: ['1.3.6.1.4.1.19376.1.3.3.2.2', '1.2.250.1.213.1.1.2.71'],
+  RESULTS_ENTRY: ['1.3.6.1.4.1.19376.1.3.1', '1.2.250.1.213.1.1.3.21'],
+  OBSERVATION: ['1.3.6.1.4.1.19376.1.3.1.6', '1.2.250.1.213.1.1.3.80'],
+  BATTERY: ['1.3.6.1.4.1.19376.1.3.1.4', '1.2.250.1.213.1.1.3.78'],
+  ISOLATE: ['1.3.6.1.4.1.19376.1.3.1.5', '1.2.250.1.213.1.1.3.79'],
+  SPECIMEN: ['1.3.6.1.4.1.19376.1.3.1.2', '1.2.250.1.213.1.1.3.77'],
+  SPECIMEN_RECEIVED: ['1.3.6.1.4.1.19376.1.3.1.3', '1.2.250.1.213.1.1.3.107'],
+  COMMENT: ['2.16.840.1.113883.10.20.1.40', '1.3.6.1.4.1.19376.1.5.3.1.4.2', '1.2.250.1.213.1.1.3.32'],
+  MEDIA: ['2.16.840.1.113883.10.12.304', '1.2.250.1.213.1.1.3.103'],
+  COMMENT_SECTION: ['2.16.840.1.113883.10.12.201', '1.3.6.1.4.1.19376.1.4.1.2.16', '1.2.250.1.213.1.1.2.73'],
+  SECOND_INTENTION: ['1.2.250.1.213.1.1.2.60'],
+  PDF_COPY: ['1.2.250.1.213.1.1.2.243'],
+  ATTACHED_DOC: ['1.2.250.1.213.1.1.3.18'],
+  ATTACHED_TYPE: ['1.3.6.1.4.1.19376.1.5.3.1.4.13', '1.2.250.1.213.1.1.3.48', '1.2.250.1.213.1.1.3.48.18'],
+} as const;
+
+const LOINC = CODE_SYSTEM.LOINC;
+const COMMENT_CODE: Code = { code: '48767-8', displayName: 'Commentaire', codeSystem: LOINC, codeSystemName: 'LOINC' };
+const PDF_COPY_CODE: Code = { code: '55108-5', displayName: 'Copie du document', codeSystem: LOINC, codeSystemName: 'LOINC' };
+/** Exact title the ANS profile requires on the PDF copy section. */
+export const PDF_COPY_TITLE = 'Copie du document';
+
+function templates(parent: XMLBuilder, roots: readonly string[]): void {
+  for (const root of roots) el(parent, 'templateId', { root });
+}
+
+const COLUMNS = ['Examen', 'Résultat', 'Unité', 'Valeurs de référence', 'Interprétation'];
+
+/**
+ * The narrative of one section: paragraphs and one results table created on first use, so the text follows
+ * the order of the entries.
+ */
+class Narrative {
+  private tbody: XMLBuilder | undefined;
+  constructor(readonly text: XMLBuilder) {}
+
+  row(): XMLBuilder {
+    if (!this.tbody) {
+      const table = el(this.text, 'table', { border: '1' });
+      const tr = el(el(table, 'thead'), 'tr');
+      for (const c of COLUMNS) el(tr, 'th').txt(c);
+      this.tbody = el(table, 'tbody');
+    }
+    return el(this.tbody, 'tr');
+  }
+
+  /** A full-width row (battery or isolate heading, comment, image). */
+  wideRow(): XMLBuilder {
+    return el(this.row(), 'td', { colspan: String(COLUMNS.length) });
+  }
+
+  paragraph(): XMLBuilder {
+    this.tbody = undefined; // later rows start a new table, keeping document order
+    return el(this.text, 'paragraph');
+  }
+}
+
+function content(parent: XMLBuilder, id: string, text: string, styleCode?: string): void {
+  el(parent, 'content', { ID: id, styleCode }).txt(text);
+}
+
+function isLoinc(c: CodeBase | undefined): boolean {
+  return c?.codeSystem === LOINC && c.code !== undefined;
+}
+
+// ------------------------------------------------------------------------------------------------ sections
+
+/** Write every body section (not the PDF copy) in model order. */
+export function writeSections(ctx: BuildContext, body: XMLBuilder, sections: readonly Section[]): void {
+  sections.forEach((s, i) => {
+    const path = sub('sections', i);
+    const section = el(el(body, 'component'), 'section');
+    switch (s.kind) {
+      case 'chapter':
+        return writeChapter(ctx, section, s, path);
+      case 'comment':
+        return writeCommentSection(section, s);
+      case 'secondIntention':
+        return writeSecondIntention(ctx, section, s, path);
+      default:
+        return writeRawSection(ctx, section, s, path);
+    }
+  });
+}
+
+function writeChapter(ctx: BuildContext, section: XMLBuilder, ch: ChapterSection, path: string): void {
+  templates(section, TPL.CHAPTER);
+  writeIds(section, ch.ids);
+  writeCode(section, 'code', ch.code);
+  el(section, 'title').txt(ch.title);
+  const subs = ch.subSections ?? [];
+  if (ch.entry && subs.length > 0) {
+    ctx.problem(path, 'a chapter holds either one results entry or sub-chapters, not both');
+  } else if (!ch.entry && subs.length === 0) {
+    ctx.problem(path, 'a chapter needs one results entry or at least one sub-chapter');
+  }
+  if (ch.entry) {
+    const narrative = new Narrative(el(section, 'text'));
+    writeResultsEntry(ctx, section, narrative, ch.entry, ch.code, sub(path, 'entry'));
+    return;
+  }
+  subs.forEach((s, i) => writeSubChapter(ctx, el(el(section, 'component'), 'section'), s, ch.code, sub(sub(path, 'subSections'), i)));
+}
+
+function writeSubChapter(ctx: BuildContext, section: XMLBuilder, s: SubSection, chapterCode: Code, path: string): void {
+  templates(section, TPL.SUB_CHAPTER);
+  writeIds(section, s.ids);
+  if (s.code) {
+    if (s.code.code !== undefined && s.code.codeSystem !== LOINC) {
+      ctx.problem(sub(path, 'code'), 'a sub-chapter code must be LOINC (or carry no @code)');
+    }
+    writeCode(section, 'code', s.code);
+  }
+  if (s.title !== undefined) el(section, 'title').txt(s.title);
+  const narrative = new Narrative(el(section, 'text'));
+  writeResultsEntry(ctx, section, narrative, s.entry, s.code ?? chapterCode, sub(path, 'entry'));
+}
+
+function writeCommentSection(section: XMLBuilder, s: CommentSection): void {
+  templates(section, TPL.COMMENT_SECTION);
+  if (s.ids?.[0]) writeII(section, 'id', s.ids[0]);
+  writeCode(section, 'code', { code: '55112-7', displayName: 'Commentaire', codeSystem: LOINC, codeSystemName: 'LOINC' });
+  el(section, 'title').txt(s.title);
+  const text = el(section, 'text');
+  const lines = s.text.split(/\r?\n/);
+  if (lines.length === 1) text.txt(s.text);
+  else for (const line of lines) el(text, 'paragraph').txt(line);
+}
+
+function writeSecondIntention(ctx: BuildContext, section: XMLBuilder, s: SecondIntentionSection, path: string): void {
+  templates(section, TPL.SECOND_INTENTION);
+  writeIds(section, s.ids);
+  writeCode(section, 'code', s.code);
+  el(section, 'title').txt(s.title);
+  const text = el(section, 'text');
+  s.documents.forEach((d, i) => {
+    writeAttachedDocument(ctx, section, text, d, sub(sub(path, 'documents'), i), { type: d.documentType });
+  });
+}
+
+function writeRawSection(ctx: BuildContext, section: XMLBuilder, s: RawSection, path: string): void {
+  templates(section, s.templateIds.map((t) => t.root));
+  writeIds(section, s.ids);
+  if (s.code) writeCode(section, 'code', s.code);
+  if (s.title !== undefined) el(section, 'title').txt(s.title);
+  const text = el(section, 'text');
+  if (s.narrative) {
+    try {
+      importNarrative(text, s.narrative);
+    } catch (e) {
+      ctx.problem(sub(path, 'narrative'), `the kept narrative is not well-formed XML: ${(e as Error).message}`);
+    }
+  }
+  (s.entries ?? []).forEach((xml, i) => {
+    try {
+      importFragment(section, xml);
+    } catch (e) {
+      ctx.problem(sub(sub(path, 'entries'), i), `the kept entry is not well-formed XML: ${(e as Error).message}`);
+    }
+  });
+}
+
+/** Import narrative content kept as written (inner XML of `<text>`, HL7 namespace) under `text`. */
+function importNarrative(text: XMLBuilder, inner: string): void {
+  const wrapper = ['<text xmlns="urn:hl7-org:v3">', inner, '</text>'].join('');
+  // Parsed by xmlbuilder2 as a whole; its children are then imported one by one.
+  importFragment(text, wrapper);
+  const imported = text.last();
+  for (const child of imported.toArray(false, false)) text.import(child);
+  imported.remove();
+}
+
+// ------------------------------------------------------------------------------------------------ results entry
+
+function writeResultsEntry(
+  ctx: BuildContext,
+  section: XMLBuilder,
+  narrative: Narrative,
+  entry: ResultsEntry,
+  sectionCode: Code,
+  path: string,
+): void {
+  const e = el(section, 'entry', { typeCode: 'DRIV' });
+  templates(e, TPL.RESULTS_ENTRY);
+  const act = el(e, 'act', { classCode: 'ACT', moodCode: 'EVN' });
+  writeIds(act, entry.ids);
+  const code = entry.code ?? { code: sectionCode.code, displayName: sectionCode.displayName, codeSystem: sectionCode.codeSystem, codeSystemName: sectionCode.codeSystemName };
+  if (code.code !== undefined && code.codeSystem !== LOINC) {
+    ctx.problem(sub(path, 'code'), 'the results entry act code must be LOINC (or carry no @code)');
+  }
+  writeCode(act, 'code', code);
+  writeCS(act, 'statusCode', entry.status);
+  if (entry.effectiveTime) {
+    if (!entry.effectiveTime.low || !entry.effectiveTime.high) {
+      ctx.problem(sub(path, 'effectiveTime'), 'the results entry effectiveTime needs both low and high');
+    }
+    writeTime(act, 'effectiveTime', entry.effectiveTime);
+  }
+  if (entry.performer) writeSubcontractor(ctx, act, narrative, entry.performer, sub(path, 'performer'));
+  for (const v of entry.validators ?? []) writeValidator(act, v);
+  entry.items.forEach((item, i) => {
+    writeItem(ctx, el(act, 'entryRelationship', { typeCode: 'COMP' }), narrative, item, sub(sub(path, 'items'), i), 0);
+  });
+  (entry.comments ?? []).forEach((c) => {
+    const p = narrative.paragraph();
+    writeCommentAct(ctx, el(act, 'entryRelationship', { typeCode: 'SUBJ' }), p, c, true);
+  });
+  if (entry.validators?.length) {
+    const p = narrative.paragraph();
+    p.txt(`Résultats validés par ${entry.validators.map((v) => personText(v.name)).join(', ')}`);
+  }
+}
+
+function personText(n: { prefix?: string; given?: string[]; family?: string; suffix?: string } | undefined): string {
+  if (!n) return '';
+  return [...(n.given ?? []), n.family ?? ''].filter(Boolean).join(' ');
+}
+
+function writeSubcontractor(
+  ctx: BuildContext,
+  parent: XMLBuilder,
+  narrative: Narrative,
+  lab: NonNullable<ResultsEntry['performer']>,
+  path: string,
+): void {
+  writePerformingLab(ctx, parent, lab, path, 'entry', UNKNOWN_TIME);
+  const name = lab.organization?.name;
+  if (name) narrative.paragraph().txt(`Examens réalisés par : ${name}`);
+}
+
+function writeItem(ctx: BuildContext, parent: XMLBuilder, narrative: Narrative, item: ResultItem, path: string, depth: number): void {
+  switch (item.kind) {
+    case 'specimen':
+      return writeSpecimen(ctx, parent, narrative, item, path);
+    case 'observation':
+      return writeObservation(ctx, parent, narrative, item, path, depth);
+    case 'battery':
+      return writeBattery(ctx, parent, narrative, item, path, depth);
+    case 'isolate':
+      return writeIsolate(ctx, parent, narrative, item, path, depth);
+  }
+}
+
+function writeComponent(
+  ctx: BuildContext,
+  parent: XMLBuilder,
+  narrative: Narrative,
+  c: BatteryComponent,
+  path: string,
+  depth: number,
+): void {
+  const comp = el(parent, 'component');
+  switch (c.kind) {
+    case 'observation':
+      return writeObservation(ctx, comp, narrative, c, path, depth);
+    case 'battery':
+      return writeBattery(ctx, comp, narrative, c, path, depth);
+    case 'comment':
+      return writeCommentAct(ctx, comp, narrative.wideRow(), c, false);
+    case 'media':
+      return writeMedia(ctx, comp, narrative.wideRow(), c, path);
+  }
+}
+
+// ------------------------------------------------------------------------------------------------ specimen
+
+function writeSpecimen(ctx: BuildContext, parent: XMLBuilder, narrative: Narrative, s: Specimen, path: string): void {
+  const p = narrative.paragraph();
+  const proc = el(parent, 'procedure', { classCode: 'PROC', moodCode: 'EVN' });
+  templates(proc, TPL.SPECIMEN);
+  writeIds(proc, s.ids);
+  p.txt('Prélèvement : ');
+  if (s.code) {
+    const id = ctx.nid('spe');
+    content(p, id, codeText(s.code));
+    writeCode(proc, 'code', s.code, { ref: id });
+  }
+  writeTime(proc, 'effectiveTime', s.samplingTime);
+  if (s.targetSite) writeCode(proc, 'targetSiteCode', s.targetSite);
+  if (s.sampler) writeAssignedEntity(el(proc, 'performer'), 'assignedEntity', s.sampler);
+  const role = el(el(proc, 'participant', { typeCode: 'PRD' }), 'participantRole', { classCode: 'SPEC' });
+  if (s.specimenIds.length !== 1) {
+    ctx.problem(sub(path, 'specimenIds'), `a specimen needs exactly one id (got ${s.specimenIds.length})`);
+  }
+  writeIds(role, s.specimenIds);
+  if (s.specimenType) {
+    const id = ctx.nid('spt');
+    p.txt(' ; nature : ');
+    content(p, id, codeText(s.specimenType));
+    writeCode(el(role, 'playingEntity'), 'code', s.specimenType, { ref: id });
+  }
+  const sampled = formatTime(s.samplingTime);
+  if (sampled) p.txt(` ; prélevé le ${sampled}`);
+  if (s.receivedTime) {
+    const act = el(el(proc, 'entryRelationship', { typeCode: 'COMP' }), 'act', { classCode: 'ACT', moodCode: 'EVN' });
+    templates(act, TPL.SPECIMEN_RECEIVED);
+    el(act, 'code', { code: 'SPRECEIVE', displayName: 'Échantillon reçu', codeSystem: CODE_SYSTEM.IHE_ACT_CODE, codeSystemName: 'IHEActCode' });
+    if (s.receivedTime.value === undefined) ctx.problem(sub(path, 'receivedTime'), 'the specimen receipt time needs a value');
+    writeTime(act, 'effectiveTime', s.receivedTime);
+    p.txt(` ; reçu le ${formatTime(s.receivedTime)}`);
+  }
+}
+
+// ------------------------------------------------------------------------------------------------ observation
+
+/**
+ * The code of a result as the volet wants it at this depth: directly under the act any code system is
+ * accepted; inside a battery or isolate a non-LOINC code must move to a `translation` of an empty `<code>`.
+ */
+function observationCode(obs: Observation | PreviousResult, depth: number): { code: Code; coded: boolean } {
+  const c = obs.code;
+  if (depth === 0 || c.code === undefined || isLoinc(c)) return { code: c, coded: true };
+  const local: CodeBase = {
+    code: c.code,
+    codeSystem: c.codeSystem,
+    codeSystemName: c.codeSystemName,
+    displayName: c.displayName ?? c.originalText,
+  };
+  return { code: { ...c, translations: [local, ...(c.translations ?? [])] }, coded: false };
+}
+
+function writeObservation(
+  ctx: BuildContext,
+  parent: XMLBuilder,
+  narrative: Narrative,
+  obs: Observation,
+  path: string,
+  depth: number,
+): void {
+  const o = el(parent, 'observation', { classCode: 'OBS', moodCode: 'EVN' });
+  templates(o, TPL.OBSERVATION);
+  writeIds(o, obs.ids);
+  const tr = narrative.row();
+  const td = el(tr, 'td');
+  const codeId = ctx.nid('res');
+  content(td, codeId, codeText(obs.code));
+  const { code, coded } = observationCode(obs, depth);
+  writeCode(o, 'code', code, { ref: codeId, coded });
+  writeCS(o, 'statusCode', obs.status);
+  if (obs.effectiveTime) writeTime(o, 'effectiveTime', obs.effectiveTime);
+  const valueTd = el(tr, 'td');
+  if (obs.value) {
+    const v = obs.value;
+    const textOnly = (v.type === 'CD' || v.type === 'CE' || v.type === 'CV' || v.type === 'CO') && (v.originalText !== undefined || v.code === undefined);
+    if (textOnly) {
+      const vid = ctx.nid('val');
+      content(valueTd, vid, valueText(v));
+      writeValue(o, v, vid);
+    } else {
+      valueTd.txt(valueText(v));
+      writeValue(o, v);
+    }
+  } else if (obs.status === 'aborted') {
+    valueTd.txt('non réalisé');
+  }
+  el(tr, 'td').txt(unitText(obs.value));
+  el(tr, 'td').txt(rangeText(obs.referenceRange));
+  el(tr, 'td').txt(interpretationText(obs.interpretations));
+  for (const i of obs.interpretations ?? []) writeCode(o, 'interpretationCode', i);
+  for (const m of obs.methods ?? []) {
+    if (m.originalText !== undefined || m.code === undefined) {
+      const mid = ctx.nid('met');
+      el(td, 'br');
+      content(td, mid, codeText(m));
+      writeCode(o, 'methodCode', m, { ref: mid });
+    } else {
+      writeCode(o, 'methodCode', m);
+    }
+  }
+  if (obs.performer) writeSubcontractorRow(ctx, o, narrative, obs.performer, sub(path, 'performer'));
+  for (const d of obs.devices ?? []) {
+    const role = el(el(o, 'participant', { typeCode: d.typeCode }), 'participantRole', { classCode: d.classCode });
+    const dev = el(role, 'playingDevice');
+    if (d.code) writeCode(dev, 'code', d.code);
+  }
+  for (const c of obs.comments ?? []) {
+    writeCommentAct(ctx, el(o, 'entryRelationship', { typeCode: 'SUBJ', inversionInd: 'true' }), narrative.wideRow(), c, false);
+  }
+  (obs.previousResults ?? []).forEach((pr, i) => writePreviousResult(ctx, o, narrative, pr, sub(sub(path, 'previousResults'), i)));
+  if (obs.referenceRange) {
+    const r = obs.referenceRange;
+    const range = el(el(o, 'referenceRange', { typeCode: 'REFV' }), 'observationRange', { classCode: 'OBS', moodCode: 'EVN.CRT' });
+    if (r.text !== undefined) el(range, 'text').txt(r.text);
+    if (r.value) writeValue(range, r.value);
+    if (r.interpretation) writeCode(range, 'interpretationCode', r.interpretation);
+  }
+}
+
+function writeSubcontractorRow(
+  ctx: BuildContext,
+  parent: XMLBuilder,
+  narrative: Narrative,
+  lab: NonNullable<Observation['performer']>,
+  path: string,
+): void {
+  writePerformingLab(ctx, parent, lab, path, 'entry', UNKNOWN_TIME);
+  if (lab.organization?.name) narrative.wideRow().txt(`Réalisé par : ${lab.organization.name}`);
+}
+
+function writePreviousResult(ctx: BuildContext, parent: XMLBuilder, narrative: Narrative, pr: PreviousResult, path: string): void {
+  const o = el(el(parent, 'entryRelationship', { typeCode: 'REFR' }), 'observation', { classCode: 'OBS', moodCode: 'EVN' });
+  writeIds(o, pr.ids);
+  writeCode(o, 'code', pr.code);
+  if (pr.status !== 'completed') ctx.problem(sub(path, 'status'), 'a previous result must be completed');
+  writeCS(o, 'statusCode', pr.status);
+  if (!pr.effectiveTime) ctx.problem(sub(path, 'effectiveTime'), 'a previous result needs its time');
+  else writeTime(o, 'effectiveTime', pr.effectiveTime);
+  if (pr.value) writeValue(o, pr.value);
+  for (const i of pr.interpretations ?? []) writeCode(o, 'interpretationCode', i);
+  for (const m of pr.methods ?? []) writeCode(o, 'methodCode', m);
+  if (pr.referenceRange?.value) {
+    const range = el(el(o, 'referenceRange', { typeCode: 'REFV' }), 'observationRange', { classCode: 'OBS', moodCode: 'EVN.CRT' });
+    if (pr.referenceRange.text !== undefined) el(range, 'text').txt(pr.referenceRange.text);
+    writeValue(range, pr.referenceRange.value);
+    if (pr.referenceRange.interpretation) writeCode(range, 'interpretationCode', pr.referenceRange.interpretation);
+  }
+  const unit = unitText(pr.value);
+  narrative.wideRow().txt(`Antériorité du ${formatTime(pr.effectiveTime)} : ${valueText(pr.value)}${unit ? ` ${unit}` : ''}`);
+}
+
+// ------------------------------------------------------------------------------------------------ battery, isolate
+
+function writeBattery(ctx: BuildContext, parent: XMLBuilder, narrative: Narrative, b: Battery, path: string, depth: number): void {
+  const org = el(parent, 'organizer', { classCode: 'BATTERY', moodCode: 'EVN' });
+  templates(org, TPL.BATTERY);
+  if ((b.ids?.length ?? 0) > 1) ctx.problem(sub(path, 'ids'), 'a battery has at most one id');
+  if (b.ids?.[0]) writeII(org, 'id', b.ids[0]);
+  const heading = narrative.wideRow();
+  if (b.code) {
+    const id = ctx.nid('bat');
+    content(heading, id, codeText(b.code), 'Bold');
+    writeCode(org, 'code', b.code, { ref: id });
+  }
+  writeCS(org, 'statusCode', b.status);
+  if (b.effectiveTime) writeTime(org, 'effectiveTime', b.effectiveTime);
+  if (b.performer) writeSubcontractorRow(ctx, org, narrative, b.performer, sub(path, 'performer'));
+  for (const v of b.validators ?? []) writeValidator(org, v);
+  b.components.forEach((c, i) => writeComponent(ctx, org, narrative, c, sub(sub(path, 'components'), i), depth + 1));
+}
+
+function writeIsolate(ctx: BuildContext, parent: XMLBuilder, narrative: Narrative, iso: Isolate, path: string, depth: number): void {
+  const org = el(parent, 'organizer', { classCode: 'CLUSTER', moodCode: 'EVN' });
+  templates(org, TPL.ISOLATE);
+  writeIds(org, iso.ids);
+  writeCS(org, 'statusCode', iso.status);
+  if (iso.effectiveTime) writeTime(org, 'effectiveTime', iso.effectiveTime);
+  const role = el(el(org, 'specimen', { typeCode: 'SPC' }), 'specimenRole', { classCode: 'SPEC' });
+  writeIds(role, iso.organism.ids);
+  const entity = el(role, 'specimenPlayingEntity', { classCode: 'MIC' });
+  const heading = narrative.wideRow();
+  heading.txt('Isolat : ');
+  const id = ctx.nid('iso');
+  content(heading, id, codeText(iso.organism.code), 'Bold');
+  writeCode(entity, 'code', iso.organism.code, { ref: id });
+  if (iso.performer) writeSubcontractorRow(ctx, org, narrative, iso.performer, sub(path, 'performer'));
+  iso.components.forEach((c, i) => writeComponent(ctx, org, narrative, c, sub(sub(path, 'components'), i), depth + 1));
+}
+
+// ------------------------------------------------------------------------------------------------ comment, media
+
+/** FR-Commentaire-ER act; its text goes into `holder` (a paragraph or a table cell) with an ID. */
+function writeCommentAct(ctx: BuildContext, parent: XMLBuilder, holder: XMLBuilder, c: Comment, paragraphId: boolean): void {
+  const act = el(parent, 'act', { classCode: 'ACT', moodCode: 'EVN' });
+  templates(act, TPL.COMMENT);
+  writeIds(act, c.ids);
+  writeCode(act, 'code', COMMENT_CODE);
+  const id = ctx.nid('com');
+  if (paragraphId) {
+    holder.att('ID', id);
+    holder.txt(c.text);
+  } else {
+    content(holder, id, c.text);
+  }
+  el(el(act, 'text'), 'reference', { value: `#${id}` });
+  writeCS(act, 'statusCode', 'completed');
+}
+
+function writeMedia(ctx: BuildContext, parent: XMLBuilder, holder: XMLBuilder, m: Media, path: string): void {
+  const id = m.mediaId ?? ctx.nid('media');
+  const media = el(parent, 'observationMedia', { classCode: 'OBS', moodCode: 'EVN', ID: id });
+  templates(media, TPL.MEDIA);
+  writeIds(media, m.ids);
+  el(media, 'value', { mediaType: m.mediaType, representation: 'B64' }).txt(m.data);
+  if (m.caption !== undefined) holder.txt(`${m.caption} `);
+  el(holder, 'renderMultiMedia', { referencedObject: id });
+  void path;
+}
+
+// ------------------------------------------------------------------------------------------------ attached documents
+
+/**
+ * FR-Document-attache (organizer 55107-7) with its FR-Type-document-attache observation and the
+ * observationMedia; the section text gets the type text (with an ID) and a `renderMultiMedia`.
+ */
+function writeAttachedDocument(
+  ctx: BuildContext,
+  section: XMLBuilder,
+  text: XMLBuilder,
+  d: AttachedDocument,
+  path: string,
+  defaults: { type?: Code | undefined },
+): void {
+  const mediaId = d.mediaId ?? ctx.nid('doc');
+  const typeId = ctx.nid('doctype');
+  const type = d.documentType ?? defaults.type ?? PDF_COPY_CODE;
+  const para = el(text, 'paragraph');
+  content(para, typeId, d.typeText ?? codeText(type));
+  const holder = el(el(el(el(text, 'table', { border: '0' }), 'tbody'), 'tr'), 'td');
+  el(holder, 'renderMultiMedia', { referencedObject: mediaId });
+
+  const org = el(el(section, 'entry'), 'organizer', { classCode: 'CLUSTER', moodCode: 'EVN' });
+  templates(org, TPL.ATTACHED_DOC);
+  if ((d.ids?.length ?? 0) > 1) ctx.problem(sub(path, 'ids'), 'an attached document has exactly one id');
+  writeII(org, 'id', d.ids?.[0] ?? { root: ctx.newId() });
+  writeCode(org, 'code', { code: '55107-7', displayName: 'Document attaché', codeSystem: LOINC, codeSystemName: 'LOINC' });
+  writeCS(org, 'statusCode', 'completed');
+  if (d.effectiveTime) writeTime(org, 'effectiveTime', d.effectiveTime);
+  const obs = el(el(org, 'component'), 'observation', { classCode: 'OBS', moodCode: 'EVN' });
+  templates(obs, TPL.ATTACHED_TYPE);
+  writeII(obs, 'id', d.typeObservationIds?.[0] ?? { root: ctx.newId() });
+  writeCode(obs, 'code', { code: '69764-9', displayName: 'Type de document', codeSystem: LOINC, codeSystemName: 'LOINC' });
+  el(el(obs, 'text'), 'reference', { value: `#${typeId}` });
+  writeCS(obs, 'statusCode', 'completed');
+  el(obs, 'effectiveTime', { nullFlavor: 'NA' });
+  writeCode(obs, 'value', type, { xsiType: 'CD' });
+  const media = el(el(org, 'component'), 'observationMedia', { classCode: 'OBS', moodCode: 'EVN', ID: mediaId });
+  el(media, 'value', { mediaType: d.mediaType, representation: 'B64' }).txt(d.data);
+}
+
+/** The mandatory FR-Document-PDF-copie section holding the report's PDF. */
+export function writePdfCopySection(ctx: BuildContext, body: XMLBuilder, pdf: PdfCopy, path: string): void {
+  const section = el(el(body, 'component'), 'section');
+  templates(section, TPL.PDF_COPY);
+  writeII(section, 'id', pdf.sectionIds?.[0] ?? { root: ctx.newId() });
+  writeCode(section, 'code', PDF_COPY_CODE);
+  if (pdf.title !== undefined && pdf.title !== PDF_COPY_TITLE) {
+    ctx.problem(sub(path, 'title'), `the PDF copy section title must be "${PDF_COPY_TITLE}"`);
+  }
+  el(section, 'title').txt(PDF_COPY_TITLE);
+  const text = el(section, 'text');
+  writeAttachedDocument(ctx, section, text, { ...pdf, mediaType: pdf.mediaType || 'application/pdf' }, path, { type: PDF_COPY_CODE });
+}
+
+/** Media IDs the model fixes (observationMedia@ID), reserved before any generated ID. */
+export function collectMediaIds(sections: readonly Section[], pdf: PdfCopy | undefined, reserve: (id: string, path: string) => void): void {
+  const walkComponents = (list: readonly BatteryComponent[], path: string) =>
+    list.forEach((c, i) => {
+      const p = sub(sub(path, 'components'), i);
+      if (c.kind === 'media' && c.mediaId) reserve(c.mediaId, sub(p, 'mediaId'));
+      if (c.kind === 'battery') walkComponents(c.components, p);
+    });
+  const walkEntry = (e: ResultsEntry, path: string) =>
+    e.items.forEach((it, i) => {
+      const p = sub(sub(path, 'items'), i);
+      if (it.kind === 'battery' || it.kind === 'isolate') walkComponents(it.components, p);
+    });
+  sections.forEach((s, i) => {
+    const p = sub('sections', i);
+    if (s.kind === 'chapter') {
+      if (s.entry) walkEntry(s.entry, sub(p, 'entry'));
+      (s.subSections ?? []).forEach((ss, j) => walkEntry(ss.entry, sub(sub(sub(p, 'subSections'), j), 'entry')));
+    } else if (s.kind === 'secondIntention') {
+      s.documents.forEach((d, j) => d.mediaId && reserve(d.mediaId, sub(sub(sub(p, 'documents'), j), 'mediaId')));
+    }
+  });
+  if (pdf?.mediaId) reserve(pdf.mediaId, 'pdf.mediaId');
+}
+
+/** Default for a missing time: the time is unknown. */
+export const UNKNOWN_TIME: TimeSpec = { nullFlavor: 'UNK' };

@@ -1,0 +1,324 @@
+import { z } from 'zod';
+import { CisisBioError } from '../common/errors.js';
+import { addressSchema, codeSchema, instanceIdSchema, personNameSchema, telecomSchema, timeSchema, tsSchema } from './codes.js';
+import { patientIdentitySchema } from './identity.js';
+import {
+  authenticatorSchema,
+  authorSchema,
+  custodianSchema,
+  encounterSchema,
+  headerParticipantSchema,
+  informantSchema,
+  informationRecipientSchema,
+  legalAuthenticatorSchema,
+  organizationSchema,
+  performingLabSchema,
+} from './parties.js';
+import { resultsEntrySchema } from './results.js';
+
+/**
+ * The CR-BIO report model (CI-SIS BIO-CR-BIO 2021.01–2024.01, CDA R2 level 3 or level 1): what the builders
+ * write, what the parser returns, what the PDF renderer and the merge read. JSON-serialisable: bytes are base64.
+ */
+
+// ---------------------------------------------------------------------------------------------- patient
+
+/** A guardian of the patient (`guardian`): a person or an organisation, with address and telecom. */
+export const guardianSchema = z.object({
+  ids: z.array(instanceIdSchema).optional(),
+  code: codeSchema.optional(),
+  addresses: z.array(addressSchema).optional(),
+  telecoms: z.array(telecomSchema).optional(),
+  name: personNameSchema.optional().describe('guardianPerson/name'),
+  organization: organizationSchema.optional().describe('guardianOrganization'),
+});
+export type Guardian = z.infer<typeof guardianSchema>;
+
+/**
+ * The patient (`recordTarget/patientRole`). `identity` carries status, INS (QUAL only) and INSi traits;
+ * `localIds` are the other `patientRole/id`s (IPP, invitation number…) — never the INS, which is written from
+ * `identity.ins`.
+ */
+export const patientSchema = z
+  .object({
+    identity: patientIdentitySchema,
+    localIds: z.array(instanceIdSchema).optional().describe('patientRole/id other than the INS (IPP, …)'),
+    addresses: z.array(addressSchema).optional(),
+    telecoms: z.array(telecomSchema).optional(),
+    birthTime: tsSchema
+      .optional()
+      .describe('birthTime@value as written, when it differs from identity.traits.birthDate (e.g. with a time)'),
+    genderDisplayName: z.string().optional().describe('administrativeGenderCode@displayName (e.g. Féminin)'),
+    guardians: z.array(guardianSchema).optional(),
+    deceasedInd: z.boolean().optional().describe('sdtc:deceasedInd'),
+    deceasedTime: tsSchema.optional().describe('sdtc:deceasedTime'),
+  })
+  .describe('patient');
+export type Patient = z.infer<typeof patientSchema>;
+
+// ---------------------------------------------------------------------------------------------- sections
+
+/**
+ * An attached document (FR-Document-attache organizer 55107-7 + FR-Type-document-attache observation 69764-9 +
+ * observationMedia): the other lab's PDF in a second-intention section, or the PDF copy of the report.
+ */
+export const attachedDocumentSchema = z
+  .object({
+    ids: z.array(instanceIdSchema).optional().describe('organizer/id'),
+    typeObservationIds: z.array(instanceIdSchema).optional().describe('FR-Type-document-attache observation/id'),
+    documentType: codeSchema.optional().describe('type observation value (CD), e.g. 55108-5 for the PDF copy'),
+    typeText: z.string().optional().describe('type observation text (narrative content)'),
+    effectiveTime: timeSchema.optional().describe('organizer/effectiveTime when written (usually nullFlavor NA)'),
+    mediaId: z.string().optional().describe('observationMedia@ID, target of renderMultiMedia'),
+    mediaType: z.string().describe('value@mediaType, application/pdf'),
+    data: z.string().describe('document bytes, base64'),
+  })
+  .describe('attached document (FR-Document-attache)');
+export type AttachedDocument = z.infer<typeof attachedDocumentSchema>;
+
+const narrative = z
+  .string()
+  .optional()
+  .describe(
+    'section text as written (inner XML of <text>, CDA narrative). Parsed documents keep it; builders regenerate ' +
+      'it from the entries for chapters, and use it for sections whose content is the narrative (comment, other)',
+  );
+
+/** Sub-chapter (FR-CR-BIO-Sous-Chapitre, IHE Laboratory Report Item Section): one results entry. */
+export const subSectionSchema = z
+  .object({
+    ids: z.array(instanceIdSchema).optional(),
+    code: codeSchema.optional().describe('LOINC code of the sub-chapter (panel or specialty)'),
+    title: z.string().optional(),
+    narrative,
+    entry: resultsEntrySchema,
+  })
+  .describe('sub-chapter');
+export type SubSection = z.infer<typeof subSectionSchema>;
+
+/**
+ * Chapter (FR-CR-BIO-Chapitre, IHE Laboratory Specialty Section): LOINC specialty code (or another system
+ * where the volet allows, e.g. 1.2.250.1.213.1.1.5.130 in DEP-CCU), title, and **either** one results `entry`
+ * **or** `subSections`.
+ */
+export const chapterSectionSchema = z
+  .object({
+    kind: z.literal('chapter'),
+    ids: z.array(instanceIdSchema).optional(),
+    code: codeSchema,
+    title: z.string(),
+    narrative,
+    entry: resultsEntrySchema.optional(),
+    subSections: z.array(subSectionSchema).optional(),
+  })
+  .describe('chapter');
+export type ChapterSection = z.infer<typeof chapterSectionSchema>;
+
+/** Uncoded comment section (FR-Commentaire-non-code, code 55112-7): a free title and text. */
+export const commentSectionSchema = z
+  .object({
+    kind: z.literal('comment'),
+    ids: z.array(instanceIdSchema).optional(),
+    title: z.string(),
+    text: z.string().describe('plain text of the section'),
+    narrative,
+  })
+  .describe('uncoded comment section');
+export type CommentSection = z.infer<typeof commentSectionSchema>;
+
+/**
+ * Second-intention results section (1.2.250.1.213.1.1.2.60, code e.g. 101792-0): the other lab's report as an
+ * attached PDF.
+ */
+export const secondIntentionSectionSchema = z
+  .object({
+    kind: z.literal('secondIntention'),
+    ids: z.array(instanceIdSchema).optional(),
+    code: codeSchema,
+    title: z.string(),
+    narrative,
+    documents: z.array(attachedDocumentSchema),
+  })
+  .describe('second-intention results section');
+export type SecondIntentionSection = z.infer<typeof secondIntentionSectionSchema>;
+
+/**
+ * A section kept as written (FR-Raison-de-la-recommandation, FR-Vaccinations, or any other legal section):
+ * templateIds, id, code, title, narrative and each `entry` as raw XML (serialised, `urn:hl7-org:v3` namespace).
+ */
+export const rawSectionSchema = z
+  .object({
+    kind: z.enum(['recommendationReason', 'vaccinations', 'other']),
+    templateIds: z.array(instanceIdSchema),
+    ids: z.array(instanceIdSchema).optional(),
+    code: codeSchema.optional(),
+    title: z.string().optional(),
+    narrative,
+    entries: z.array(z.string()).optional().describe('each <entry> element as XML, kept verbatim'),
+  })
+  .describe('section kept as written');
+export type RawSection = z.infer<typeof rawSectionSchema>;
+
+/** A body section other than the PDF copy (which is {@link CrBioReport.pdf}), in document order. */
+export const sectionSchema = z.discriminatedUnion('kind', [
+  chapterSectionSchema,
+  commentSectionSchema,
+  secondIntentionSectionSchema,
+  rawSectionSchema,
+]);
+export type Section = z.infer<typeof sectionSchema>;
+
+/**
+ * The report's PDF copy: level 3 → FR-Document-PDF-copie section (55108-5); level 1 → `nonXMLBody/text`.
+ */
+export const pdfCopySchema = attachedDocumentSchema
+  .extend({
+    sectionIds: z.array(instanceIdSchema).optional().describe('FR-Document-PDF-copie section/id'),
+    title: z.string().optional().describe('section title (must be "Copie du document")'),
+    mediaType: z.string().optional().describe('default application/pdf'),
+  })
+  .describe('PDF copy of the report');
+export type PdfCopy = z.infer<typeof pdfCopySchema>;
+
+// ---------------------------------------------------------------------------------------------- header
+
+/**
+ * A `documentationOf/serviceEvent`. The first one is the main act: the request (ids), first chapter code,
+ * `status` (lab:statusCode: `completed` = final report, `active` = partial), `effectiveTime` (low = receipt,
+ * high = final release) and the performing lab. The others carry only the code of a further chapter.
+ */
+export const serviceEventSchema = z
+  .object({
+    ids: z.array(instanceIdSchema).optional(),
+    code: codeSchema,
+    status: z.enum(['active', 'completed']).optional().describe('lab:statusCode'),
+    effectiveTime: timeSchema.optional(),
+    performer: performingLabSchema.optional(),
+  })
+  .describe('service event (documentationOf)');
+export type ServiceEvent = z.infer<typeof serviceEventSchema>;
+
+/** `relatedDocument`: the previous version replaced (`RPLC`) — or APND/XFRM as written. */
+export const relatedDocumentSchema = z
+  .object({
+    typeCode: z.enum(['RPLC', 'APND', 'XFRM']),
+    parentId: instanceIdSchema,
+    parentSetId: instanceIdSchema.optional(),
+    parentVersionNumber: z.number().int().positive().optional(),
+  })
+  .describe('related (replaced) document');
+export type RelatedDocument = z.infer<typeof relatedDocumentSchema>;
+
+/** Header content the model has no field for, kept as raw XML with its location (parsed documents only). */
+export const unmodeledSchema = z.object({
+  xpath: z.string(),
+  xml: z.string(),
+});
+export type Unmodeled = z.infer<typeof unmodeledSchema>;
+
+/** CR-BIO report levels: 3 = structured (CR-BIO volet), 1 = PDF in a nonXMLBody. */
+export const levelSchema = z.union([z.literal(3), z.literal(1)]);
+
+/**
+ * A CR-BIO report. Minimal level 3 content: id, setId, versionNumber, effectiveTime, patient, author, custodian,
+ * legalAuthenticator, one serviceEvent, encounter, ≥1 chapter, and the PDF copy (`pdf`; required by the volet).
+ *
+ * @example
+ * const report = validateReport(JSON.parse(json)); // throws ModelValidationError listing every problem
+ */
+export const crBioReportSchema = z
+  .object({
+    level: levelSchema.describe('3 = structured CR-BIO, 1 = PDF wrapped in CDA'),
+    voletVersion: z
+      .string()
+      .optional()
+      .describe('templateId 1.2.250.1.213.1.1.1.55 @extension (2024.01) as written; builders write 2024.01'),
+    id: instanceIdSchema.describe('ClinicalDocument/id: unique per version'),
+    setId: instanceIdSchema.describe('shared by every version'),
+    versionNumber: z.number().int().positive(),
+    effectiveTime: tsSchema.describe('creation time of this version'),
+    title: z.string().optional().describe('default "Compte rendu d\'examens biologiques"'),
+    confidentiality: codeSchema.optional().describe('confidentialityCode (HL7 5.25: N default, R, V)'),
+    languageCode: z
+      .string()
+      .regex(/^[a-z]{2}-[A-Z]{2}$/, 'expected a language code such as fr-FR')
+      .optional()
+      .describe('default fr-FR'),
+    patient: patientSchema,
+    authors: z.array(authorSchema).min(1, 'a report has at least one author'),
+    informants: z.array(informantSchema).optional(),
+    custodian: custodianSchema,
+    informationRecipients: z.array(informationRecipientSchema).optional(),
+    legalAuthenticator: legalAuthenticatorSchema,
+    authenticators: z.array(authenticatorSchema).optional().describe('validating biologists'),
+    prescriber: headerParticipantSchema.optional().describe('participant REF'),
+    sampler: headerParticipantSchema.optional().describe('participant PRF + functionCode PRELV'),
+    generalPractitioner: headerParticipantSchema.optional().describe('participant INF + functionCode PCP'),
+    otherParticipants: z.array(headerParticipantSchema).optional(),
+    orderIds: z.array(instanceIdSchema).optional().describe('inFulfillmentOf/order/id (prescription ids)'),
+    serviceEvents: z.array(serviceEventSchema).min(1, 'a report has at least one serviceEvent'),
+    relatedDocument: relatedDocumentSchema.optional(),
+    encounter: encounterSchema,
+    sections: z.array(sectionSchema).describe('body sections in order (level 3), PDF copy excluded'),
+    pdf: pdfCopySchema.optional().describe('PDF copy (level 3) or the level 1 body'),
+    unmodeled: z.array(unmodeledSchema).optional().describe('content kept from a parsed document'),
+  })
+  .describe('CR-BIO report');
+export type CrBioReport = z.infer<typeof crBioReportSchema>;
+
+/** Final vs partial status of a report, read from the main serviceEvent (`lab:statusCode`). */
+export function reportStatus(report: Pick<CrBioReport, 'serviceEvents'>): 'final' | 'partial' | undefined {
+  const s = report.serviceEvents[0]?.status;
+  return s === 'completed' ? 'final' : s === 'active' ? 'partial' : undefined;
+}
+
+// ---------------------------------------------------------------------------------------------- validation
+
+/** One problem found in a model: zod path (`patient.identity.ins`), message, zod issue code. */
+export interface ModelIssue {
+  path: ReadonlyArray<PropertyKey>;
+  /** The path as text, e.g. `sections[0].entry.items[2].value.unit`. */
+  where: string;
+  message: string;
+  code: string;
+}
+
+/** A report model failed validation. `issues` lists **every** problem, each with its zod path. */
+export class ModelValidationError extends CisisBioError {
+  readonly issues: ReadonlyArray<ModelIssue>;
+  constructor(issues: ModelIssue[]) {
+    const list = issues.map((i) => `  - ${i.where || '(root)'}: ${i.message}`).join('\n');
+    super('MODEL_INVALID', `invalid CR-BIO report model (${issues.length} problem${issues.length > 1 ? 's' : ''}):\n${list}`, {
+      where: issues.map((i) => i.where).join(', '),
+    });
+    this.issues = issues;
+  }
+}
+
+/** Render a zod path as `a.b[0].c`. */
+export function formatPath(path: ReadonlyArray<PropertyKey>): string {
+  let out = '';
+  for (const p of path) {
+    if (typeof p === 'number') out += `[${p}]`;
+    else out += out ? `.${String(p)}` : String(p);
+  }
+  return out;
+}
+
+/** Flatten zod issues (including those nested in union branches) into {@link ModelIssue}s. */
+export function toModelIssues(issues: ReadonlyArray<z.core.$ZodIssue>): ModelIssue[] {
+  return issues.map((i) => ({ path: i.path, where: formatPath(i.path), message: i.message, code: i.code }));
+}
+
+/**
+ * Validate an unknown value (e.g. parsed JSON) as a CR-BIO report model.
+ *
+ * @throws ModelValidationError listing every zod issue path.
+ * @example
+ * try { validateReport(json) } catch (e) { if (e instanceof ModelValidationError) console.error(e.issues) }
+ */
+export function validateReport(input: unknown): CrBioReport {
+  const r = crBioReportSchema.safeParse(input);
+  if (!r.success) throw new ModelValidationError(toModelIssues(r.error.issues));
+  return r.data;
+}

@@ -1,0 +1,16 @@
+import { CisisBioError } from '../common/errors.js';
+
+/** Stable codes of the errors the PDF module throws. */
+export type PdfRenderErrorCode =
+  | 'PDF_FONT_MISSING'
+  | 'PDF_INVALID_REPORT'
+  | 'PDF_DATAMATRIX_FAILED'
+  | 'PDF_LAYOUT_OVERFLOW';
+
+/** The PDF copy could not be produced (invalid input model, missing font, Datamatrix encoder failure…). */
+export class PdfRenderError extends CisisBioError {
+  declare readonly code: PdfRenderErrorCode;
+  constructor(code: PdfRenderErrorCode, message: string, options?: { where?: string; cause?: unknown }) {
+    super(code, message, options);
+  }
+}

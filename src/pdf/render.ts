@@ -1,0 +1,700 @@
+import { createHash } from 'node:crypto';
+import fontkit from '@pdf-lib/fontkit';
+import { PDFDocument, type PDFFont } from 'pdf-lib';
+import type {
+  Battery,
+  BatteryComponent,
+  ChapterSection,
+  Comment,
+  CrBioReport,
+  HeaderParticipant,
+  HealthProfessional,
+  Isolate,
+  Observation,
+  PatientIdentity,
+  PerformingLab,
+  ResultItem,
+  ResultsEntry,
+  ResultValidator,
+  Section,
+} from '../model/index.js';
+import { encodeInsDatamatrix } from '../ins/index.js';
+import { INS_OID, validateReport } from '../model/index.js';
+import { VERSION } from '../version.js';
+import { type DatamatrixSymbol, drawDatamatrix, encodeDatamatrix } from './datamatrix.js';
+import { defaultFonts, type FontFace, type FontSet } from './fonts.js';
+import {
+  codeLabel,
+  displayRange,
+  displayValue,
+  frAddressLines,
+  frDateTime,
+  frId,
+  frInterpretation,
+  frIsoDate,
+  frOrganizationIds,
+  frPersonIds,
+  frPersonName,
+  frTelecoms,
+  narrativeToText,
+  timePoint,
+} from './format.js';
+import { Layout, type LayoutRecord, type Rgb, type TextStyle } from './layout.js';
+import { saveAsPdfA } from './pdfa.js';
+
+/** Options of {@link renderReportPdf}. */
+export interface RenderReportPdfOptions {
+  /** Clock for the PDF creation date (Info/XMP); default: now. A fixed clock gives byte-identical output. */
+  clock?: () => Date;
+  /** Document title (Info `Title`, `dc:title`); default: the report title and its id. */
+  title?: string;
+  /** Info `Author`; default: the performing lab's name. */
+  author?: string;
+  /** Info `Creator` (the application that produced the report); default `cisis-bio`. */
+  creator?: string;
+  /** TrueType fonts to embed instead of DejaVu Sans (regular, bold, oblique). */
+  fonts?: FontSet;
+}
+
+/** Where the INS Datamatrix was drawn (page 1), in points, and what it encodes. */
+export interface DatamatrixPlacement {
+  payload: string;
+  /** Symbol size in modules (e.g. 40 for 40×40). */
+  modules: number;
+  /** Bottom-left corner and side of the white square (quiet zone included). */
+  x: number;
+  y: number;
+  side: number;
+  moduleSize: number;
+}
+
+/** A rendered report: the PDF/A-1b bytes and what the layout engine drew (for checks). */
+export interface RenderedReport {
+  pdf: Uint8Array;
+  layout: LayoutRecord;
+  datamatrix?: DatamatrixPlacement;
+}
+
+/** Caption printed under the INS Datamatrix (ANS example stylesheet, INS guide). */
+export const INS_DATAMATRIX_CAPTION = 'INS à scanner';
+
+// ------------------------------------------------------------------------------------------ styles
+
+const INK: Rgb = [0.1, 0.1, 0.12];
+const MUTED: Rgb = [0.38, 0.4, 0.44];
+const ACCENT: Rgb = [0.09, 0.27, 0.47];
+const ABNORMAL: Rgb = [0.66, 0.05, 0.05];
+const RULE: Rgb = [0.72, 0.75, 0.8];
+const BAND: Rgb = [0.9, 0.93, 0.965];
+const HEAD_BAND: Rgb = [0.955, 0.96, 0.97];
+
+const S = {
+  labName: { face: 'bold', size: 13, color: ACCENT },
+  small: { face: 'regular', size: 8, color: MUTED },
+  smallBold: { face: 'bold', size: 8, color: MUTED },
+  title: { face: 'bold', size: 12, color: INK },
+  body: { face: 'regular', size: 8.5, color: INK },
+  bodyBold: { face: 'bold', size: 8.5, color: INK },
+  label: { face: 'regular', size: 8, color: MUTED },
+  patientName: { face: 'bold', size: 12, color: INK },
+  caption: { face: 'bold', size: 7.5, color: INK },
+  chapter: { face: 'bold', size: 10.5, color: ACCENT },
+  subChapter: { face: 'bold', size: 9.5, color: ACCENT },
+  battery: { face: 'bold', size: 8.8, color: INK },
+  colHead: { face: 'bold', size: 7.5, color: MUTED },
+  cell: { face: 'regular', size: 8.5, color: INK },
+  cellAbnormal: { face: 'bold', size: 8.5, color: ABNORMAL },
+  note: { face: 'oblique', size: 7.5, color: MUTED },
+  footer: { face: 'regular', size: 7, color: MUTED },
+} satisfies Record<string, TextStyle>;
+
+/** Results table columns (x offsets from the left margin, widths), 510 pt in all. */
+const COLS = {
+  label: { x: 0, w: 196 },
+  value: { x: 200, w: 82 },
+  unit: { x: 286, w: 62 },
+  range: { x: 352, w: 92 },
+  flag: { x: 448, w: 62 },
+};
+
+// ------------------------------------------------------------------------------------------ helpers
+
+const IDENTITY_STATUS: Record<PatientIdentity['status'], string> = {
+  PROV: 'Identité provisoire',
+  RECUP: 'Identité récupérée',
+  VALI: 'Identité validée',
+  QUAL: 'Identité qualifiée',
+};
+
+const INS_KIND: Record<string, string> = {
+  [INS_OID.NIR]: 'NIR',
+  [INS_OID.NIA]: 'NIA',
+  [INS_OID.TEST]: 'NIR de test',
+  [INS_OID.DEMO]: 'NIR de démonstration',
+};
+
+const SEX: Record<string, string> = { F: 'Féminin', M: 'Masculin', UN: 'Indéterminé' };
+
+function labOf(r: CrBioReport): { name: string; org: HealthProfessional['organization'] } {
+  const perf = r.serviceEvents[0]?.performer;
+  const org = perf?.organization ?? r.custodian ?? r.authors[0]?.organization;
+  return { name: org?.name ?? r.custodian.name ?? 'Laboratoire de biologie médicale', org };
+}
+
+function professional(p: HealthProfessional | HeaderParticipant | undefined): string {
+  if (!p) return '';
+  const name = frPersonName(p.name);
+  const org = p.organization?.name;
+  return [name, org && org !== name ? org : ''].filter((s) => s).join(' — ');
+}
+
+function performingLab(p: PerformingLab): string {
+  const org = p.organization;
+  const name = org?.name ?? frPersonName(p.name);
+  const city = org?.addresses?.map((a) => a.city).find((c) => c);
+  const id = frOrganizationIds(org);
+  return [name, city, id].filter((s) => s).join(', ');
+}
+
+function validatorText(v: ResultValidator): string {
+  const who = frPersonName(v.name) || frPersonIds(v.ids) || 'biologiste';
+  const when = frDateTime(timePoint(v.time));
+  return when ? `${who}, le ${when}` : who;
+}
+
+function patientDisplayName(id: PatientIdentity): string {
+  return `${id.traits.birthFamilyName} ${id.traits.birthGivenNames}`;
+}
+
+/** Identity traits, label → value, in the order a receiving professional checks them. */
+function identityRows(r: CrBioReport): Array<[string, string]> {
+  const id = r.patient.identity;
+  const t = id.traits;
+  const rows: Array<[string, string]> = [
+    ['Nom de naissance', t.birthFamilyName],
+    ['Prénom(s) de naissance', t.birthGivenNames],
+    ['Premier prénom de naissance', t.firstBirthGivenName],
+  ];
+  if (id.usedFamilyName) rows.push(['Nom utilisé', id.usedFamilyName]);
+  if (id.usedGivenName) rows.push(['Prénom utilisé', id.usedGivenName]);
+  rows.push(['Sexe', SEX[t.sex] ?? t.sex]);
+  rows.push(['Date de naissance', frIsoDate(t.birthDate)]);
+  if (t.birthPlaceCog || t.birthPlaceName) {
+    const place = [t.birthPlaceName, t.birthPlaceCog ? `code INSEE ${t.birthPlaceCog}` : ''].filter((s) => s);
+    rows.push(['Lieu de naissance', t.birthPlaceName && t.birthPlaceCog ? `${place[0]} (${place[1]})` : place.join('')]);
+  }
+  if (id.ins) rows.push([`Matricule INS (${INS_KIND[id.ins.oid] ?? id.ins.oid})`, id.ins.matricule]);
+  rows.push(["Statut de l'identité", IDENTITY_STATUS[id.status]]);
+  const ipp = r.patient.localIds?.find((i) => i.extension);
+  if (ipp?.extension) rows.push(['Identifiant local (IPP)', ipp.extension]);
+  return rows;
+}
+
+function firstSpecimen(r: CrBioReport): { sampled?: string; received?: string } {
+  for (const s of r.sections) {
+    if (s.kind !== 'chapter') continue;
+    const entries = [s.entry, ...(s.subSections?.map((x) => x.entry) ?? [])];
+    for (const e of entries) {
+      const sp = e?.items.find((i) => i.kind === 'specimen');
+      if (sp?.kind === 'specimen') return { sampled: timePoint(sp.samplingTime), received: timePoint(sp.receivedTime) };
+    }
+  }
+  return {};
+}
+
+// ------------------------------------------------------------------------------------------ renderer
+
+class ReportRenderer {
+  private continuation: (() => void) | undefined;
+  datamatrix: DatamatrixPlacement | undefined;
+
+  constructor(
+    private readonly L: Layout,
+    private readonly r: CrBioReport,
+    private readonly dm: { payload: string; symbol: DatamatrixSymbol } | undefined,
+  ) {
+    L.onNewPage = () => {
+      if (L.pageIndex > 0) this.runningHeader();
+      this.continuation?.();
+    };
+  }
+
+  render(): void {
+    this.L.newPage();
+    this.header();
+    this.patientBlock();
+    this.requestBlock();
+    for (const s of this.r.sections) this.section(s);
+    this.continuation = undefined;
+    this.closing();
+    this.footers();
+  }
+
+  // -------------------------------------------------------------------- page furniture
+
+  private header(): void {
+    const L = this.L;
+    const top = L.y;
+    const lab = labOf(this.r);
+    const leftW = 290;
+    let y = top;
+    for (const line of L.wrap(lab.name, S.labName, leftW)) {
+      L.text(line, L.left, y - S.labName.size, S.labName);
+      y -= L.lineHeight(S.labName);
+    }
+    const details = [
+      ...(lab.org?.addresses?.[0] ? frAddressLines(lab.org.addresses[0]) : []),
+      frTelecoms(lab.org?.telecoms),
+      frOrganizationIds(lab.org),
+    ].filter((s) => s);
+    for (const d of details) {
+      for (const line of L.wrap(d, S.small, leftW)) {
+        L.text(line, L.left, y - S.small.size, S.small);
+        y -= L.lineHeight(S.small);
+      }
+    }
+    // Right: document title and status.
+    const rightW = L.contentWidth - leftW - 12;
+    let ry = top;
+    const title = this.r.title ?? "Compte rendu d'examens de biologie médicale";
+    for (const line of L.wrap(title, S.title, rightW)) {
+      L.textRight(line, L.right, ry - S.title.size, S.title);
+      ry -= L.lineHeight(S.title);
+    }
+    const status = this.r.serviceEvents[0]?.status;
+    const meta = [
+      status === 'active' ? 'Compte rendu partiel' : status === 'completed' ? 'Compte rendu complet' : '',
+      `Édité le ${frDateTime(this.r.effectiveTime)}`,
+      `Version ${this.r.versionNumber}`,
+    ].filter((s) => s);
+    for (const m of meta) {
+      L.textRight(m, L.right, ry - S.small.size, S.small);
+      ry -= L.lineHeight(S.small);
+    }
+    L.y = Math.min(y, ry) - 6;
+    L.hline(L.left, L.right, L.y, ACCENT, 1.2);
+    L.y -= 10;
+  }
+
+  private runningHeader(): void {
+    const L = this.L;
+    const id = this.r.patient.identity;
+    const lab = labOf(this.r).name;
+    const right = `${patientDisplayName(id)} — né(e) le ${frIsoDate(id.traits.birthDate)}`;
+    const rightW = Math.min(L.width(right, S.smallBold), L.contentWidth * 0.6);
+    const leftLine = L.wrap(lab, S.smallBold, L.contentWidth - rightW - 12)[0] ?? '';
+    L.text(leftLine, L.left, L.y - S.smallBold.size, S.smallBold);
+    const rightLine = L.wrap(right, S.smallBold, rightW)[0] ?? '';
+    L.textRight(rightLine, L.right, L.y - S.smallBold.size, S.smallBold);
+    L.y -= L.lineHeight(S.smallBold) + 3;
+    L.hline(L.left, L.right, L.y, RULE, 0.6);
+    L.y -= 8;
+  }
+
+  /** "page n/N" and the patient/report reminder on every page, once the page count is known. */
+  private footers(): void {
+    const L = this.L;
+    const id = this.r.patient.identity;
+    const n = L.pages.length;
+    const reminder = `${patientDisplayName(id)} · né(e) le ${frIsoDate(id.traits.birthDate)} · Compte rendu n° ${frId(this.r.id)}`;
+    for (let i = 0; i < n; i++) {
+      const pageLabel = `page ${i + 1}/${n}`;
+      const y = 30;
+      this.onPage(i, () => {
+        L.hline(L.left, L.right, y + 11, RULE, 0.5);
+        const maxW = L.contentWidth - L.width(pageLabel, S.footer) - 16;
+        L.text(L.wrap(reminder, S.footer, maxW)[0] ?? '', L.left, y, S.footer);
+        L.textRight(pageLabel, L.right, y, S.footer);
+      });
+    }
+  }
+
+  /** Runs drawing code against page `i` (the layout always draws on its last page). */
+  private onPage(i: number, draw: () => void): void {
+    const L = this.L;
+    const pages = L.pages;
+    const tail = pages.splice(i + 1);
+    try {
+      draw();
+    } finally {
+      pages.push(...tail);
+    }
+  }
+
+  // -------------------------------------------------------------------- identity
+
+  private patientBlock(): void {
+    const L = this.L;
+    const top = L.y;
+    const dmArea = this.dm ? 112 : 0;
+    const boxW = L.contentWidth - (dmArea ? dmArea + 10 : 0);
+    const pad = 8;
+    const labelW = 128;
+    const valueW = boxW - 2 * pad - labelW;
+    const id = this.r.patient.identity;
+    const nameLines = L.wrap(patientDisplayName(id), S.patientName, boxW - 2 * pad);
+    const rows = identityRows(this.r).map(([k, v]) => ({ k, lines: L.wrap(v, S.body, valueW) }));
+    const rowLh = L.lineHeight(S.body);
+    const height =
+      pad + 10 + nameLines.length * L.lineHeight(S.patientName) + 4 + rows.reduce((h, r) => h + r.lines.length * rowLh, 0) + pad;
+
+    L.rect(L.left, top - height, boxW, height, HEAD_BAND);
+    L.strokeRect(L.left, top - height, boxW, height, RULE, 0.6);
+    let y = top - pad;
+    L.text('PATIENT', L.left + pad, y - 7, S.caption);
+    y -= 10;
+    for (const line of nameLines) {
+      L.text(line, L.left + pad, y - S.patientName.size, S.patientName);
+      y -= L.lineHeight(S.patientName);
+    }
+    y -= 4;
+    for (const row of rows) {
+      L.text(row.k, L.left + pad, y - S.body.size, S.label);
+      for (const line of row.lines) {
+        L.text(line, L.left + pad + labelW, y - S.body.size, S.bodyBold);
+        y -= rowLh;
+      }
+    }
+
+    let bottom = top - height;
+    if (this.dm) {
+      const { symbol, payload } = this.dm;
+      const quiet = 2;
+      const moduleSize = Math.min(1.8, 92 / (symbol.size + 2 * quiet));
+      const side = (symbol.size + 2 * quiet) * moduleSize;
+      const cx = L.right - dmArea / 2;
+      const x = cx - side / 2;
+      const y0 = top - side;
+      drawDatamatrix(L.page, symbol, { x, y: y0, module: moduleSize, quietZone: quiet });
+      L.textCenter(INS_DATAMATRIX_CAPTION, cx, y0 - 10, S.caption);
+      this.datamatrix = { payload, modules: symbol.size, x, y: y0, side, moduleSize };
+      bottom = Math.min(bottom, y0 - 14);
+    }
+    L.y = bottom - 10;
+  }
+
+  private requestBlock(): void {
+    const L = this.L;
+    const r = this.r;
+    const se = r.serviceEvents[0];
+    const spec = firstSpecimen(r);
+    const pairs: Array<[string, string]> = [
+      ['Compte rendu n°', frId(r.id)],
+      ['Demande n°', se?.ids?.map(frId).join(', ') ?? ''],
+      ['Ordonnance n°', r.orderIds?.map(frId).join(', ') ?? ''],
+      ['Date du compte rendu', frDateTime(r.effectiveTime)],
+      ['Prescripteur', professional(r.prescriber)],
+      ['Médecin traitant', professional(r.generalPractitioner)],
+      ['Prélevé le', frDateTime(timePoint(r.sampler?.time) ?? spec.sampled)],
+      ['Préleveur', frPersonName(r.sampler?.name)],
+      ['Reçu au laboratoire le', frDateTime(se?.effectiveTime?.low ?? spec.received)],
+    ];
+    const shown = pairs.filter(([, v]) => v);
+    const colW = L.contentWidth / 2;
+    const labelW = 100;
+    for (let i = 0; i < shown.length; i += 2) {
+      const cells = [shown[i], shown[i + 1]].filter((c): c is [string, string] => !!c);
+      const wrapped = cells.map(([k, v]) => ({ k, lines: L.wrap(v, S.body, colW - labelW - 8) }));
+      const h = Math.max(...wrapped.map((c) => c.lines.length)) * L.lineHeight(S.body);
+      L.ensure(h);
+      wrapped.forEach((c, j) => {
+        const x = L.left + j * colW;
+        L.text(c.k, x, L.y - S.body.size, S.label);
+        c.lines.forEach((line, n) => L.text(line, x + labelW, L.y - S.body.size - n * L.lineHeight(S.body), S.body));
+      });
+      L.y -= h;
+    }
+    if (r.relatedDocument?.typeCode === 'RPLC') {
+      L.y -= 2;
+      L.paragraph(`Ce compte rendu remplace la version précédente (document ${frId(r.relatedDocument.parentId)}).`, L.left, L.contentWidth, S.note);
+    }
+    L.y -= 8;
+  }
+
+  // -------------------------------------------------------------------- results
+
+  private section(s: Section): void {
+    switch (s.kind) {
+      case 'chapter':
+        return this.chapter(s);
+      case 'comment':
+        return this.textSection(s.title, s.text);
+      case 'secondIntention': {
+        const n = s.documents.length;
+        return this.textSection(
+          s.title,
+          `${n} compte rendu${n > 1 ? 's' : ''} d'un autre laboratoire joint${n > 1 ? 's' : ''} au document électronique (PDF).`,
+        );
+      }
+      default:
+        return this.textSection(s.title ?? codeLabel(s.code), s.narrative ? narrativeToText(s.narrative) : '');
+    }
+  }
+
+  private chapterBand(title: string): void {
+    const L = this.L;
+    const h = L.lineHeight(S.chapter) + 5;
+    const lines = L.wrap(title, S.chapter, L.contentWidth - 12);
+    const total = h + (lines.length - 1) * L.lineHeight(S.chapter);
+    L.rect(L.left, L.y - total, L.contentWidth, total, BAND);
+    let y = L.y - 3;
+    for (const line of lines) {
+      L.text(line, L.left + 6, y - S.chapter.size, S.chapter);
+      y -= L.lineHeight(S.chapter);
+    }
+    L.y -= total + 3;
+  }
+
+  private columnHeads(): void {
+    const L = this.L;
+    const y = L.y - S.colHead.size;
+    L.text('Examen', L.left + COLS.label.x, y, S.colHead);
+    L.text('Résultat', L.left + COLS.value.x, y, S.colHead);
+    L.text('Unité', L.left + COLS.unit.x, y, S.colHead);
+    L.text('Valeurs de référence', L.left + COLS.range.x, y, S.colHead);
+    L.text('Interprétation', L.left + COLS.flag.x, y, S.colHead);
+    L.y -= L.lineHeight(S.colHead) + 1;
+    L.hline(L.left, L.right, L.y, RULE, 0.5);
+    L.y -= 3;
+  }
+
+  private chapter(c: ChapterSection): void {
+    const L = this.L;
+    const title = c.title || codeLabel(c.code);
+    L.y -= 4;
+    L.ensure(L.lineHeight(S.chapter) + 5 + 3 * L.lineHeight(S.cell) + 12);
+    this.chapterBand(title);
+    this.continuation = () => {
+      this.chapterBand(`${title} (suite)`);
+      this.columnHeads();
+    };
+    this.columnHeads();
+    if (c.entry) this.entry(c.entry, 0);
+    for (const sub of c.subSections ?? []) {
+      const subTitle = sub.title ?? codeLabel(sub.code);
+      if (subTitle) {
+        L.ensure(L.lineHeight(S.subChapter) + 2 * L.lineHeight(S.cell) + 4);
+        L.y -= 2;
+        L.paragraph(subTitle, L.left, L.contentWidth, S.subChapter);
+      }
+      this.entry(sub.entry, 0);
+    }
+    this.continuation = undefined;
+    L.y -= 6;
+  }
+
+  private entry(e: ResultsEntry, depth: number): void {
+    if (e.status === 'active') this.note('Résultats partiels : d’autres résultats suivront.', depth);
+    for (const item of e.items) this.item(item, depth);
+    for (const c of e.comments ?? []) this.comment(c, depth);
+    if (e.performer) this.note(`Analyses réalisées par le laboratoire : ${performingLab(e.performer)}`, depth);
+    for (const v of e.validators ?? []) this.note(`Validé par ${validatorText(v)}`, depth);
+  }
+
+  private item(i: ResultItem | BatteryComponent, depth: number): void {
+    switch (i.kind) {
+      case 'specimen': {
+        const parts = [
+          i.specimenType ? codeLabel(i.specimenType) : codeLabel(i.code),
+          timePoint(i.samplingTime) ? `prélevé le ${frDateTime(timePoint(i.samplingTime))}` : '',
+          timePoint(i.receivedTime) ? `reçu le ${frDateTime(timePoint(i.receivedTime))}` : '',
+        ].filter((s) => s);
+        if (parts.length) this.note(`Échantillon : ${parts.join(', ')}`, depth);
+        return;
+      }
+      case 'observation':
+        return this.observation(i, depth);
+      case 'battery':
+        return this.battery(i, depth);
+      case 'isolate':
+        return this.isolate(i, depth);
+      case 'comment':
+        return this.comment(i, depth);
+      case 'media':
+        return this.note(`Image jointe au document électronique${i.caption ? ` : ${i.caption}` : ''} (${i.mediaType}).`, depth);
+    }
+  }
+
+  private heading(text: string, depth: number, style: TextStyle): void {
+    const L = this.L;
+    const x = L.left + depth * 10;
+    const lines = L.wrap(text, style, L.contentWidth - depth * 10);
+    L.ensure(lines.length * L.lineHeight(style) + 2 * L.lineHeight(S.cell) + 3);
+    L.y -= 3;
+    for (const line of lines) {
+      L.text(line, x, L.y - style.size, style);
+      L.y -= L.lineHeight(style);
+    }
+  }
+
+  private battery(b: Battery, depth: number): void {
+    const label = b.code ? codeLabel(b.code) : '';
+    if (label) this.heading(label, depth, S.battery);
+    if (b.status === 'aborted') this.note('Examen non réalisé.', depth + 1);
+    for (const c of b.components) this.item(c, label ? depth + 1 : depth);
+    if (b.performer) this.note(`Réalisé par le laboratoire : ${performingLab(b.performer)}`, depth + 1);
+    for (const v of b.validators ?? []) this.note(`Validé par ${validatorText(v)}`, depth + 1);
+  }
+
+  private isolate(i: Isolate, depth: number): void {
+    this.heading(`Germe isolé : ${codeLabel(i.organism.code)}`, depth, S.battery);
+    for (const c of i.components) this.item(c, depth + 1);
+    if (i.performer) this.note(`Réalisé par le laboratoire : ${performingLab(i.performer)}`, depth + 1);
+  }
+
+  private observation(o: Observation, depth: number): void {
+    const L = this.L;
+    const indent = Math.min(depth, 4) * 10;
+    const label = codeLabel(o.code);
+    const shown = o.status === 'aborted' ? { value: 'Non réalisé', unit: '' } : displayValue(o.value);
+    const range = displayRange(o.referenceRange, shown.unit);
+    const flag = frInterpretation(o.interpretations);
+    const valueStyle = flag.abnormal ? S.cellAbnormal : S.cell;
+    const cells = [
+      { x: COLS.label.x + indent, w: COLS.label.w - indent, lines: L.wrap(label, S.cell, COLS.label.w - indent), style: S.cell },
+      { x: COLS.value.x, w: COLS.value.w, lines: L.wrap(shown.value, valueStyle, COLS.value.w), style: valueStyle },
+      { x: COLS.unit.x, w: COLS.unit.w, lines: L.wrap(shown.unit, S.cell, COLS.unit.w), style: S.cell },
+      { x: COLS.range.x, w: COLS.range.w, lines: L.wrap(range, S.cell, COLS.range.w), style: S.cell },
+      { x: COLS.flag.x, w: COLS.flag.w, lines: L.wrap(flag.text, valueStyle, COLS.flag.w), style: valueStyle },
+    ];
+    const lh = L.lineHeight(S.cell);
+    const rows = Math.max(...cells.map((c) => c.lines.length));
+    L.ensure(rows * lh + 2);
+    for (const c of cells) {
+      c.lines.forEach((line, n) => L.text(line, L.left + c.x, L.y - S.cell.size - n * lh, c.style));
+    }
+    L.y -= rows * lh + 1;
+
+    const sub = depth + 1;
+    for (const m of o.methods ?? []) {
+      const t = codeLabel(m);
+      if (t) this.note(`Méthode : ${t}`, sub);
+    }
+    for (const p of o.previousResults ?? []) {
+      const d = displayValue(p.value);
+      const when = frDateTime(timePoint(p.effectiveTime), false);
+      this.note(`Antériorité${when ? ` du ${when}` : ''} : ${[d.value, d.unit].filter((s) => s).join(' ')}`, sub);
+    }
+    for (const c of o.comments ?? []) this.comment(c, sub);
+    if (o.performer) this.note(`Réalisé par le laboratoire : ${performingLab(o.performer)}`, sub);
+    L.y -= 1;
+  }
+
+  private comment(c: Comment, depth: number): void {
+    this.note(c.text, depth, S.note);
+  }
+
+  private note(text: string, depth: number, style: TextStyle = S.note): void {
+    if (!text.trim()) return;
+    const L = this.L;
+    const indent = Math.min(depth, 4) * 10;
+    L.paragraph(text, L.left + indent, L.contentWidth - indent, style, { spaceAfter: 1 });
+  }
+
+  private textSection(title: string | undefined, text: string): void {
+    const L = this.L;
+    L.y -= 4;
+    L.ensure(L.lineHeight(S.chapter) + 5 + 2 * L.lineHeight(S.body));
+    if (title) this.chapterBand(title);
+    if (text) L.paragraph(text, L.left, L.contentWidth, S.body, { spaceAfter: 6 });
+  }
+
+  // -------------------------------------------------------------------- validation
+
+  private closing(): void {
+    const L = this.L;
+    const r = this.r;
+    const la = r.legalAuthenticator;
+    const lines: string[] = [];
+    const who = frPersonName(la.name) || frPersonIds(la.ids) || 'le biologiste responsable';
+    lines.push(`Compte rendu validé par ${who}${la.time ? `, le ${frDateTime(la.time)}` : ''}.`);
+    const others = (r.authenticators ?? [])
+      .map((a) => [frPersonName(a.name), a.time ? `le ${frDateTime(a.time)}` : ''].filter((s) => s).join(', '))
+      .filter((s) => s);
+    if (others.length) lines.push(`Biologiste(s) ayant validé les résultats : ${others.join(' ; ')}.`);
+    if (r.serviceEvents[0]?.status === 'active') lines.push("Compte rendu partiel : d'autres résultats suivront.");
+    const h = lines.length * 2 * L.lineHeight(S.body) + 16;
+    L.y -= 6;
+    L.ensure(h);
+    L.hline(L.left, L.right, L.y, RULE, 0.6);
+    L.y -= 6;
+    for (const l of lines) L.paragraph(l, L.left, L.contentWidth, S.bodyBold, { spaceAfter: 2 });
+    L.paragraph(
+      `Document produit par cisis-bio ${VERSION} à partir du compte rendu structuré (CDA R2 CR-BIO).`,
+      L.left,
+      L.contentWidth,
+      S.note,
+    );
+  }
+}
+
+// ------------------------------------------------------------------------------------------ entry points
+
+function documentId(report: CrBioReport, date: Date): string {
+  return createHash('sha256').update(JSON.stringify(report)).update(date.toISOString()).digest('hex').slice(0, 32);
+}
+
+/**
+ * Renders a report and returns the PDF with the layout record (every text run drawn, with its box) and
+ * the Datamatrix placement. Prefer {@link renderReportPdf} unless you check the layout.
+ */
+export async function renderReportPdfDetailed(report: CrBioReport, options: RenderReportPdfOptions = {}): Promise<RenderedReport> {
+  const r = validateReport(report);
+  const date = new Date(Math.floor((options.clock?.() ?? new Date()).getTime() / 1000) * 1000);
+  const fontBytes = options.fonts ?? defaultFonts();
+
+  const doc = await PDFDocument.create({ updateMetadata: false });
+  doc.registerFontkit(fontkit);
+  const tags: Record<FontFace, string> = { regular: 'CBIOAA', bold: 'CBIOAB', oblique: 'CBIOAC' };
+  const fonts = {} as Record<FontFace, PDFFont>;
+  for (const face of ['regular', 'bold', 'oblique'] as const) {
+    const tmp = await doc.embedFont(fontBytes[face], { subset: true, features: { liga: false, clig: false, dlig: false } });
+    // Subset fonts are named TAG+PostScriptName (ISO 32000 §9.6.4); the tag is fixed so output is reproducible.
+    fonts[face] = tmp;
+    (tmp as unknown as { embedder: { customName?: string; fontName: string } }).embedder.customName =
+      `${tags[face]}+${(tmp as unknown as { embedder: { fontName: string } }).embedder.fontName}`;
+  }
+
+  const identity = r.patient.identity;
+  let dm: { payload: string; symbol: DatamatrixSymbol } | undefined;
+  if (identity.status === 'QUAL' && identity.ins) {
+    const payload = encodeInsDatamatrix(identity);
+    dm = { payload, symbol: encodeDatamatrix(payload) };
+  }
+
+  const layout = new Layout(doc, fonts);
+  const renderer = new ReportRenderer(layout, r, dm);
+  renderer.render();
+
+  const lab = labOf(r).name;
+  const pdf = await saveAsPdfA(doc, Object.values(fonts), {
+    title: options.title ?? `${r.title ?? "Compte rendu d'examens de biologie médicale"} — ${frId(r.id)}`,
+    author: options.author ?? lab,
+    subject: "Compte rendu d'examens de biologie médicale (CR-BIO)",
+    creator: options.creator ?? 'cisis-bio',
+    producer: `cisis-bio ${VERSION} (pdf-lib)`,
+    date,
+    lang: r.languageCode ?? 'fr-FR',
+    documentId: documentId(r, date),
+  });
+  return { pdf, layout: layout.record(), ...(renderer.datamatrix ? { datamatrix: renderer.datamatrix } : {}) };
+}
+
+/**
+ * Renders the PDF copy of a CR-BIO report: an A4, PDF/A-1b document (embedded DejaVu fonts, XMP, sRGB
+ * OutputIntent) with the lab header, the patient's identity and — for a qualified identity carrying an INS —
+ * the INS Datamatrix captioned "INS à scanner" on page 1, the results by chapter and battery, comments,
+ * subcontracting labs, validating biologists and "page n/N" on every page.
+ *
+ * @throws ModelValidationError when `report` does not match the model (every zod path listed).
+ * @throws PdfRenderError when fonts are missing or the Datamatrix cannot be encoded.
+ * @example
+ * ```ts
+ * import { renderReportPdf } from 'cisis-bio';
+ * const pdf = await renderReportPdf(report, { clock: () => new Date('2024-01-04T08:00:00Z') });
+ * await writeFile('report.pdf', pdf);
+ * ```
+ */
+export async function renderReportPdf(report: CrBioReport, options?: RenderReportPdfOptions): Promise<Uint8Array> {
+  return (await renderReportPdfDetailed(report, options)).pdf;
+}

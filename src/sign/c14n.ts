@@ -1,0 +1,72 @@
+// Canonical XML through libxml2 (xml-crypto has no C14N 1.1). Documents are parsed without DTD, entity
+// substitution or network access: a `<!DOCTYPE`/`<!ENTITY` is refused before libxml2 sees the bytes.
+import { ParseOption, XmlDocument, type XmlElement } from 'libxml2-wasm';
+import { XmlParseError } from '../common/errors.js';
+import { C14N_ALGORITHMS } from './algorithms.js';
+
+const PARSE_OPTIONS = { option: ParseOption.XML_PARSE_NONET | ParseOption.XML_PARSE_NO_XXE };
+const DTD = /<!(DOCTYPE|ENTITY)\b/i;
+
+/** Parse bytes with libxml2 after refusing any DTD (same rule as `parseXml`). Caller disposes. */
+export function parseForC14n(bytes: Uint8Array, fileName?: string): XmlDocument {
+  // The DTD check needs only the prolog-ish text; decoding the whole buffer is cheap next to parsing.
+  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
+  const m = DTD.exec(text);
+  if (m) {
+    throw new XmlParseError('XML_DTD_FORBIDDEN', `DTD and entity declarations are not allowed (found <!${m[1]})`, {
+      file: fileName,
+    });
+  }
+  try {
+    return XmlDocument.fromBuffer(bytes, PARSE_OPTIONS);
+  } catch (e) {
+    const detail = (e as Error).message.split('\n')[0] ?? '';
+    throw new XmlParseError('XML_MALFORMED', `malformed XML: ${detail}`, { file: fileName });
+  }
+}
+
+function collector(): { handler: { write(b: Uint8Array): number; close(): boolean }; bytes(): Buffer } {
+  const chunks: Buffer[] = [];
+  return {
+    handler: {
+      write(b: Uint8Array) {
+        chunks.push(Buffer.from(b)); // copy: libxml2 reuses its buffer
+        return b.length;
+      },
+      close() {
+        return true;
+      },
+    },
+    bytes: () => Buffer.concat(chunks),
+  };
+}
+
+function algorithmOf(uri: string): { mode: 0 | 1 | 2; withComments: boolean } {
+  const a = C14N_ALGORITHMS[uri];
+  if (!a) throw new Error(`unsupported canonicalization algorithm ${uri}`);
+  return a;
+}
+
+/** Canonical form of a whole XML document (an octet stream turned into a node-set keeps its comments). */
+export function canonicalizeDocument(bytes: Uint8Array, algorithm: string, fileName?: string): Buffer {
+  const { mode, withComments } = algorithmOf(algorithm);
+  const doc = parseForC14n(bytes, fileName);
+  try {
+    const out = collector();
+    doc.canonicalize(out.handler, { mode, withComments });
+    return out.bytes();
+  } finally {
+    doc.dispose();
+  }
+}
+
+/**
+ * Canonical form of one element and its descendants, with the namespaces in scope (inclusive modes).
+ * `stripComments` applies to same-document barename references (`URI="#id"`), which exclude comments.
+ */
+export function canonicalizeElement(el: XmlElement, algorithm: string, stripComments = false): Buffer {
+  const { mode, withComments } = algorithmOf(algorithm);
+  const out = collector();
+  el.canonicalize(out.handler, { mode, withComments: withComments && !stripComments });
+  return out.bytes();
+}

@@ -1,0 +1,189 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, join, relative, resolve } from 'node:path';
+import { writeFileAtomic } from '../common/fs.js';
+import {
+  compileSchematron,
+  deserializeCompiled,
+  ENGINE_VERSION,
+  serializeCompiled,
+  type CompiledSchematron,
+} from './engine.js';
+
+/**
+ * Counters of the compiled-schematron cache, for tests and diagnostics (never for timing).
+ * `compiles` counts real compilations; a warm disk cache leaves it at 0.
+ */
+export const cacheStats = { compiles: 0, memoryHits: 0, diskHits: 0, diskWrites: 0, corruptEntries: 0 };
+
+/** Reset the counters (tests). */
+export function resetCacheStats(): void {
+  for (const k of Object.keys(cacheStats) as Array<keyof typeof cacheStats>) cacheStats[k] = 0;
+}
+
+/**
+ * Folder of the disk cache: `$XDG_CACHE_HOME/cisis-bio`, else `~/.cache/cisis-bio`. Never inside the kit,
+ * which may be read-only or shared.
+ */
+export function cacheDir(env: NodeJS.ProcessEnv = process.env): string {
+  const base = env.XDG_CACHE_HOME && env.XDG_CACHE_HOME.startsWith('/') ? env.XDG_CACHE_HOME : join(homedir(), '.cache');
+  return join(base, 'cisis-bio');
+}
+
+export interface CompileRequest {
+  /** Top-level `.sch`. */
+  schPath: string;
+  phase?: string;
+  /** Use the disk cache (default true). */
+  disk?: boolean;
+}
+
+const memory = new Map<string, { compiled?: CompiledSchematron; serialized?: string }>();
+const memoKey = (r: CompileRequest) => `${resolve(r.schPath)}\u0000${r.phase ?? ''}`;
+
+/** The compiled schematron, compiled at most once per process; from the disk cache when it holds it. */
+export async function getCompiled(request: CompileRequest): Promise<CompiledSchematron> {
+  const key = memoKey(request);
+  const memo = memory.get(key);
+  if (memo?.compiled) {
+    cacheStats.memoryHits++;
+    return memo.compiled;
+  }
+  if (memo?.serialized !== undefined) {
+    const compiled = deserializeCompiled(memo.serialized) as CompiledSchematron;
+    memo.compiled = compiled;
+    return compiled;
+  }
+  const entry = await load(request);
+  memory.set(key, entry);
+  return entry.compiled ?? (deserializeCompiled(entry.serialized!) as CompiledSchematron);
+}
+
+/**
+ * The compiled schematron in its serialized form (what worker threads receive), from the same caches.
+ */
+export async function getSerialized(request: CompileRequest): Promise<string> {
+  const key = memoKey(request);
+  let entry = memory.get(key);
+  if (!entry) {
+    entry = await load(request);
+    memory.set(key, entry);
+  }
+  const serialized: string = entry.serialized ?? serializeCompiled(entry.compiled!);
+  entry.serialized = serialized;
+  return serialized;
+}
+
+/** Seed the in-process cache with a serialized form received from the main thread (workers). */
+export function seedSerialized(request: CompileRequest, serialized: string): void {
+  memory.set(memoKey(request), { serialized });
+}
+
+/** Forget the in-process compiled forms (tests). */
+export function clearMemoryCache(): void {
+  memory.clear();
+}
+
+const HEADER = 'cisis-bio-compiled-schematron';
+
+async function load(request: CompileRequest): Promise<{ compiled?: CompiledSchematron; serialized?: string }> {
+  if (request.disk === false) return { compiled: compile(request) };
+  const file = join(cacheDir(), 'compiled', `${cacheKey(request)}.txt`);
+  const hit = readEntry(file);
+  if (hit !== undefined) {
+    try {
+      const compiled = deserializeCompiled(hit) as CompiledSchematron;
+      cacheStats.diskHits++;
+      return { compiled, serialized: hit };
+    } catch {
+      cacheStats.corruptEntries++;
+    }
+  }
+  const compiled = compile(request);
+  const serialized = serializeCompiled(compiled);
+  try {
+    await writeFileAtomic(file, `${HEADER} ${sha256(serialized)}\n${serialized}`);
+    cacheStats.diskWrites++;
+  } catch {
+    // A cache that cannot be written (read-only home, full disk) only costs speed.
+  }
+  return { compiled, serialized };
+}
+
+function compile(request: CompileRequest): CompiledSchematron {
+  cacheStats.compiles++;
+  return compileSchematron(request.schPath, request.phase === undefined ? {} : { phase: request.phase });
+}
+
+/** Payload of a cache file, or undefined when absent or corrupt (bad header or checksum). */
+function readEntry(file: string): string | undefined {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+  const nl = text.indexOf('\n');
+  const [header, sum] = text.slice(0, Math.max(nl, 0)).split(' ');
+  const payload = text.slice(nl + 1);
+  if (nl < 0 || header !== HEADER || sum !== sha256(payload)) {
+    cacheStats.corruptEntries++;
+    return undefined;
+  }
+  return payload;
+}
+
+/**
+ * Cache key: the engine version, the phase, the schematron's path, and the content of every file of its
+ * include tree. Value sets read by `doc()` at run time are not part of the compiled form and so not of the key.
+ */
+export function cacheKey(request: CompileRequest): string {
+  const top = resolve(request.schPath);
+  const h = createHash('sha256');
+  // The absolute path is part of the key: the compiled form resolves doc() from the schematron's folder.
+  h.update(`${ENGINE_VERSION}\u0000${request.phase ?? ''}\u0000${top}\u0000`);
+  for (const [path, content] of includeTree(top)) {
+    h.update(`${relative(dirname(top), path)}\u0000`);
+    h.update(content);
+    h.update('\u0000');
+  }
+  return h.digest('hex');
+}
+
+const INCLUDE = /<(?:[\w.-]+:)?(?:include|extends)\b[^>]*?\bhref\s*=\s*(?:"([^"]*)"|'([^']*)')/g;
+
+/** Every file reachable from `top` through `include`/`extends href`, each once, in discovery order. */
+function includeTree(top: string): Map<string, Buffer> {
+  const files = new Map<string, Buffer>();
+  const stack = [top];
+  while (stack.length) {
+    const path = stack.pop()!;
+    if (files.has(path)) continue;
+    let content: Buffer;
+    try {
+      content = readFileSync(path);
+    } catch {
+      files.set(path, Buffer.from('\u0000missing'));
+      continue;
+    }
+    files.set(path, content);
+    for (const m of content.toString('utf8').matchAll(INCLUDE)) {
+      const href = (m[1] ?? m[2] ?? '').split('#')[0]!;
+      if (href && !/^[a-z][\w+.-]*:/i.test(href)) stack.push(resolve(dirname(path), safeDecode(href)));
+    }
+  }
+  return files;
+}
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+function safeDecode(href: string): string {
+  try {
+    return decodeURI(href);
+  } catch {
+    return href;
+  }
+}

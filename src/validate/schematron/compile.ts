@@ -1,0 +1,385 @@
+/**
+ * Schematron → compiled model, the way the ISO skeleton's three steps do it: include resolution
+ * (iso_dsdl_include), abstract pattern expansion (iso_abstract_expand: textual `$param` substitution in
+ * attributes), then phase selection and `extends` splicing.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import type { Document, Element, Node } from '@xmldom/xmldom';
+import { CisisBioError } from '../../common/errors.js';
+import { parseXml } from '../../common/xml.js';
+import {
+  type CheckDecl,
+  type CompiledModel,
+  type LetDecl,
+  type MessagePart,
+  MODEL_VERSION,
+  type PatternDecl,
+  type RuleDecl,
+} from './model.js';
+import type { CompileOptions } from './types.js';
+
+export const SCH_NS = 'http://purl.oclc.org/dsdl/schematron';
+
+/** A schematron could not be compiled (missing include, unknown phase, abstract pattern or rule, bad XML). */
+export class SchematronCompileError extends CisisBioError {
+  /** The file that could not be read or that holds the problem. */
+  readonly file?: string;
+  constructor(code: string, message: string, options?: { where?: string; file?: string; cause?: unknown }) {
+    super(code, message, options);
+    if (options?.file !== undefined) this.file = options.file;
+  }
+}
+
+const ELEMENT = 1;
+const TEXT = 3;
+const CDATA = 4;
+
+function children(el: Element | Document): Element[] {
+  const out: Element[] = [];
+  for (let n = el.firstChild; n; n = n.nextSibling) if (n.nodeType === ELEMENT) out.push(n as Element);
+  return out;
+}
+
+function isSch(n: Node, local: string): boolean {
+  return n.nodeType === ELEMENT && (n as Element).namespaceURI === SCH_NS && (n as Element).localName === local;
+}
+
+function attr(el: Element, name: string): string | undefined {
+  return el.hasAttribute(name) ? (el.getAttribute(name) ?? undefined) : undefined;
+}
+
+function readSchFile(path: string): Document {
+  try {
+    return parseXml(readFileSync(path), { fileName: path });
+  } catch (e) {
+    if (e instanceof CisisBioError) {
+      throw new SchematronCompileError('SCH_XML_INVALID', `schematron file ${path} is not well-formed XML: ${e.message}`, {
+        file: path,
+        cause: e,
+      });
+    }
+    throw new SchematronCompileError('SCH_READ_FAILED', `cannot read schematron file ${path}: ${(e as Error).message}`, {
+      file: path,
+      cause: e,
+    });
+  }
+}
+
+/**
+ * Find an included file. The ANS builds its kit on Windows, where file names are case-insensitive (IHE.sch
+ * includes `E_directiveAnticipee_int.sch` for a file spelled `E_directiveanticipee_int.sch`): when the exact name
+ * is absent, a unique case-insensitive match in the same folder is accepted, as the ANS's own run would.
+ */
+function locateInclude(path: string): string | undefined {
+  if (existsSync(path)) return path;
+  const dir = dirname(path);
+  if (!existsSync(dir)) return undefined;
+  const want = basename(path).toLowerCase();
+  const hits = readdirSync(dir).filter((f) => f.toLowerCase() === want);
+  return hits.length === 1 ? join(dir, hits[0] as string) : undefined;
+}
+
+/** What needed an include: the nearest enclosing pattern or rule, for the error message. */
+function describeIncluder(el: Element): string {
+  for (let p: Node | null = el.parentNode; p && p.nodeType === ELEMENT; p = p.parentNode) {
+    const e = p as Element;
+    if (e.namespaceURI === SCH_NS && (e.localName === 'pattern' || e.localName === 'rule')) {
+      const id = attr(e, 'id');
+      return id ? `${e.localName} "${id}"` : `a ${e.localName}`;
+    }
+  }
+  return 'the schema';
+}
+
+/** Replace every `include` by the root element (or `#id` element) of the file it names, recursively. */
+function resolveIncludes(doc: Document, el: Element, file: string, stack: string[]): void {
+  for (const child of children(el)) {
+    if (isSch(child, 'include')) {
+      const href = attr(child, 'href');
+      if (!href) {
+        throw new SchematronCompileError('SCH_INCLUDE_INVALID', `an include without href in ${file}`, { file });
+      }
+      const [pathPart, fragment] = href.split('#') as [string, string | undefined];
+      const wanted = resolve(dirname(file), decodeURI(pathPart));
+      const target = locateInclude(wanted);
+      if (!target) {
+        throw new SchematronCompileError(
+          'SCH_INCLUDE_MISSING',
+          `included file ${wanted} does not exist (include href="${href}" in ${file}, needed by ${describeIncluder(child)})`,
+          { file: wanted, where: file },
+        );
+      }
+      if (stack.includes(target)) {
+        throw new SchematronCompileError('SCH_INCLUDE_CYCLE', `include cycle: ${[...stack, target].join(' → ')}`, {
+          file: target,
+        });
+      }
+      const sub = readSchFile(target);
+      let root = sub.documentElement as Element;
+      if (fragment) {
+        const found = findById(root, fragment);
+        if (!found) {
+          throw new SchematronCompileError('SCH_INCLUDE_MISSING', `no element with id "${fragment}" in ${target} (included from ${file})`, {
+            file: target,
+            where: file,
+          });
+        }
+        root = found;
+      }
+      resolveIncludes(sub, root, target, [...stack, target]);
+      const imported = doc.importNode(root, true) as Element;
+      el.replaceChild(imported, child);
+    } else {
+      resolveIncludes(doc, child, file, stack);
+    }
+  }
+}
+
+function findById(el: Element, id: string): Element | undefined {
+  if (attr(el, 'id') === id) return el;
+  for (const c of children(el)) {
+    const f = findById(c, id);
+    if (f) return f;
+  }
+  return undefined;
+}
+
+/** All schematron elements of a local name under `el`, in document order. */
+function descendants(el: Element, local: string, out: Element[] = []): Element[] {
+  for (const c of children(el)) {
+    if (isSch(c, local)) out.push(c);
+    descendants(c, local, out);
+  }
+  return out;
+}
+
+/** The skeleton's macro expansion: each `$name` replaced by the parameter value, parameters in order. */
+function macroExpand(text: string, params: Array<[string, string]>): string {
+  let out = text;
+  for (const [name, value] of params) out = out.split(`$${name}`).join(value);
+  return out;
+}
+
+function expandAttributes(el: Element, params: Array<[string, string]>): void {
+  const attrs = el.attributes;
+  for (let i = 0; i < attrs.length; i++) {
+    const a = attrs.item(i);
+    if (a) a.value = macroExpand(a.value, params);
+  }
+  for (const c of children(el)) expandAttributes(c, params);
+}
+
+/** Instantiate abstract patterns (`is-a`): the abstract pattern's content, parameters substituted. */
+function expandAbstractPatterns(doc: Document, schema: Element): void {
+  const abstracts = new Map<string, Element>();
+  for (const p of descendants(schema, 'pattern')) {
+    if (attr(p, 'abstract') === 'true') {
+      const id = attr(p, 'id');
+      if (id) abstracts.set(id, p);
+    }
+  }
+  for (const p of descendants(schema, 'pattern')) {
+    const isa = attr(p, 'is-a');
+    if (!isa) continue;
+    const abs = abstracts.get(isa);
+    if (!abs) {
+      throw new SchematronCompileError(
+        'SCH_ABSTRACT_PATTERN_MISSING',
+        `pattern "${attr(p, 'id') ?? '(no id)'}" is-a "${isa}", but no abstract pattern has that id`,
+      );
+    }
+    const params: Array<[string, string]> = [];
+    for (const c of children(p)) {
+      if (isSch(c, 'param')) params.push([attr(c, 'name') ?? '', attr(c, 'value') ?? '']);
+    }
+    const inst = doc.createElementNS(SCH_NS, 'pattern');
+    for (const name of ['id', 'documents', 'see', 'fpi', 'icon']) {
+      const v = attr(p, name);
+      if (v !== undefined) inst.setAttribute(name, v);
+    }
+    for (const c of children(abs)) {
+      const copy = c.cloneNode(true) as Element;
+      expandAttributes(copy, params);
+      inst.appendChild(copy);
+    }
+    for (const c of children(p)) if (!isSch(c, 'param')) inst.appendChild(c.cloneNode(true));
+    p.parentNode?.replaceChild(inst, p);
+  }
+}
+
+function messageParts(el: Element, out: MessagePart[] = []): MessagePart[] {
+  for (let n = el.firstChild; n; n = n.nextSibling) {
+    if (n.nodeType === TEXT || n.nodeType === CDATA) {
+      out.push({ text: n.nodeValue ?? '' });
+    } else if (n.nodeType === ELEMENT) {
+      const e = n as Element;
+      if (e.namespaceURI === SCH_NS && e.localName === 'value-of') out.push({ valueOf: attr(e, 'select') ?? '.' });
+      else if (e.namespaceURI === SCH_NS && e.localName === 'name') out.push({ name: attr(e, 'path') ?? '.' });
+      else messageParts(e, out);
+    }
+  }
+  return out;
+}
+
+function compileRule(
+  rule: Element,
+  abstractRules: Map<string, Element>,
+  stack: string[] = [],
+): Array<LetDecl | CheckDecl> {
+  const items: Array<LetDecl | CheckDecl> = [];
+  for (const c of children(rule)) {
+    if (c.namespaceURI !== SCH_NS) continue;
+    if (c.localName === 'let') {
+      items.push({ kind: 'let', name: attr(c, 'name') ?? '', value: attr(c, 'value') ?? '()' });
+    } else if (c.localName === 'assert' || c.localName === 'report') {
+      const check: CheckDecl = { kind: c.localName, test: attr(c, 'test') ?? 'true()', message: messageParts(c) };
+      for (const k of ['id', 'role', 'flag', 'subject', 'see'] as const) {
+        const v = attr(c, k);
+        if (v !== undefined) check[k] = v;
+      }
+      const diags = attr(c, 'diagnostics');
+      if (diags) check.diagnostics = diags.trim().split(/\s+/);
+      items.push(check);
+    } else if (c.localName === 'extends') {
+      const ref = attr(c, 'rule');
+      if (!ref) {
+        throw new SchematronCompileError('SCH_EXTENDS_UNSUPPORTED', 'extends without @rule (extends/@href is not supported)');
+      }
+      const abs = abstractRules.get(ref);
+      if (!abs) {
+        throw new SchematronCompileError(
+          'SCH_ABSTRACT_RULE_MISSING',
+          `rule "${attr(rule, 'id') ?? attr(rule, 'context') ?? ''}" extends "${ref}", but no abstract rule has that id`,
+        );
+      }
+      if (stack.includes(ref)) {
+        throw new SchematronCompileError('SCH_EXTENDS_CYCLE', `extends cycle: ${[...stack, ref].join(' → ')}`);
+      }
+      items.push(...compileRule(abs, abstractRules, [...stack, ref]));
+    }
+  }
+  return items;
+}
+
+function textOf(el: Element): string {
+  return (el.textContent ?? '').replace(/\s+/g, ' ').trim();
+}
+
+/** Compile a schematron file into the engine's model. */
+export function compileModel(schPath: string, options: CompileOptions = {}): CompiledModel {
+  const top = resolve(schPath);
+  if (!existsSync(top)) {
+    throw new SchematronCompileError('SCH_NOT_FOUND', `schematron file ${top} does not exist`, { file: top });
+  }
+  const doc = readSchFile(top);
+  const schema = doc.documentElement as Element;
+  if (!isSch(schema, 'schema')) {
+    throw new SchematronCompileError(
+      'SCH_NOT_SCHEMATRON',
+      `${top} is not an ISO Schematron schema (root element {${schema.namespaceURI ?? ''}}${schema.localName})`,
+      { file: top },
+    );
+  }
+  resolveIncludes(doc, schema, top, [top]);
+  expandAbstractPatterns(doc, schema);
+
+  const queryBinding = (attr(schema, 'queryBinding') ?? 'xslt').trim();
+  const supported = ['xslt', 'xslt2', 'xslt3', 'xpath', 'xpath2', 'xpath3', 'xpath31'];
+  if (!supported.includes(queryBinding.toLowerCase())) {
+    throw new SchematronCompileError('SCH_QUERY_BINDING', `queryBinding "${queryBinding}" is not supported (${supported.join(', ')})`, {
+      file: top,
+    });
+  }
+
+  const namespaces: Record<string, string> = {};
+  for (const ns of descendants(schema, 'ns')) {
+    const prefix = attr(ns, 'prefix');
+    const uri = attr(ns, 'uri');
+    if (prefix && uri !== undefined) namespaces[prefix] = uri;
+  }
+
+  const abstractRules = new Map<string, Element>();
+  for (const r of descendants(schema, 'rule')) {
+    const id = attr(r, 'id');
+    if (attr(r, 'abstract') === 'true' && id) abstractRules.set(id, r);
+  }
+
+  // Phase selection.
+  const phases = new Map<string, Element>();
+  for (const ph of descendants(schema, 'phase')) {
+    const id = attr(ph, 'id');
+    if (id) phases.set(id, ph);
+  }
+  let phase = options.phase ?? '#DEFAULT';
+  if (phase === '#DEFAULT') phase = attr(schema, 'defaultPhase') ?? '#ALL';
+  let active: Set<string> | undefined;
+  const globals: LetDecl[] = [];
+  for (const l of children(schema)) if (isSch(l, 'let')) globals.push({ kind: 'let', name: attr(l, 'name') ?? '', value: attr(l, 'value') ?? '()' });
+  if (phase !== '#ALL') {
+    const ph = phases.get(phase);
+    if (!ph) {
+      throw new SchematronCompileError(
+        'SCH_PHASE_UNKNOWN',
+        `phase "${phase}" is not defined in ${top} (phases: ${[...phases.keys()].join(', ') || 'none'})`,
+        { file: top },
+      );
+    }
+    active = new Set();
+    for (const c of children(ph)) {
+      if (isSch(c, 'active')) active.add(attr(c, 'pattern') ?? '');
+      if (isSch(c, 'let')) globals.push({ kind: 'let', name: attr(c, 'name') ?? '', value: attr(c, 'value') ?? '()' });
+    }
+  }
+
+  const patterns: PatternDecl[] = [];
+  for (const p of descendants(schema, 'pattern')) {
+    if (attr(p, 'abstract') === 'true') continue;
+    // Pattern-level lets are global variables in the skeleton's output, whatever the phase.
+    for (const c of children(p)) {
+      if (isSch(c, 'let')) globals.push({ kind: 'let', name: attr(c, 'name') ?? '', value: attr(c, 'value') ?? '()' });
+    }
+    const id = attr(p, 'id');
+    if (active && !(id && active.has(id))) continue;
+    const decl: PatternDecl = { rules: [] };
+    if (id !== undefined) decl.id = id;
+    const title = children(p).find((c) => isSch(c, 'title'));
+    if (title) decl.name = textOf(title);
+    const documents = attr(p, 'documents');
+    if (documents !== undefined) decl.documents = documents;
+    for (const r of children(p)) {
+      if (!isSch(r, 'rule') || attr(r, 'abstract') === 'true') continue;
+      const context = attr(r, 'context');
+      if (!context) continue;
+      const rule: RuleDecl = { context, items: compileRule(r, abstractRules) };
+      for (const k of ['id', 'role', 'subject'] as const) {
+        const v = attr(r, k);
+        if (v !== undefined) rule[k] = v;
+      }
+      decl.rules.push(rule);
+    }
+    patterns.push(decl);
+  }
+
+  const diagnostics: Record<string, MessagePart[]> = {};
+  for (const d of descendants(schema, 'diagnostic')) {
+    const id = attr(d, 'id');
+    if (id) diagnostics[id] = messageParts(d);
+  }
+
+  const titleEl = children(schema).find((c) => isSch(c, 'title'));
+  const model: CompiledModel = {
+    format: 'cisis-bio-schematron',
+    version: MODEL_VERSION,
+    schPath: top,
+    baseDir: dirname(top),
+    queryBinding,
+    phase,
+    namespaces,
+    globals,
+    patterns,
+    diagnostics,
+  };
+  if (titleEl) model.title = textOf(titleEl);
+  return model;
+}

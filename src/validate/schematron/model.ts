@@ -1,0 +1,59 @@
+/** The compiled (JSON-able) form of a schematron: includes resolved, abstract patterns and rules expanded. */
+
+/** A piece of an assert/report message: literal text, `value-of`, or `name`. */
+export type MessagePart = { text: string } | { valueOf: string } | { name: string };
+
+export interface LetDecl {
+  kind: 'let';
+  name: string;
+  value: string;
+}
+
+export interface CheckDecl {
+  kind: 'assert' | 'report';
+  test: string;
+  message: MessagePart[];
+  id?: string;
+  role?: string;
+  flag?: string;
+  subject?: string;
+  see?: string;
+  /** Ids of `diagnostic` elements. */
+  diagnostics?: string[];
+}
+
+export interface RuleDecl {
+  context: string;
+  id?: string;
+  role?: string;
+  subject?: string;
+  /** Lets and checks in document order (abstract rules already spliced in where `extends` was). */
+  items: Array<LetDecl | CheckDecl>;
+}
+
+export interface PatternDecl {
+  id?: string;
+  name?: string;
+  documents?: string;
+  rules: RuleDecl[];
+}
+
+export interface CompiledModel {
+  format: 'cisis-bio-schematron';
+  version: number;
+  schPath: string;
+  /** Folder against which `doc()`/`document()` resolve: the top-level schematron's. */
+  baseDir: string;
+  title?: string;
+  queryBinding: string;
+  phase: string;
+  namespaces: Record<string, string>;
+  /** Schema-, phase- and pattern-level lets: global variables, evaluated on the document node. */
+  globals: LetDecl[];
+  /** Active patterns, in schema order. */
+  patterns: PatternDecl[];
+  diagnostics: Record<string, MessagePart[]>;
+}
+
+/** Bumped whenever the compiled form or the engine's semantics change (part of the disk-cache key). */
+export const MODEL_VERSION = 1;

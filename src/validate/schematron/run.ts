@@ -1,0 +1,513 @@
+/**
+ * The runner: one walk of the document, each node offered to the rules indexed under its name (or its
+ * templateIds), the first matching rule of each pattern fired — the ISO skeleton's template priorities — and
+ * the rule's asserts/reports evaluated together in one XPath call.
+ */
+import fontoxpath from 'fontoxpath';
+import type { Document as SlimDocument, Node as SlimNode } from 'slimdom';
+import { type FastNode } from './fast.js';
+import { type Compiled, compileJs, type Ctx, ebv, type Scope, type XNode } from './jsxpath.js';
+import { FUNCTION_REWRITES, CISIS_FN_NS, registerFunctions, setScope, type EvalScope } from './functions.js';
+import type { CheckDecl, CompiledModel, LetDecl, MessagePart, RuleDecl } from './model.js';
+import { parsePattern, type PatternAlternative, type PatternStep } from './pattern.js';
+import type { Finding, FiredRule, RunOptions, SchematronOutcome } from './types.js';
+import { renameFunctionCalls, stringLiteralValue, variableRefs } from './xpath-text.js';
+
+const { evaluateXPath } = fontoxpath;
+
+const DEFAULT_NS: Record<string, string> = {
+  xml: 'http://www.w3.org/XML/1998/namespace',
+  xs: 'http://www.w3.org/2001/XMLSchema',
+  xsi: 'http://www.w3.org/2001/XMLSchema-instance',
+  fn: 'http://www.w3.org/2005/xpath-functions',
+  math: 'http://www.w3.org/2005/xpath-functions/math',
+  map: 'http://www.w3.org/2005/xpath-functions/map',
+  array: 'http://www.w3.org/2005/xpath-functions/array',
+};
+
+/** Documents read by `doc()`/`document()`, shared by every schematron of the process (value sets are read-only). */
+const sharedDocs = new Map<string, SlimDocument | null>();
+
+interface Candidate {
+  order: number;
+  pattern: number;
+  rule: number;
+  alt: PatternAlternative;
+}
+
+interface PreparedRule {
+  decl: RuleDecl;
+  checks: CheckDecl[];
+  /** For each check, the lets declared before it (its scope). */
+  scopes: LetDecl[][];
+  checksExpr?: string;
+  /** The JS fast path: lets (slot) and checks in order; null when some expression is outside the subset. */
+  fast?: Array<{ let: number; fn: Compiled } | { check: number; fn: Compiled }> | null;
+}
+
+type Node = SlimNode & FastNode;
+
+/** Text of an error thrown by fontoxpath or a custom function, and its XPath error code. */
+export function describeError(e: unknown): { error: string; errorCode?: string } {
+  const raw = e instanceof Error ? e.message : String(e);
+  const text = raw.split('\n')[0]?.trim() ?? raw;
+  const m = /\b([A-Z]{4}\d{4})\b/.exec(text);
+  return m ? { error: text.startsWith(m[1] as string) ? text : `${m[1]}: ${text}`, errorCode: m[1] as string } : { error: text };
+}
+
+export class Engine {
+  readonly model: CompiledModel;
+  private readonly ns: Record<string, string>;
+  private readonly options: Record<string, unknown>;
+  private readonly literalGlobals: Record<string, string> = {};
+  private readonly inlineGlobals = new Map<string, string>();
+  private readonly rules: PreparedRule[][];
+  private readonly index = new Map<string, Candidate[]>();
+  private readonly hasTemplateIdKeys: boolean;
+  private readonly visitAttributes: boolean;
+  private readonly visitText: boolean;
+  private readonly fallback: Candidate[] = [];
+  private readonly globalPrefixCache = new Map<string, string>();
+
+  constructor(model: CompiledModel) {
+    registerFunctions();
+    this.model = model;
+    this.ns = { ...DEFAULT_NS, ...model.namespaces };
+    const ns = this.ns;
+    this.options = {
+      namespaceResolver: (prefix: string) => (prefix ? (ns[prefix] ?? null) : null),
+      moduleImports: { cisisfn: CISIS_FN_NS },
+      language: evaluateXPath.XPATH_3_1_LANGUAGE,
+    };
+    for (const g of model.globals) {
+      const lit = stringLiteralValue(g.value);
+      if (lit !== undefined && !this.inlineGlobals.has(g.name)) this.literalGlobals[g.name] = lit;
+      else {
+        delete this.literalGlobals[g.name];
+        this.inlineGlobals.set(g.name, g.value);
+      }
+    }
+    let order = 0;
+    this.rules = model.patterns.map((p, pi) =>
+      p.rules.map((r, ri) => {
+        for (const alt of parsePattern(r.context, this.ns)) {
+          const cand: Candidate = { order: order++, pattern: pi, rule: ri, alt };
+          for (const key of alt.keys) {
+            if (key === '*fallback') this.fallback.push(cand);
+            else {
+              let list = this.index.get(key);
+              if (!list) this.index.set(key, (list = []));
+              list.push(cand);
+            }
+          }
+        }
+        const checks: CheckDecl[] = [];
+        const scopes: LetDecl[][] = [];
+        const lets: LetDecl[] = [];
+        for (const item of r.items) {
+          if (item.kind === 'let') lets.push(item);
+          else {
+            checks.push(item);
+            scopes.push([...lets]);
+          }
+        }
+        return { decl: r, checks, scopes };
+      }),
+    );
+    for (const list of this.rules) for (const r of list) r.fast = this.compileFastRule(r);
+    const keys = [...this.index.keys()];
+    this.hasTemplateIdKeys = keys.some((k) => k.startsWith('t:'));
+    this.visitAttributes = keys.some((k) => k.startsWith('a:')) || this.fallback.length > 0;
+    this.visitText = keys.some((k) => k === 'x' || k === 'o') || this.fallback.length > 0;
+  }
+
+  private readonly globalFns = new Map<string, Compiled | null>();
+
+  private scope(lets: Map<string, number>): Scope {
+    return {
+      namespaces: this.ns,
+      lets,
+      literalGlobals: this.literalGlobals,
+      globalFns: this.globalFns as Map<string, ((c: Ctx) => never[]) | null>,
+      compileGlobal: (name) => {
+        if (this.globalFns.has(name)) return this.globalFns.get(name);
+        const v = this.inlineGlobals.get(name);
+        if (v === undefined) return undefined;
+        this.globalFns.set(name, null); // cycle guard
+        let fn: Compiled | null = null;
+        try {
+          fn = compileJs(v, this.scope(new Map()));
+        } catch {
+          fn = null;
+        }
+        this.globalFns.set(name, fn);
+        return fn;
+      },
+    };
+  }
+
+  private compileFastRule(rule: PreparedRule): PreparedRule['fast'] {
+    const lets = new Map<string, number>();
+    const out: NonNullable<PreparedRule['fast']> = [];
+    let check = 0;
+    try {
+      for (const item of rule.decl.items) {
+        if (item.kind === 'let') {
+          const fn = compileJs(item.value, this.scope(new Map(lets)));
+          const slot = lets.size;
+          lets.set(item.name, slot + 0);
+          // a re-declared name gets a fresh slot
+          if (lets.get(item.name) !== slot) lets.set(item.name, slot);
+          out.push({ let: slot, fn });
+        } else {
+          out.push({ check: check++, fn: compileJs(item.test, this.scope(new Map(lets))) });
+        }
+      }
+      return out;
+    } catch {
+      return null;
+    }
+  }
+
+  /** `let` clauses for the inline globals an expression needs (transitively), outermost first. */
+  private globalPrefix(expr: string): string {
+    if (this.inlineGlobals.size === 0) return '';
+    const cached = this.globalPrefixCache.get(expr);
+    if (cached !== undefined) return cached;
+    const ordered: string[] = [];
+    const seen = new Set<string>();
+    const visit = (name: string) => {
+      if (seen.has(name)) return;
+      seen.add(name);
+      const v = this.inlineGlobals.get(name);
+      if (v === undefined) return;
+      for (const dep of variableRefs(v)) visit(dep);
+      ordered.push(name);
+    };
+    for (const r of variableRefs(expr)) visit(r);
+    const prefix = ordered.map((n) => `let $${n} := root(.)/(${this.inlineGlobals.get(n)}) return `).join('');
+    this.globalPrefixCache.set(expr, prefix);
+    return prefix;
+  }
+
+  /** The final text fontoxpath evaluates: globals bound, engine functions renamed. */
+  private finish(expr: string): string {
+    let done = this.finished.get(expr);
+    if (done === undefined) {
+      const rewritten = renameFunctionCalls(expr, FUNCTION_REWRITES);
+      done = this.globalPrefix(rewritten) + rewritten;
+      this.finished.set(expr, done);
+    }
+    return done;
+  }
+  private readonly finished = new Map<string, string>();
+
+  private evaluate(expr: string, node: Node, scope: EvalScope, returnType: number): unknown {
+    scope.current = node;
+    return evaluateXPath(expr, node, null, this.literalGlobals, returnType, this.options);
+  }
+
+  private letChain(lets: LetDecl[], body: string): string {
+    return lets.map((l) => `let $${l.name} := (${l.value}) return `).join('') + body;
+  }
+
+  private checksExpr(rule: PreparedRule): string {
+    if (rule.checksExpr !== undefined) return rule.checksExpr;
+    const items = rule.decl.items;
+    const build = (from: number): string => {
+      const parts: string[] = [];
+      for (let i = from; i < items.length; i++) {
+        const it = items[i] as LetDecl | CheckDecl;
+        if (it.kind === 'let') {
+          const rest = build(i + 1);
+          parts.push(`let $${it.name} := (${it.value}) return (${rest || '()'})`);
+          break;
+        }
+        parts.push(`boolean((${it.test}))`);
+      }
+      return parts.join(', ');
+    };
+    rule.checksExpr = this.finish(`(${build(0)})`);
+    return rule.checksExpr;
+  }
+
+  private message(parts: MessagePart[], lets: LetDecl[], node: Node, scope: EvalScope): string {
+    let out = '';
+    for (const part of parts) {
+      if ('text' in part) out += part.text;
+      else if ('valueOf' in part) {
+        const expr = this.finish(this.letChain(lets, `string-join(((${part.valueOf})) ! string(.), ' ')`));
+        out += String(this.evaluate(expr, node, scope, evaluateXPath.STRING_TYPE));
+      } else {
+        const expr = this.finish(this.letChain(lets, `name((${(part as { name: string }).name}))`));
+        out += String(this.evaluate(expr, node, scope, evaluateXPath.STRING_TYPE));
+      }
+    }
+    return out.replace(/\s+/g, ' ').trim();
+  }
+
+  private location(check: CheckDecl, rule: RuleDecl, lets: LetDecl[], node: Node, scope: EvalScope): string {
+    const subject = check.subject ?? rule.subject;
+    if (subject) {
+      const nodes = this.evaluate(this.finish(this.letChain(lets, `(${subject})`)), node, scope, evaluateXPath.NODES_TYPE) as Node[];
+      if (nodes[0]) return fullPath(nodes[0]);
+    }
+    return fullPath(node);
+  }
+
+  private fallbackSets = new Map<PatternAlternative, Set<Node>>();
+  private runGlobals = new Map<string, never[]>() as Map<string, unknown[]> as Ctx['globals'];
+  private runRoot: Node | null = null;
+
+  private matches(alt: PatternAlternative, node: Node, doc: Node, scope: EvalScope): boolean {
+    if (alt.fallback) {
+      let set = this.fallbackSets.get(alt);
+      if (!set) {
+        const found = this.evaluate(this.finish(`//(${alt.source})`), doc, scope, evaluateXPath.NODES_TYPE) as Node[];
+        set = new Set(found);
+        this.fallbackSets.set(alt, set);
+      }
+      return set.has(node);
+    }
+    if (alt.documentNode) return node.nodeType === 9;
+    return this.matchFrom(alt, alt.steps.length - 1, node, scope);
+  }
+
+  private matchFrom(alt: PatternAlternative, k: number, node: Node, scope: EvalScope): boolean {
+    const step = alt.steps[k] as PatternStep;
+    if (!this.stepMatches(step, node, scope)) return false;
+    const parent = parentOf(node);
+    if (k === 0) {
+      if (alt.root === '/') return parent !== null && parent.nodeType === 9;
+      if (alt.root === '//') {
+        let r: Node | null = node;
+        while (r && parentOf(r)) r = parentOf(r);
+        return r !== null && r.nodeType === 9;
+      }
+      return true;
+    }
+    if (alt.seps[k - 1] === '/') return parent !== null && parent.nodeType === 1 && this.matchFrom(alt, k - 1, parent, scope);
+    for (let p = parent; p && p.nodeType === 1; p = parentOf(p)) if (this.matchFrom(alt, k - 1, p, scope)) return true;
+    return false;
+  }
+
+  private stepMatches(step: PatternStep, node: Node, scope: EvalScope): boolean {
+    if (!testMatches(step, node)) return false;
+    for (const pred of step.preds) {
+      if (pred.kind === 'position') {
+        let n = 1;
+        for (let s = node.previousSibling as Node | null; s; s = s.previousSibling as Node | null) if (testMatches(step, s)) n++;
+        if (n !== pred.n) return false;
+      } else if (pred.kind === 'fast') {
+        if (!pred.fn(node)) return false;
+      } else if (!this.evaluate(this.finish(`boolean((${pred.expr}))`), node, scope, evaluateXPath.BOOLEAN_TYPE)) return false;
+    }
+    return true;
+  }
+
+  private candidates(node: Node): Candidate[] {
+    const lists: Candidate[][] = [];
+    const add = (key: string) => {
+      const l = this.index.get(key);
+      if (l) lists.push(l);
+    };
+    switch (node.nodeType) {
+      case 1:
+        add(`e:${node.localName}`);
+        add('e:*');
+        if (this.hasTemplateIdKeys) {
+          for (let c = node.firstChild as Node | null; c; c = c.nextSibling as Node | null) {
+            if (c.nodeType === 1 && c.localName === 'templateId' && c.namespaceURI === 'urn:hl7-org:v3') {
+              const root = (c as unknown as { getAttribute(n: string): string | null }).getAttribute('root');
+              if (root !== null) add(`t:${root}`);
+            }
+          }
+        }
+        break;
+      case 2:
+        add(`a:${node.localName}`);
+        add('a:*');
+        break;
+      case 9:
+        add('doc');
+        break;
+      case 3:
+      case 4:
+        add('x');
+        break;
+      default:
+        add('o');
+    }
+    if (this.fallback.length) lists.push(this.fallback);
+    if (lists.length === 0) return [];
+    if (lists.length === 1) return lists[0] as Candidate[];
+    const all = lists.flat();
+    all.sort((a, b) => a.order - b.order);
+    return all;
+  }
+
+  run(doc: SlimDocument, options: RunOptions = {}): SchematronOutcome {
+    const scope: EvalScope = { baseDir: this.model.baseDir, docs: sharedDocs, current: null };
+    const findings: Finding[][] = this.model.patterns.map(() => []);
+    const firedRules: FiredRule[] | undefined = options.collectFiredRules ? [] : undefined;
+    let firedRuleCount = 0;
+    this.fallbackSets = new Map();
+    const root = doc as unknown as Node;
+    this.runGlobals = new Map();
+    this.runRoot = root;
+    setScope(scope);
+    try {
+      const visit = (node: Node) => {
+        const cands = this.candidates(node);
+        if (cands.length === 0) return;
+        let done = -1;
+        for (const c of cands) {
+          if (c.pattern === done) continue;
+          if (!this.matches(c.alt, node, root, scope)) continue;
+          done = c.pattern;
+          firedRuleCount++;
+          const rule = (this.rules[c.pattern] as PreparedRule[])[c.rule] as PreparedRule;
+          if (firedRules) {
+            const fr: FiredRule = { pattern: this.model.patterns[c.pattern]?.id ?? String(c.pattern), context: rule.decl.context };
+            if (rule.decl.id) fr.id = rule.decl.id;
+            firedRules.push(fr);
+          }
+          this.fire(rule, node, scope, findings[c.pattern] as Finding[]);
+        }
+      };
+      visit(root);
+      // document order, iteratively (CDA trees can be deep)
+      const stack: Node[] = [];
+      for (let c = root.lastChild as Node | null; c; c = c.previousSibling as Node | null) stack.push(c);
+      while (stack.length) {
+        const n = stack.pop() as Node;
+        if (n.nodeType === 1) {
+          visit(n);
+          if (this.visitAttributes) {
+            const attrs = n.attributes as ArrayLike<Node>;
+            for (let i = 0; i < attrs.length; i++) {
+              const a = attrs[i] as Node;
+              if (a.namespaceURI !== 'http://www.w3.org/2000/xmlns/') visit(a);
+            }
+          }
+          for (let c = n.lastChild as Node | null; c; c = c.previousSibling as Node | null) {
+            if (c.nodeType === 1 || this.visitText) stack.push(c);
+          }
+        } else if (this.visitText) visit(n);
+      }
+    } catch (e) {
+      return { ok: false, ...describeError(e) };
+    } finally {
+      setScope(null);
+      this.fallbackSets = new Map();
+    }
+    const outcome: SchematronOutcome = {
+      ok: true,
+      findings: findings.flat(),
+      activePatterns: this.model.patterns.map((p) => {
+        const a: { id?: string; name?: string; document?: string } = {};
+        if (p.id !== undefined) a.id = p.id;
+        if (p.name !== undefined) a.name = p.name;
+        return a;
+      }),
+      firedRuleCount,
+    };
+    if (firedRules) outcome.firedRules = firedRules;
+    return outcome;
+  }
+
+  private fire(rule: PreparedRule, node: Node, scope: EvalScope, out: Finding[]): void {
+    if (rule.checks.length === 0) return;
+    let results: boolean[] | undefined;
+    if (rule.fast) {
+      const ctx: Ctx = { item: node as unknown as XNode, pos: 1, size: 1, vars: [], globals: this.runGlobals, root: this.runRoot as unknown as XNode };
+      scope.current = node;
+      try {
+        results = [];
+        for (const step of rule.fast) {
+          if ('let' in step) ctx.vars[step.let] = step.fn(ctx);
+          else results.push(ebv(step.fn(ctx)));
+        }
+      } catch {
+        results = undefined; // outside the subset's semantics: fontoxpath decides
+      }
+    }
+    results ??= this.evaluate(this.checksExpr(rule), node, scope, evaluateXPath.ALL_RESULTS_TYPE) as boolean[];
+    for (let j = 0; j < rule.checks.length; j++) {
+      const check = rule.checks[j] as CheckDecl;
+      const hit = check.kind === 'assert' ? results[j] === false : results[j] === true;
+      if (!hit) continue;
+      const lets = rule.scopes[j] as LetDecl[];
+      const f: Finding = {
+        kind: check.kind === 'assert' ? 'failed-assert' : 'successful-report',
+        location: this.location(check, rule.decl, lets, node, scope),
+        text: this.message(check.message, lets, node, scope),
+        test: check.test,
+      };
+      const role = check.role ?? rule.decl.role;
+      if (role !== undefined) f.role = role;
+      if (check.id !== undefined) f.id = check.id;
+      if (check.diagnostics?.length) {
+        f.diagnostics = check.diagnostics.map((id) => {
+          const d = this.model.diagnostics[id];
+          return d ? this.message(d, lets, node, scope) : id;
+        });
+      }
+      out.push(f);
+    }
+  }
+}
+
+function parentOf(n: Node): Node | null {
+  if (n.nodeType === 2) return ((n as unknown as { ownerElement: Node | null }).ownerElement ?? null) as Node | null;
+  return n.parentNode as Node | null;
+}
+
+function testMatches(step: PatternStep, n: Node): boolean {
+  const t = step.test;
+  if (step.axis === 'attribute') {
+    if (n.nodeType !== 2) return false;
+  } else {
+    switch (t.kind) {
+      case 'name':
+        if (n.nodeType !== 1) return false;
+        break;
+      case 'node':
+        if (n.nodeType === 2 || n.nodeType === 9) return false;
+        return true;
+      case 'text':
+        return n.nodeType === 3 || n.nodeType === 4;
+      case 'comment':
+        return n.nodeType === 8;
+      case 'pi':
+        return n.nodeType === 7;
+    }
+  }
+  if (t.kind !== 'name') return t.kind === 'node';
+  if (t.local !== null && n.localName !== t.local) return false;
+  if (t.ns !== undefined && (n.namespaceURI ?? null) !== (t.ns || null)) return false;
+  return true;
+}
+
+/** The ANS skeleton's "full-path-2": names as written, `[n]` only after a same-named earlier sibling. */
+export function fullPath(node: Node): string {
+  if (node.nodeType === 9) return '/';
+  if (node.nodeType === 2) {
+    const owner = parentOf(node);
+    return `${owner ? fullPath(owner) : ''}/@${(node as unknown as { nodeName: string }).nodeName}`;
+  }
+  if (node.nodeType !== 1) {
+    const p = node.parentNode as Node | null;
+    return `${p && p.nodeType === 1 ? fullPath(p) : ''}/@`;
+  }
+  const parts: string[] = [];
+  for (let n: Node | null = node; n && n.nodeType === 1; n = n.parentNode as Node | null) {
+    const name = (n as unknown as { nodeName: string }).nodeName;
+    let idx = 1;
+    for (let s = n.previousSibling as Node | null; s; s = s.previousSibling as Node | null) {
+      if (s.nodeType === 1 && (s as unknown as { nodeName: string }).nodeName === name) idx++;
+    }
+    parts.push(idx > 1 ? `${name}[${idx}]` : name);
+  }
+  return `/${parts.reverse().join('/')}`;
+}

@@ -1,0 +1,155 @@
+import { readFileSync } from 'node:fs';
+import { dirname, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  ParseOption,
+  XmlDocument,
+  XmlLibError,
+  XsdValidator,
+  xmlRegisterInputProvider,
+  type ErrorDetail,
+  type XmlInputProvider,
+} from 'libxml2-wasm';
+import { fsInputProviders } from 'libxml2-wasm/lib/nodejs.mjs';
+import { CisisBioError, XmlParseError } from '../common/errors.js';
+
+/** One XSD violation, at the line and column of the offending node. */
+export interface XsdError {
+  line: number;
+  column: number;
+  message: string;
+}
+
+/** Result of the XSD step. */
+export interface XsdResult {
+  valid: boolean;
+  errors: XsdError[];
+}
+
+/** The XSD could not be loaded (missing file, broken schema). */
+export class XsdLoadError extends CisisBioError {
+  constructor(message: string, where?: string, cause?: unknown) {
+    super('XSD_LOAD_FAILED', message, { where, cause });
+  }
+}
+
+/**
+ * Parser flags for documents handed to libxml2: no network, no external DTD or entity loading, no entity
+ * substitution (no NOENT, no DTDLOAD), line numbers above 65535 kept. `parseXml` has already refused any
+ * DOCTYPE before a document reaches libxml2; these flags are a second wall.
+ */
+const DOC_PARSE_OPTIONS = ParseOption.XML_PARSE_NONET | ParseOption.XML_PARSE_NO_XXE | ParseOption.XML_PARSE_BIG_LINES;
+
+/**
+ * Folders from which libxml2 may read files (the folders of the XSD files loaded). Only `.xsd` files in them
+ * are served, and only while a schema is being compiled: a document never gets to read the disk.
+ */
+const allowedRoots = new Set<string>();
+let schemaLoading = false;
+let providerRegistered = false;
+
+function localPath(name: string): string | undefined {
+  try {
+    const url = new URL(name);
+    return url.protocol === 'file:' ? fileURLToPath(url) : undefined;
+  } catch {
+    return name.startsWith('/') || /^[A-Za-z]:[\\/]/.test(name) ? resolve(name) : undefined;
+  }
+}
+
+const schemaIncludeProvider: XmlInputProvider = {
+  match(name) {
+    if (!schemaLoading) return false;
+    const path = localPath(name);
+    if (!path || !path.toLowerCase().endsWith('.xsd')) return false;
+    for (const root of allowedRoots) if (path.startsWith(root + sep)) return fsInputProviders.match(path);
+    return false;
+  },
+  open: (name) => fsInputProviders.open(localPath(name) ?? name),
+  read: fsInputProviders.read,
+  close: fsInputProviders.close,
+};
+
+const validators = new Map<string, XsdValidator>();
+
+/**
+ * Load (once per process) the XSD at `xsdPath`, its `xs:include`/`xs:import` read from disk relative to it.
+ * @throws XsdLoadError when a file is missing or the schema does not compile.
+ */
+export function loadXsd(xsdPath: string): XsdValidator {
+  const path = resolve(xsdPath);
+  const cached = validators.get(path);
+  if (cached) return cached;
+  if (!providerRegistered) {
+    xmlRegisterInputProvider(schemaIncludeProvider);
+    providerRegistered = true;
+  }
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(path);
+  } catch (e) {
+    throw new XsdLoadError(`cannot read the XSD: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, path, e);
+  }
+  // The kit's schema imports from its own subfolders (general/, sdtc/, schema/ …): allow the whole kit folder.
+  allowedRoots.add(dirname(path));
+  schemaLoading = true;
+  let schemaDoc: XmlDocument | undefined;
+  try {
+    schemaDoc = XmlDocument.fromBuffer(bytes, { url: path, option: ParseOption.XML_PARSE_NONET });
+    const validator = XsdValidator.fromDoc(schemaDoc);
+    validators.set(path, validator);
+    return validator;
+  } catch (e) {
+    const detail = e instanceof XmlLibError ? e.details[0] : undefined;
+    const where = detail?.file ? `${detail.file}${detail.line ? `:${detail.line}` : ''}` : path;
+    throw new XsdLoadError(`the XSD does not load: ${(e as Error).message.trim()}`, where, e);
+  } finally {
+    schemaLoading = false;
+    schemaDoc?.dispose();
+  }
+}
+
+/**
+ * Validate a document against the XSD. The document must already have passed `parseXml` (size bound, no
+ * DTD). Columns come from the DOM when libxml2 gives none (it reports schema errors by line only).
+ *
+ * @param locate maps libxml2's node path (e.g. `/*\/*[9]`) to a 1-based column, when the caller can.
+ */
+export function validateXsd(
+  xml: string | Uint8Array,
+  xsdPath: string,
+  locate?: (xpath: string, line: number) => number | undefined,
+  file?: string,
+): XsdResult {
+  const validator = loadXsd(xsdPath);
+  let doc: XmlDocument;
+  try {
+    doc =
+      typeof xml === 'string'
+        ? XmlDocument.fromString(xml, { option: DOC_PARSE_OPTIONS })
+        : XmlDocument.fromBuffer(xml, { option: DOC_PARSE_OPTIONS });
+  } catch (e) {
+    const d = e instanceof XmlLibError ? e.details[0] : undefined;
+    throw new XmlParseError('XML_MALFORMED', `malformed XML: ${(d?.message ?? (e as Error).message).trim()}`, {
+      file,
+      line: d?.line || undefined,
+      column: d?.col || undefined,
+    });
+  }
+  try {
+    validator.validate(doc);
+    return { valid: true, errors: [] };
+  } catch (e) {
+    if (!(e instanceof XmlLibError)) throw e;
+    const errors = e.details.map((d) => toXsdError(d, locate));
+    return { valid: false, errors: errors.length ? errors : [{ line: 1, column: 1, message: e.message.trim() }] };
+  } finally {
+    doc.dispose();
+  }
+}
+
+function toXsdError(d: ErrorDetail, locate?: (xpath: string, line: number) => number | undefined): XsdError {
+  const line = d.line > 0 ? d.line : 1;
+  const column = d.col > 0 ? d.col : ((d.xpath ? locate?.(d.xpath, line) : undefined) ?? 1);
+  return { line, column, message: d.message.trim() };
+}

@@ -1,0 +1,381 @@
+import { createHash } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { x509 } from './pki.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  C14N_10_COMMENTS,
+  type SigningKey,
+  type VerifyOptions,
+  cdaDocumentId,
+  loadSigningKey,
+  signDocument,
+  signSubmissionSet,
+  verifySignature,
+} from '../../src/sign/index.js';
+import { canonicalizeDocument } from '../../src/sign/c14n.js';
+import { DOC, DOC_ID, DOC_PATH, independentC14nWithComments, manifestDigests, prng, tmp, xmlsecVerify } from './fixtures.js';
+import { type TestIdentity, makeIdentity } from './pki.js';
+import { localTsa } from './tsa.js';
+
+const XADES_132 = 'http://uri.etsi.org/01903/v1.3.2#';
+const XADES_111 = 'http://uri.etsi.org/01903/v1.1.1#';
+const DOC_URI = `urn:oid:${DOC_ID}`;
+
+let ca: TestIdentity;
+let signer: TestIdentity;
+let ecSigner: TestIdentity;
+let selfSigned: TestIdentity;
+let key: SigningKey;
+let ecKey: SigningKey;
+let selfKey: SigningKey;
+
+beforeAll(async () => {
+  ca = await makeIdentity({ cn: 'Test CA', ca: true });
+  signer = await makeIdentity({ cn: 'Laboratoire des charmes (cachet)', issuer: ca });
+  ecSigner = await makeIdentity({ cn: 'Laboratoire EC', keyType: 'ec', issuer: ca });
+  selfSigned = await makeIdentity({ cn: 'Self-signed lab' });
+  key = loadSigningKey({ key: signer.keyPem, cert: signer.certPem });
+  ecKey = loadSigningKey({ key: ecSigner.keyPem, cert: ecSigner.certPem });
+  selfKey = loadSigningKey({ key: selfSigned.keyPem, cert: selfSigned.certPem });
+});
+
+const docs = (bytes: Uint8Array = DOC) => new Map([[DOC_URI, bytes]]);
+const trustCa = (): VerifyOptions => ({ documents: docs(), trustAnchors: [ca.certPem] });
+const codes = (r: { issues: { code: string }[] }) => r.issues.map((i) => i.code);
+
+describe('document id', () => {
+  it('reads ClinicalDocument/id/@root of the official example', () => {
+    expect(cdaDocumentId(DOC)).toBe(DOC_ID);
+  });
+  it('appends a numeric extension and refuses a non-numeric one', () => {
+    const withExt = Buffer.from(DOC.toString('utf8').replace(`<id root="${DOC_ID}"/>`, `<id root="${DOC_ID}" extension="42"/>`));
+    expect(cdaDocumentId(withExt)).toBe(`${DOC_ID}.42`);
+    const bad = Buffer.from(DOC.toString('utf8').replace(`<id root="${DOC_ID}"/>`, `<id root="${DOC_ID}" extension="A-42"/>`));
+    expect(() => cdaDocumentId(bad)).toThrow(/non-numeric extension/);
+  });
+});
+
+describe('xmlsec1 accepts every profile and every manifest reference', () => {
+  const cases = [
+    { profile: 'dsg', keyName: 'rsa', ns: XADES_132 },
+    { profile: 'dsg', keyName: 'ec', ns: XADES_132 },
+    { profile: 'dmp-legacy', keyName: 'rsa', ns: XADES_111 },
+  ] as const;
+  for (const c of cases) {
+    it(`${c.profile} / ${c.keyName}: xmlsec1 OK, manifest 1/1, digest recomputed independently`, async () => {
+      const sig = await signDocument(DOC, { key: c.keyName === 'ec' ? ecKey : key, profile: c.profile });
+      const x = xmlsecVerify(sig.bytes, { trusted: [ca.certPem], urlMap: { [DOC_URI]: DOC_PATH }, xadesNs: c.ns });
+      expect(x.status, x.stderr).toBe(0);
+      expect(x.signedInfo).toEqual([2, 2]);
+      expect(x.manifest).toEqual([1, 1]);
+      // Independent digest: dsg digests the exact bytes (SHA-256); dmp-legacy the C14N-with-comments form (SHA-1),
+      // recomputed here with xmldom + xml-crypto, not libxml2.
+      const expected =
+        c.profile === 'dsg'
+          ? createHash('sha256').update(DOC).digest('base64')
+          : createHash('sha1').update(independentC14nWithComments(DOC)).digest('base64');
+      expect(manifestDigests(sig.xml).get(DOC_URI)).toBe(expected);
+      const v = await verifySignature(sig.bytes, trustCa());
+      expect(v.issues).toEqual([]);
+      expect(v.valid).toBe(true);
+      expect(v.profile).toBe(c.profile);
+      expect(v.level).toBe('B-B');
+      expect(v.manifest.map((m) => m.status)).toEqual(['ok']);
+    });
+  }
+
+  it('dsg: the document reference can use the C14N 1.1 with comments transform (xmlsec1 checks it)', async () => {
+    const sig = await signDocument(DOC, { key, transform: 'http://www.w3.org/2006/12/xml-c14n11#WithComments' });
+    expect(sig.xml).toContain('<ds:Transform Algorithm="http://www.w3.org/2006/12/xml-c14n11#WithComments"/>');
+    const x = xmlsecVerify(sig.bytes, { trusted: [ca.certPem], urlMap: { [DOC_URI]: DOC_PATH }, xadesNs: XADES_132 });
+    expect(x.status, x.stderr).toBe(0);
+    expect(x.manifest).toEqual([1, 1]);
+    expect((await verifySignature(sig.bytes, trustCa())).valid).toBe(true);
+  });
+
+  it('dsg enveloping: the document travels in a ds:Object; xmlsec1 checks the 2 references', async () => {
+    const sig = await signDocument(DOC, { key, packaging: 'enveloping' });
+    expect(sig.xml).toContain('urn:ihe:iti:dsg:enveloping:2014');
+    const x = xmlsecVerify(sig.bytes, { trusted: [ca.certPem], xadesNs: XADES_132 });
+    expect(x.status, x.stderr).toBe(0);
+    expect(x.signedInfo).toEqual([2, 2]);
+    const v = await verifySignature(sig.bytes, { trustAnchors: [ca.certPem] });
+    expect(v.valid).toBe(true);
+    expect(v.packaging).toBe('enveloping');
+    expect(Buffer.compare(v.envelopedDocument!, DOC)).toBe(0);
+  });
+
+  it('submission set (both profiles): placeholder AA== for the set, every document referenced and checked', async () => {
+    const dir = tmp();
+    const second = Buffer.from(DOC.toString('utf8').replace(`<id root="${DOC_ID}"/>`, '<id root="1.2.250.1.999.2"/>'));
+    const secondPath = join(dir, 'second.xml');
+    writeFileSync(secondPath, second);
+    for (const profile of ['dsg', 'dmp-legacy'] as const) {
+      const sig = await signSubmissionSet(
+        { submissionSetId: '1.2.250.1.999.1.1', documents: [{ id: DOC_ID, bytes: DOC }, { id: '1.2.250.1.999.2', bytes: second }] },
+        { key, profile },
+      );
+      const digests = manifestDigests(sig.xml);
+      expect([...digests.keys()]).toEqual(['urn:oid:1.2.250.1.999.1.1', DOC_URI, 'urn:oid:1.2.250.1.999.2']);
+      expect(digests.get('urn:oid:1.2.250.1.999.1.1')).toBe('AA==');
+      const x = xmlsecVerify(sig.bytes, {
+        trusted: [ca.certPem],
+        urlMap: { [DOC_URI]: DOC_PATH, 'urn:oid:1.2.250.1.999.2': secondPath, 'urn:oid:1.2.250.1.999.1.1': DOC_PATH },
+        xadesNs: profile === 'dsg' ? XADES_132 : XADES_111,
+      });
+      expect(x.status, x.stderr).toBe(0);
+      expect(x.signedInfo).toEqual([2, 2]);
+      // Every document reference is OK; the submission-set placeholder cannot match any bytes (by design).
+      expect(x.manifest).toEqual([2, 3]);
+      const opts = { documents: new Map([[DOC_URI, DOC], ['1.2.250.1.999.2', second]]), trustAnchors: [ca.certPem] };
+      const v = await verifySignature(sig.bytes, { ...opts, submissionSetId: '1.2.250.1.999.1.1' });
+      expect(v.issues).toEqual([]);
+      expect(v.manifest.map((m) => m.status)).toEqual(['placeholder', 'ok', 'ok']);
+      // Without naming the submission set, its reference is unresolved: invalid.
+      expect(codes(await verifySignature(sig.bytes, opts))).toEqual(['MANIFEST_UNRESOLVED']);
+    }
+  });
+});
+
+describe('tampering', () => {
+  it('dsg: 100 random single-byte changes of the document all fail (the exact bytes are digested)', async () => {
+    const sig = await signDocument(DOC, { key });
+    const rnd = prng(20261125);
+    for (let i = 0; i < 100; i++) {
+      const pos = Math.floor(rnd() * DOC.length);
+      const mutated = Buffer.from(DOC);
+      mutated[pos] = (mutated[pos]! + 1 + Math.floor(rnd() * 255)) % 256;
+      const v = await verifySignature(sig.bytes, { documents: docs(mutated), trustAnchors: [ca.certPem] });
+      expect(v.valid, `byte ${pos}`).toBe(false);
+      expect(codes(v)).toEqual(['MANIFEST_DIGEST_MISMATCH']);
+    }
+  });
+
+  it('dmp-legacy: 100 single-byte changes that alter the canonical form all fail; changes C14N erases do not', async () => {
+    const sig = await signDocument(DOC, { key, profile: 'dmp-legacy' });
+    const canonical = canonicalizeDocument(DOC, C14N_10_COMMENTS);
+    const rnd = prng(424242);
+    let altering = 0;
+    let erased = 0;
+    // Mutations are printable ASCII so that both "erased" (e.g. whitespace inside a tag) and real changes occur.
+    while (altering < 100) {
+      const pos = Math.floor(rnd() * DOC.length);
+      const mutated = Buffer.from(DOC);
+      const b = 0x20 + Math.floor(rnd() * 95);
+      if (b === mutated[pos]) continue;
+      mutated[pos] = b;
+      let same = false;
+      try {
+        same = canonicalizeDocument(mutated, C14N_10_COMMENTS).equals(canonical);
+      } catch {
+        same = false; // no longer XML: certainly tampering
+      }
+      const v = await verifySignature(sig.bytes, { documents: docs(mutated), trustAnchors: [ca.certPem] });
+      if (same) {
+        erased++;
+        expect(v.valid, `erased change at ${pos}`).toBe(true);
+      } else {
+        altering++;
+        expect(v.valid, `byte ${pos}`).toBe(false);
+        expect(codes(v)).toEqual(['MANIFEST_DIGEST_MISMATCH']);
+      }
+    }
+  });
+
+  it('dmp-legacy: a change C14N erases (attribute whitespace, empty-element form) is not tampering', async () => {
+    const sig = await signDocument(DOC, { key, profile: 'dmp-legacy' });
+    const text = DOC.toString('utf8');
+    const erased = Buffer.from(text.replace(`<id root="${DOC_ID}"/>`, `<id  root="${DOC_ID}"></id>`));
+    expect(erased.equals(DOC)).toBe(false);
+    expect((await verifySignature(sig.bytes, { documents: docs(erased), trustAnchors: [ca.certPem] })).valid).toBe(true);
+  });
+
+  it('a SigningTime moved by one second fails (SignedProperties digest)', async () => {
+    const t = new Date('2026-11-25T10:00:00Z');
+    for (const profile of ['dsg', 'dmp-legacy'] as const) {
+      const sig = await signDocument(DOC, { key, profile, signingTime: t });
+      const moved = sig.xml.replace('2026-11-25T10:00:00Z', '2026-11-25T10:00:01Z');
+      expect(moved).not.toBe(sig.xml);
+      const v = await verifySignature(moved, trustCa());
+      expect(v.valid).toBe(false);
+      expect(codes(v)).toEqual(['REFERENCE_DIGEST_MISMATCH']);
+      expect(v.issues[0]!.message).toMatch(/SignedProperties/);
+    }
+  });
+
+  it('a changed manifest (digest, URI) or SignedInfo fails with the reason', async () => {
+    const sig = await signDocument(DOC, { key });
+    const digest = manifestDigests(sig.xml).get(DOC_URI)!;
+    const otherDigest = createHash('sha256').update('other').digest('base64');
+    const v1 = await verifySignature(sig.xml.replace(digest, otherDigest), {
+      documents: new Map([[DOC_URI, Buffer.from('other')]]),
+      trustAnchors: [ca.certPem],
+    });
+    expect(codes(v1)).toEqual(['REFERENCE_DIGEST_MISMATCH']);
+    expect(v1.issues[0]!.message).toMatch(/Manifest/);
+    const v2 = await verifySignature(sig.xml.replace(`URI="${DOC_URI}"`, 'URI="urn:oid:1.2.3"'), {
+      documents: new Map([['urn:oid:1.2.3', DOC]]),
+      trustAnchors: [ca.certPem],
+    });
+    expect(codes(v2)).toContain('REFERENCE_DIGEST_MISMATCH');
+    // SignedInfo: switch the signature method / canonicalisation → SignatureValue no longer verifies.
+    const v3 = await verifySignature(sig.xml.replace('xml-c14n11#WithComments"/>', 'xml-c14n11"/>'), trustCa());
+    expect(codes(v3)).toEqual(['SIGNATURE_VALUE_INVALID']);
+    const v4 = await verifySignature(sig.xml.replace('<ds:SignedInfo>\n', '<ds:SignedInfo>\n\n'), trustCa());
+    expect(codes(v4)).toEqual(['SIGNATURE_VALUE_INVALID']);
+  });
+});
+
+describe('signature wrapping', () => {
+  let xml: string;
+  let sigId: string;
+  beforeAll(async () => {
+    const sig = await signDocument(DOC, { key, signatureId: 'sig-1', signingTime: new Date('2026-11-25T10:00:00Z') });
+    xml = sig.xml;
+    sigId = sig.signatureId;
+  });
+  const objectWith = (inner: string) => xml.replace('</ds:Signature>', `<ds:Object>${inner}</ds:Object>\n</ds:Signature>`);
+  const signedProps = () => /<xades:SignedProperties[\s\S]*?<\/xades:SignedProperties>/.exec(xml)![0];
+  const manifest = () => /<ds:Manifest[\s\S]*?<\/ds:Manifest>/.exec(xml)![0];
+
+  it('sanity: the untouched signature is valid', async () => {
+    expect((await verifySignature(xml, trustCa())).valid).toBe(true);
+  });
+  it('duplicated Id (a forged SignedProperties with the same Id) fails', async () => {
+    const forged = signedProps().replace('2026-11-25T10:00:00Z', '2020-01-01T00:00:00Z');
+    const v = await verifySignature(objectWith(`<xades:QualifyingProperties xmlns:xades="${XADES_132}" Target="#${sigId}">${forged}</xades:QualifyingProperties>`), trustCa());
+    expect(v.valid).toBe(false);
+    expect(codes(v)).toContain('WRAPPING_DUPLICATE_ID');
+  });
+  it('moved Id: the signed Manifest moved under another element and a forged one in its place fails', async () => {
+    const signed = manifest();
+    const forged = signed.replace(/Id="[^"]+"/, 'Id="forged"').replace(/<ds:DigestValue>[^<]+/, '<ds:DigestValue>AAAA');
+    const moved = xml
+      .replace(signed, forged)
+      .replace('</ds:Signature>', `<ds:Object><ds:SignatureProperties><ds:SignatureProperty Target="#${sigId}">${signed}</ds:SignatureProperty></ds:SignatureProperties></ds:Object>\n</ds:Signature>`);
+    const v = await verifySignature(moved, trustCa());
+    expect(v.valid).toBe(false);
+    expect(codes(v)).toEqual(expect.arrayContaining(['WRAPPING_REFERENCE_TARGET']));
+  });
+  it('an unreferenced second Manifest fails', async () => {
+    const extra = manifest().replace(/Id="[^"]+"/, 'Id="m2"');
+    const v = await verifySignature(objectWith(extra), trustCa());
+    expect(codes(v)).toContain('WRAPPING_DUPLICATE_ELEMENT');
+  });
+  it('an extra Reference in SignedInfo fails', async () => {
+    const extraRef = `<ds:Reference URI="#${sigId}-signedprops"><ds:DigestMethod Algorithm="http://www.w3.org/2001/04/xmlenc#sha256"/><ds:DigestValue>AAAA</ds:DigestValue></ds:Reference>\n</ds:SignedInfo>`;
+    const v = await verifySignature(xml.replace('</ds:SignedInfo>', extraRef), trustCa());
+    expect(codes(v)).toContain('WRAPPING_EXTRA_REFERENCE');
+  });
+  it('a reference to content outside the signature (URI="" or external) fails', async () => {
+    for (const uri of ['', 'http://example.org/evil.xml', `#xpointer(id('${sigId}-manifest'))`]) {
+      const v = await verifySignature(xml.replace(`URI="#${sigId}-manifest"`, `URI="${uri}"`), trustCa());
+      expect(codes(v), uri).toContain('WRAPPING_REFERENCE_TARGET');
+    }
+  });
+  it('a second Signature (nested in an Object) fails', async () => {
+    const inner = xml.replace(/^<\?xml[^>]*>\n/, '').replace(/Id="/g, 'Id="x');
+    const v = await verifySignature(objectWith(inner), trustCa());
+    expect(codes(v)).toContain('WRAPPING_EXTRA_SIGNATURE');
+  });
+  it('the signature wrapped inside another root element fails', async () => {
+    const wrapped = `<wrapper>${xml.replace(/^<\?xml[^>]*>\n/, '')}</wrapper>`;
+    expect(codes(await verifySignature(wrapped, trustCa()))).toEqual(['STRUCTURE']);
+  });
+  it('a DTD or entity is refused before parsing', async () => {
+    const withDtd = xml.replace('<ds:Signature', '<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>\n<ds:Signature');
+    expect(codes(await verifySignature(withDtd, trustCa()))).toEqual(['MALFORMED_XML']);
+  });
+});
+
+describe('certificates and trust', () => {
+  it('a certificate not chaining to the pinned anchors is invalid; none pinned trusts nothing', async () => {
+    const sig = await signDocument(DOC, { key });
+    const v = await verifySignature(sig.bytes, { documents: docs(), trustAnchors: [selfSigned.certPem] });
+    expect(codes(v)).toEqual(['CHAIN_UNTRUSTED']);
+    expect(v.checks.signatureValue).toBe(true);
+    const none = await verifySignature(sig.bytes, { documents: docs(), trustAnchors: [] });
+    expect(none.issues[0]!.message).toMatch(/nothing is trusted by default/);
+  });
+  it('a pinned self-signed certificate is its own anchor', async () => {
+    const sig = await signDocument(DOC, { key: selfKey });
+    expect((await verifySignature(sig.bytes, { documents: docs(), trustAnchors: [selfSigned.certPem] })).valid).toBe(true);
+    expect(codes(await verifySignature(sig.bytes, { documents: docs(), trustAnchors: [ca.certPem] }))).toEqual(['CHAIN_UNTRUSTED']);
+  });
+  it('a certificate expired at signing time is invalid', async () => {
+    const expired = await makeIdentity({
+      cn: 'Expired lab',
+      issuer: ca,
+      notBefore: new Date(Date.now() - 40 * 86400_000),
+      notAfter: new Date(Date.now() - 10 * 86400_000),
+    });
+    const sig = await signDocument(DOC, { key: loadSigningKey({ key: expired.keyPem, cert: expired.certPem }) });
+    const v = await verifySignature(sig.bytes, trustCa());
+    expect(codes(v)).toEqual(['SIGNING_TIME_OUTSIDE_VALIDITY', 'CHAIN_UNTRUSTED']);
+    expect(v.issues[0]!.message).toMatch(/not valid at SigningTime/);
+  });
+  it('key usage: keyEncipherment only is refused; no keyUsage extension is unrestricted', async () => {
+    const enc = await makeIdentity({ cn: 'Encryption only', issuer: ca, keyUsage: x509.KeyUsageFlags.keyEncipherment });
+    const v = await verifySignature((await signDocument(DOC, { key: loadSigningKey({ key: enc.keyPem, cert: enc.certPem }) })).bytes, trustCa());
+    expect(codes(v)).toEqual(['KEY_USAGE']);
+    const noKu = await makeIdentity({ cn: 'No key usage', issuer: ca, keyUsage: null });
+    const ok = await verifySignature((await signDocument(DOC, { key: loadSigningKey({ key: noKu.keyPem, cert: noKu.certPem }) })).bytes, trustCa());
+    expect(ok.issues).toEqual([]);
+  });
+  it('a KeyInfo certificate swapped for another one fails the SigningCertificate check', async () => {
+    const sig = await signDocument(DOC, { key });
+    const b64 = (pem: string) => pem.replace(/-----[^-]+-----|\s/g, '');
+    const swapped = sig.xml.replace(b64(signer.certPem), b64(selfSigned.certPem));
+    const v = await verifySignature(swapped, { documents: docs(), trustAnchors: [selfSigned.certPem] });
+    expect(codes(v)).toContain('SIGNING_CERTIFICATE_MISMATCH');
+    expect(codes(v)).toContain('SIGNATURE_VALUE_INVALID');
+  });
+});
+
+describe('timestamp and long-term hooks (dsg)', () => {
+  let tsaId: TestIdentity;
+  beforeAll(async () => {
+    tsaId = await makeIdentity({ cn: 'Test TSA', keyUsage: x509.KeyUsageFlags.digitalSignature });
+  });
+  it('a local RFC 3161 TSA adds a SignatureTimeStamp (B-T) that verifies; xmlsec1 still accepts', async () => {
+    const tsa = localTsa(tsaId);
+    const sig = await signDocument(DOC, { key, timestampAuthority: tsa });
+    expect(tsa.calls).toBe(1);
+    expect(sig.level).toBe('B-T');
+    const v = await verifySignature(sig.bytes, { documents: docs(), trustAnchors: [ca.certPem, tsaId.certPem] });
+    expect(v.issues).toEqual([]);
+    expect(v.level).toBe('B-T');
+    expect(v.timestamp?.genTime).toBeInstanceOf(Date);
+    const x = xmlsecVerify(sig.bytes, { trusted: [ca.certPem], urlMap: { [DOC_URI]: DOC_PATH }, xadesNs: XADES_132 });
+    expect(x.status, x.stderr).toBe(0);
+    // TSA not pinned → the time-stamp is not trusted.
+    const untrusted = await verifySignature(sig.bytes, { documents: docs(), trustAnchors: [ca.certPem] });
+    expect(codes(untrusted)).toEqual(['TIMESTAMP_INVALID']);
+  });
+  it('a time-stamp over other data fails', async () => {
+    const tsa = localTsa(tsaId);
+    const wrong: typeof tsa = Object.assign((r: Parameters<typeof tsa>[0]) => tsa({ ...r, digest: createHash('sha256').update('x').digest() }), { calls: 0 });
+    const sig = await signDocument(DOC, { key, timestampAuthority: wrong });
+    const v = await verifySignature(sig.bytes, { documents: docs(), trustAnchors: [ca.certPem, tsaId.certPem] });
+    expect(codes(v)).toEqual(['TIMESTAMP_INVALID']);
+    expect(v.issues[0]!.message).toMatch(/imprint/);
+  });
+  it('revocation values supplied by the caller are embedded (B-LT with a time-stamp)', async () => {
+    const sig = await signDocument(DOC, {
+      key,
+      timestampAuthority: localTsa(tsaId),
+      certificateValues: [ca.cert],
+      revocationValues: { crls: [Buffer.from('3000', 'hex')] },
+    });
+    expect(sig.level).toBe('B-LT');
+    expect(sig.xml).toContain('<xades:EncapsulatedCRLValue>MAA=</xades:EncapsulatedCRLValue>');
+    expect(sig.xml).toContain('<xades:CertificateValues>');
+    const v = await verifySignature(sig.bytes, { documents: docs(), trustAnchors: [ca.certPem, tsaId.certPem] });
+    expect(v.valid).toBe(true);
+    expect(v.level).toBe('B-LT');
+  });
+  it('dmp-legacy refuses long-term options', async () => {
+    await expect(signDocument(DOC, { key, profile: 'dmp-legacy', timestampAuthority: localTsa(tsaId) })).rejects.toThrow(/dmp-legacy/);
+  });
+});

@@ -1,0 +1,88 @@
+// A local, in-process RFC 3161 time-stamping authority for the tests: it builds a real TimeStampToken
+// (CMS SignedData over a TSTInfo) with @peculiar/asn1-* structures and node:crypto signatures.
+import { createHash, createPrivateKey, sign } from 'node:crypto';
+import {
+  Attribute,
+  CertificateChoices,
+  CertificateSet,
+  CMSVersion,
+  ContentInfo,
+  DigestAlgorithmIdentifiers,
+  EncapsulatedContent,
+  EncapsulatedContentInfo,
+  IssuerAndSerialNumber,
+  SignedData,
+  SignerIdentifier,
+  SignerInfo,
+  SignerInfos,
+  id_signedData,
+} from '@peculiar/asn1-cms';
+import { AsnConvert, OctetString } from '@peculiar/asn1-schema';
+import { MessageImprint, TSTInfo } from '@peculiar/asn1-tsp';
+import { AlgorithmIdentifier, Certificate } from '@peculiar/asn1-x509';
+import type { TimestampAuthority } from '../../src/sign/index.js';
+import type { TestIdentity } from './pki.js';
+
+const SHA256 = '2.16.840.1.101.3.4.2.1';
+// DER of the OID id-ct-TSTInfo (1.2.840.113549.1.9.16.1.4), value of the contentType attribute.
+const CT_TSTINFO_DER = Buffer.from('060b2a864886f70d0109100104', 'hex');
+
+/** DER SET OF: elements sorted by their encodings, tag 0x31. */
+function derSetOf(items: Buffer[]): Buffer {
+  const body = Buffer.concat([...items].sort(Buffer.compare));
+  const n = body.length;
+  const len = n < 0x80 ? Buffer.from([n]) : n < 0x100 ? Buffer.from([0x81, n]) : Buffer.from([0x82, n >> 8, n & 0xff]);
+  return Buffer.concat([Buffer.from([0x31]), len, body]);
+}
+
+export function localTsa(tsa: TestIdentity, genTime: () => Date = () => new Date()): TimestampAuthority & { calls: number } {
+  const key = createPrivateKey(tsa.keyPem);
+  const certAsn = AsnConvert.parse(tsa.cert.raw, Certificate);
+  const fn = (({ digest }) => {
+    fn.calls++;
+    const tst = new TSTInfo({
+      policy: '1.2.250.1.999.1',
+      messageImprint: new MessageImprint({
+        hashAlgorithm: new AlgorithmIdentifier({ algorithm: SHA256 }),
+        hashedMessage: new OctetString(digest),
+      }),
+      serialNumber: new Uint8Array([fn.calls]).buffer,
+      genTime: genTime(),
+    });
+    const tstDer = Buffer.from(AsnConvert.serialize(tst));
+    const signedAttrs = [
+      new Attribute({ attrType: '1.2.840.113549.1.9.3', attrValues: [CT_TSTINFO_DER.buffer.slice(CT_TSTINFO_DER.byteOffset, CT_TSTINFO_DER.byteOffset + CT_TSTINFO_DER.byteLength)] }),
+      new Attribute({
+        attrType: '1.2.840.113549.1.9.4',
+        attrValues: [AsnConvert.serialize(new OctetString(createHash('sha256').update(tstDer).digest()))],
+      }),
+    ];
+    const signature = sign('sha256', derSetOf(signedAttrs.map((a) => Buffer.from(AsnConvert.serialize(a)))), key);
+    const si = new SignerInfo({
+      version: CMSVersion.v1,
+      sid: new SignerIdentifier({
+        issuerAndSerialNumber: new IssuerAndSerialNumber({
+          issuer: certAsn.tbsCertificate.issuer,
+          serialNumber: certAsn.tbsCertificate.serialNumber,
+        }),
+      }),
+      digestAlgorithm: new AlgorithmIdentifier({ algorithm: SHA256 }),
+      signedAttrs,
+      signatureAlgorithm: new AlgorithmIdentifier({ algorithm: '1.2.840.113549.1.1.11', parameters: null }),
+      signature: new OctetString(signature),
+    });
+    const sd = new SignedData({
+      version: CMSVersion.v3,
+      digestAlgorithms: new DigestAlgorithmIdentifiers([new AlgorithmIdentifier({ algorithm: SHA256 })]),
+      encapContentInfo: new EncapsulatedContentInfo({
+        eContentType: '1.2.840.113549.1.9.16.1.4',
+        eContent: new EncapsulatedContent({ single: new OctetString(tstDer) }),
+      }),
+      certificates: new CertificateSet([new CertificateChoices({ certificate: certAsn })]),
+      signerInfos: new SignerInfos([si]),
+    });
+    return new Uint8Array(AsnConvert.serialize(new ContentInfo({ contentType: id_signedData, content: AsnConvert.serialize(sd) })));
+  }) as TimestampAuthority & { calls: number };
+  fn.calls = 0;
+  return fn;
+}

@@ -1,0 +1,68 @@
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { cacheDir, cacheKey, cacheStats, clearMemoryCache, getCompiled, resetCacheStats } from '../../src/validate/cache.js';
+
+const FIXTURES = join(import.meta.dirname, 'fixtures');
+
+let schDir: string;
+let sch: string;
+let cache: string;
+beforeEach(() => {
+  cache = mkdtempSync(join(tmpdir(), 'cisis-bio-cache-'));
+  process.env.XDG_CACHE_HOME = cache;
+  schDir = mkdtempSync(join(tmpdir(), 'cisis-bio-sch-'));
+  cpSync(FIXTURES, schDir, { recursive: true });
+  sch = join(schDir, 'mini.sch');
+  clearMemoryCache();
+  resetCacheStats();
+});
+
+const entries = () => readdirSync(join(cache, 'cisis-bio', 'compiled'));
+
+describe('compiled-schematron cache', () => {
+  it('lives under $XDG_CACHE_HOME/cisis-bio, else ~/.cache/cisis-bio', () => {
+    expect(cacheDir({ XDG_CACHE_HOME: '/x/y' })).toBe('/x/y/cisis-bio');
+    expect(cacheDir({})).toBe(join(homedir(), '.cache', 'cisis-bio'));
+  });
+
+  it('compiles once per process, then a new process reads the disk instead of compiling', async () => {
+    const first = await getCompiled({ schPath: sch });
+    expect(cacheStats).toMatchObject({ compiles: 1, diskWrites: 1, diskHits: 0 });
+    expect(entries()).toEqual([`${cacheKey({ schPath: sch })}.txt`]);
+    expect(await getCompiled({ schPath: sch })).toBe(first);
+    expect(cacheStats).toMatchObject({ compiles: 1, memoryHits: 1 });
+
+    clearMemoryCache(); // as a new process would start
+    await getCompiled({ schPath: sch });
+    expect(cacheStats).toMatchObject({ compiles: 1, diskHits: 1, diskWrites: 1 });
+    expect(readdirSync(schDir)).not.toContain('.cache'); // never inside the rules' folder
+  });
+
+  it('keys on the content of included files, the phase and the path', () => {
+    const before = cacheKey({ schPath: sch });
+    expect(cacheKey({ schPath: sch, phase: '#ALL' })).not.toBe(before);
+    writeFileSync(join(schDir, 'include/title.sch'), readFileSync(join(schDir, 'include/title.sch'), 'utf8').replace('no   title', 'no title!'));
+    expect(cacheKey({ schPath: sch })).not.toBe(before);
+  });
+
+  it('ignores and rewrites a corrupt entry', async () => {
+    await getCompiled({ schPath: sch });
+    const file = join(cache, 'cisis-bio', 'compiled', entries()[0]!);
+    const good = readFileSync(file, 'utf8');
+    writeFileSync(file, good.slice(0, good.length / 2)); // truncated
+    clearMemoryCache();
+    resetCacheStats();
+    await getCompiled({ schPath: sch });
+    expect(cacheStats).toMatchObject({ corruptEntries: 1, compiles: 1, diskWrites: 1 });
+    expect(readFileSync(file, 'utf8')).toBe(good);
+    expect(readdirSync(join(cache, 'cisis-bio', 'compiled')).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('--no-cache neither reads nor writes the disk', async () => {
+    await getCompiled({ schPath: sch, disk: false });
+    expect(cacheStats).toMatchObject({ compiles: 1, diskWrites: 0, diskHits: 0 });
+    expect(existsSync(join(cache, 'cisis-bio'))).toBe(false);
+  });
+});
