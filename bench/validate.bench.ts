@@ -6,9 +6,9 @@ import { cpus, tmpdir, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Bench } from 'tinybench';
-import { CR_BIO_PROFILES, KIT_XSD } from '../src/validate/rules.js';
 import { Validator } from '../src/validate/pipeline.js';
-import { validateXsd } from '../src/validate/xsd.js';
+import { CR_BIO_PROFILES, KIT_XSD } from '../src/validate/rules.js';
+import { loadXsd, validateXsd } from '../src/validate/xsd.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const KIT = resolve(ROOT, '../shared/ans-kit');
@@ -16,22 +16,34 @@ const EXAMPLES = join(KIT, 'ExemplesCDA');
 const PARITY_DOCS = resolve(ROOT, '../shared/parity/documents');
 const CLI = join(ROOT, 'dist/cli.js');
 const DOCS = ['BIO-CR-BIO_2024.01_TSH_1.xml', 'BIO-CR-BIO_2024.01_Microbiologie_V1.xml'];
+/** Samples per task (env BENCH_ITERATIONS; the cold 40-document calls take a third of it, at least 1). */
+const ITER = Math.max(1, Number(process.env.BENCH_ITERATIONS ?? 5));
 
 const ms = (x: number) => `${x.toFixed(1)} ms`;
 const stats = (t: { result: unknown }) => {
-  const r = t.result as { state: string; latency?: { mean: number; p50?: number; min: number }; error?: Error };
+  const r = t.result as {
+    state: string;
+    latency?: { mean: number; p50?: number; min: number };
+    error?: Error;
+  };
   if (!r.latency) throw r.error ?? new Error(`task ${r.state}`);
   return r.latency;
 };
 
-console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? '?'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`);
+console.log(
+  `machine: ${cpus().length} × ${cpus()[0]?.model ?? '?'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
+);
 
 // --- warm, in-process -------------------------------------------------------------------------------------
 const full = await Validator.create({ kit: KIT });
+await loadXsd(join(KIT, KIT_XSD));
 const perProfile = await Promise.all(
-  CR_BIO_PROFILES.map(async (p) => [p.name, await Validator.create({ kit: KIT, schematron: join(KIT, p.file), xsd: false })] as const),
+  CR_BIO_PROFILES.map(
+    async (p) =>
+      [p.name, await Validator.create({ kit: KIT, schematron: join(KIT, p.file), xsd: false })] as const,
+  ),
 );
-const warm = new Bench({ time: 3000, iterations: 10, warmupIterations: 3 });
+const warm = new Bench({ time: 0, iterations: ITER, warmupIterations: 2, warmupTime: 0 });
 for (const name of DOCS) {
   const bytes = readFileSync(join(EXAMPLES, name));
   const short = name.replace('BIO-CR-BIO_2024.01_', '').replace('.xml', '');
@@ -45,7 +57,9 @@ await warm.run();
 console.log('\nwarm, per document (mean / p50 / min):');
 for (const t of warm.tasks) {
   const l = stats(t);
-  console.log(`  ${t.name.padEnd(52)} ${ms(l.mean).padStart(10)} ${ms(l.p50 ?? l.mean).padStart(10)} ${ms(l.min).padStart(10)}`);
+  console.log(
+    `  ${t.name.padEnd(52)} ${ms(l.mean).padStart(10)} ${ms(l.p50 ?? l.mean).padStart(10)} ${ms(l.min).padStart(10)}`,
+  );
 }
 
 // --- cold CLI calls ---------------------------------------------------------------------------------------
@@ -57,13 +71,20 @@ const cache = mkdtempSync(join(tmpdir(), 'cisis-bio-bench-cache-'));
 const env = { ...process.env, XDG_CACHE_HOME: cache };
 const cli = (args: string[]) => {
   try {
-    execFileSync(process.execPath, [CLI, 'validate', '--kit', KIT, '--format', 'json', ...args], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+    execFileSync(process.execPath, [CLI, 'validate', '--kit', KIT, '--format', 'json', ...args], {
+      env,
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
   } catch (e) {
     if ((e as { status?: number }).status !== 1) throw e; // exit 1 (a document does not conform) is a normal run
   }
 };
 const one = [join(EXAMPLES, DOCS[0]!)];
-const forty = readdirSync(PARITY_DOCS).filter((f) => f.endsWith('.xml')).sort().slice(0, 40).map((f) => join(PARITY_DOCS, f));
+const forty = readdirSync(PARITY_DOCS)
+  .filter((f) => f.endsWith('.xml'))
+  .sort()
+  .slice(0, 40)
+  .map((f) => join(PARITY_DOCS, f));
 const timeOnce = (f: () => void) => {
   const t0 = performance.now();
   f();
@@ -71,15 +92,19 @@ const timeOnce = (f: () => void) => {
 };
 const firstRun = timeOnce(() => cli(one)); // compiles the five profiles and fills the disk cache
 const noCache = timeOnce(() => cli(['--no-cache', ...one]));
-const cold = new Bench({ time: 0, iterations: 5, warmupIterations: 0 });
+const cold = new Bench({ time: 0, iterations: ITER, warmup: false });
 cold.add('CLI, 1 document (disk cache warm)', () => cli(one));
-cold.add('CLI, 40 documents, --jobs 1', () => cli(forty));
-cold.add('CLI, 40 documents, --jobs 2', () => cli(['--jobs', '2', ...forty]));
+const cold40 = new Bench({ time: 0, iterations: Math.max(1, Math.round(ITER / 3)), warmup: false });
+cold40.add('CLI, 40 documents, --jobs 1', () => cli(forty));
+cold40.add('CLI, 40 documents, --jobs 2', () => cli(['--jobs', '2', ...forty]));
 await cold.run();
+await cold40.run();
 console.log('\ncold CLI calls (new process each; mean / min):');
-console.log(`  ${'CLI, 1 document, empty cache (compiles + writes cache)'.padEnd(56)} ${ms(firstRun).padStart(10)}`);
+console.log(
+  `  ${'CLI, 1 document, empty cache (compiles + writes cache)'.padEnd(56)} ${ms(firstRun).padStart(10)}`,
+);
 console.log(`  ${'CLI, 1 document, --no-cache (compiles)'.padEnd(56)} ${ms(noCache).padStart(10)}`);
-for (const t of cold.tasks) {
+for (const t of [...cold.tasks, ...cold40.tasks]) {
   const l = stats(t);
   console.log(`  ${t.name.padEnd(56)} ${ms(l.mean).padStart(10)} ${ms(l.min).padStart(10)}`);
 }

@@ -13,6 +13,7 @@ export {
   type BuiltDocument,
 } from './build/index.js';
 export { checkReportCodes, type CodeCheckOptions } from './build/codes.js';
+export { XmlCharacterError } from './build/xml.js';
 export { seededIds } from './build/ids.js';
 export { checkUcumUnit, preloadUcum, type UcumVerdict } from './ucum.js';
 export { inValueSet, VALUE_SETS, ValueSetUnavailableError, type ValueSetName } from './valuesets.js';

@@ -25,7 +25,8 @@ function sameId(a: InstanceId, b: InstanceId): boolean {
 
 /**
  * Make the next version of a report: new `id`, same `setId`, `versionNumber + 1`, and
- * `relatedDocument typeCode="RPLC"` pointing to the previous id (with its setId and version). Top-level fields in
+ * `relatedDocument typeCode="RPLC"` pointing to the previous id (and its version number; the setId is not repeated
+ * there: the structuration minimale's closed template warns about parentDocument/setId). Top-level fields in
  * `changes` replace those of the previous version (e.g. corrected `sections`, a new `pdf`); the result is validated.
  *
  * @throws ReplaceError when `newId` equals the previous id; ModelValidationError when the result is not a valid model.
@@ -33,7 +34,11 @@ function sameId(a: InstanceId, b: InstanceId): boolean {
  * const v2 = replaceReport(v1, { sections: corrected, pdf: newPdf }, { newId: { root: '1.2.250.1.213.1.1.1.55.2024.8.2' },
  *   effectiveTime: hl7Ts(new Date()) });
  */
-export function replaceReport(previous: CrBioReport, changes: ReportChanges, options: ReplaceOptions): CrBioReport {
+export function replaceReport(
+  previous: CrBioReport,
+  changes: ReportChanges,
+  options: ReplaceOptions,
+): CrBioReport {
   if (sameId(options.newId, previous.id)) {
     throw new ReplaceError('the new version needs an id different from the replaced one', 'newId');
   }
@@ -46,7 +51,6 @@ export function replaceReport(previous: CrBioReport, changes: ReportChanges, opt
     relatedDocument: {
       typeCode: 'RPLC',
       parentId: { ...previous.id },
-      parentSetId: { ...previous.setId },
       parentVersionNumber: previous.versionNumber,
     },
   };

@@ -14,7 +14,14 @@ export interface UcumVerdict {
 }
 
 interface UcumUtils {
-  validateUnitString(unit: string, suggest?: boolean): { status: 'valid' | 'invalid' | 'error'; msg?: string[]; suggestions?: Array<{ units?: Array<unknown[]> }> };
+  validateUnitString(
+    unit: string,
+    suggest?: boolean,
+  ): {
+    status: 'valid' | 'invalid' | 'error';
+    msg?: string[];
+    suggestions?: Array<{ units?: Array<unknown[]> }>;
+  };
 }
 
 let utils: UcumUtils | undefined;

@@ -20,7 +20,12 @@ export interface ValueSetDef {
 }
 
 function set(system: string, codes: string): ReadonlySet<string> {
-  return new Set(codes.split(/\s+/).filter(Boolean).map((c) => `${system}|${c}`));
+  return new Set(
+    codes
+      .split(/\s+/)
+      .filter(Boolean)
+      .map((c) => `${system}|${c}`),
+  );
 }
 function union(...sets: ReadonlySet<string>[]): ReadonlySet<string> {
   return new Set(sets.flatMap((s) => [...s]));
@@ -66,13 +71,19 @@ export const VALUE_SETS = {
     oid: '1.2.250.1.213.1.1.5.467',
     embedded: union(
       set('1.2.250.1.213.1.1.4.6', 'EXP_PATIENT SNR'),
-      set('1.2.250.1.213.1.1.4.9', 'AMBULATOIRE AMO DEPISTAGE ESSMS ETABLISSEMENT HAD MAD PALLIATIF SAD SAMU_SMUR'),
+      set(
+        '1.2.250.1.213.1.1.4.9',
+        'AMBULATOIRE AMO DEPISTAGE ESSMS ETABLISSEMENT HAD MAD PALLIATIF SAD SAMU_SMUR',
+      ),
     ),
   },
   encounterType: {
     name: 'JDV_J142_TypeRencontre_CISIS',
     oid: '1.2.250.1.213.1.1.5.589',
-    embedded: union(set('2.16.840.1.113883.5.4', 'IMP EMER AMB FLD HH VR'), set('1.2.250.1.213.1.1.4.2.291', 'EXTERNE SEANCE')),
+    embedded: union(
+      set('2.16.840.1.113883.5.4', 'IMP EMER AMB FLD HH VR'),
+      set('1.2.250.1.213.1.1.4.2.291', 'EXTERNE SEANCE'),
+    ),
   },
   functionCode: {
     name: 'JDV_J47_FunctionCode_CISIS',
@@ -101,7 +112,10 @@ const kitCache = new Map<string, ReadonlySet<string>>();
 
 /** The kit cannot answer for a value set: its JDV file is missing or unreadable. */
 export class ValueSetUnavailableError extends Error {
-  constructor(readonly file: string, message: string) {
+  constructor(
+    readonly file: string,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -115,7 +129,10 @@ export function loadKitValueSet(kit: string, name: string): ReadonlySet<string> 
   try {
     text = readFileSync(file);
   } catch (e) {
-    throw new ValueSetUnavailableError(file, `value set file ${file} cannot be read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw new ValueSetUnavailableError(
+      file,
+      `value set file ${file} cannot be read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+    );
   }
   const doc = parseXml(text, { fileName: file });
   const out = new Set<string>();
@@ -133,7 +150,11 @@ export function loadKitValueSet(kit: string, name: string): ReadonlySet<string> 
  * the project does not carry and no kit given).
  * @throws ValueSetUnavailableError when a kit is given but lacks the JDV file
  */
-export function inValueSet(name: ValueSetName, code: { code?: string; codeSystem?: string }, kit?: string): boolean | undefined {
+export function inValueSet(
+  name: ValueSetName,
+  code: { code?: string; codeSystem?: string },
+  kit?: string,
+): boolean | undefined {
   const def: ValueSetDef = VALUE_SETS[name];
   const concepts = kit ? loadKitValueSet(kit, def.name) : def.embedded;
   if (!concepts) return undefined;

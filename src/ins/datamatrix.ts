@@ -26,9 +26,9 @@ import { assertQualifiedIdentity, checkInsTraits } from './traits.js';
 /** The 26-character header: `IS` marker, version `01`, 22 reserved zeros. */
 export const INS_DATAMATRIX_HEADER = `IS01${'0'.repeat(22)}`;
 /** The ASCII group separator (0x1D) that closes a short variable-length value. */
-export const GS = '\x1D';
+export const INS_DATAMATRIX_GS = '\x1D';
 /** How {@link showGs} writes a group separator for display. */
-export const VISIBLE_GS = '<GS>';
+export const INS_DATAMATRIX_VISIBLE_GS = '<GS>';
 /** Maximum lengths of the variable-length blocks. */
 export const INS_DATAMATRIX_MAX = { S2: 20, S3: 100, S4: 100 } as const;
 
@@ -54,11 +54,24 @@ export type DecodedInsDatamatrix = PatientIdentity & {
  * ```
  */
 export function encodeInsDatamatrix(identity: PatientIdentity): string {
+  // The two refusals a caller most needs to understand come first, with their own codes.
+  const raw = identity as Partial<PatientIdentity> | null | undefined;
+  if (raw?.status === 'PROV' || raw?.status === 'RECUP' || raw?.status === 'VALI')
+    assertQualifiedIdentity(raw as PatientIdentity);
+  const rt = raw?.traits;
+  if (
+    rt &&
+    [rt.birthFamilyName, rt.birthGivenNames, rt.firstBirthGivenName].every((v) => typeof v === 'string')
+  ) {
+    const traitProblems = checkInsTraits(rt);
+    if (traitProblems.length > 0) {
+      throw new InsError('INS_TRAIT_ALPHABET', traitProblems.map((f) => f.message).join('; '), {
+        where: traitProblems[0]!.path,
+      });
+    }
+  }
   const parsed = patientIdentitySchema.safeParse(identity);
   if (!parsed.success) {
-    // Report the status problem first: it is the reason a caller most needs to see.
-    if (identity && typeof identity === 'object' && identity.status !== 'QUAL')
-      assertQualifiedIdentity(identity);
     const issue = parsed.error.issues[0]!;
     throw new InsError(
       'INS_IDENTITY_INVALID',
@@ -69,14 +82,9 @@ export function encodeInsDatamatrix(identity: PatientIdentity): string {
   const id = parsed.data;
   const ins = assertQualifiedIdentity(id);
   const m = checkInsMatricule(ins.matricule, { oid: ins.oid });
-  if (!m.valid)
+  if (!m.valid) {
     throw new InsError(m.code, m.message, {
       where: m.code.startsWith('INS_OID') ? 'ins.oid' : 'ins.matricule',
-    });
-  const traitProblems = checkInsTraits(id.traits);
-  if (traitProblems.length > 0) {
-    throw new InsError('INS_TRAIT_ALPHABET', traitProblems.map((f) => f.message).join('; '), {
-      where: traitProblems[0]!.path,
     });
   }
   const t = id.traits;
@@ -101,7 +109,7 @@ function variable(id: keyof typeof INS_DATAMATRIX_MAX, value: string, where: str
   if (value.length > max) {
     throw new InsError('DATAMATRIX_TOO_LONG', `${id}: ${value.length} characters, at most ${max}`, { where });
   }
-  return `${id}${value}${value.length < max ? GS : ''}`;
+  return `${id}${value}${value.length < max ? INS_DATAMATRIX_GS : ''}`;
 }
 
 /**
@@ -109,7 +117,7 @@ function variable(id: keyof typeof INS_DATAMATRIX_MAX, value: string, where: str
  * @example showGs('S3A\x1DS4B') // 'S3A<GS>S4B'
  */
 export function showGs(payload: string): string {
-  return payload.split(GS).join(VISIBLE_GS);
+  return payload.split(INS_DATAMATRIX_GS).join(INS_DATAMATRIX_VISIBLE_GS);
 }
 
 /**
@@ -124,7 +132,7 @@ export function showGs(payload: string): string {
  * @example decodeInsDatamatrix(payload).ins.matricule // '279035121518989'
  */
 export function decodeInsDatamatrix(payload: string): DecodedInsDatamatrix {
-  const s = payload.split(VISIBLE_GS).join(GS);
+  const s = payload.split(INS_DATAMATRIX_VISIBLE_GS).join(INS_DATAMATRIX_GS);
   if (!s.startsWith(INS_DATAMATRIX_HEADER)) {
     throw new InsError(
       'DATAMATRIX_HEADER',
@@ -151,7 +159,7 @@ export function decodeInsDatamatrix(payload: string): DecodedInsDatamatrix {
   const fixed = (id: string, len: number): string => {
     tag(id);
     const v = s.slice(pos, pos + len);
-    if (v.length < len || v.includes(GS)) {
+    if (v.length < len || v.includes(INS_DATAMATRIX_GS)) {
       throw new InsError(
         'DATAMATRIX_FIELD',
         `${id}: expected ${len} characters, found ${JSON.stringify(v)}`,
@@ -167,7 +175,7 @@ export function decodeInsDatamatrix(payload: string): DecodedInsDatamatrix {
     tag(id);
     const max = INS_DATAMATRIX_MAX[id];
     const rest = s.slice(pos);
-    const gs = rest.indexOf(GS);
+    const gs = rest.indexOf(INS_DATAMATRIX_GS);
     const tagAt = rest.search(/S[1-7]/);
     const end = gs < 0 ? tagAt : tagAt < 0 ? gs : Math.min(gs, tagAt);
     const v = end < 0 ? rest : rest.slice(0, end);
@@ -175,7 +183,7 @@ export function decodeInsDatamatrix(payload: string): DecodedInsDatamatrix {
       throw new InsError('DATAMATRIX_TOO_LONG', `${id}: ${v.length} characters, at most ${max}`, {
         where: id,
       });
-    if (rest[v.length] === GS) {
+    if (rest[v.length] === INS_DATAMATRIX_GS) {
       if (v.length === max)
         throw new InsError('DATAMATRIX_GS', `${id}: a full-length value (${max}) takes no <GS>`, {
           where: id,

@@ -5,11 +5,11 @@ export {
   type DecodedInsDatamatrix,
   decodeInsDatamatrix,
   encodeInsDatamatrix,
-  GS,
+  INS_DATAMATRIX_GS,
   INS_DATAMATRIX_HEADER,
   INS_DATAMATRIX_MAX,
+  INS_DATAMATRIX_VISIBLE_GS,
   showGs,
-  VISIBLE_GS,
 } from './datamatrix.js';
 export { InsError, type InsErrorCode } from './errors.js';
 export {

@@ -65,7 +65,11 @@ export type TimeSpec = z.infer<typeof timeSchema>;
  *
  * @example hl7Ts(new Date('2024-01-04T06:35:00Z'), 60) // '20240104073500+0100'
  */
-export function hl7Ts(date: Date, offsetMinutes?: number, precision: 'day' | 'minute' | 'second' = 'second'): Ts {
+export function hl7Ts(
+  date: Date,
+  offsetMinutes?: number,
+  precision: 'day' | 'minute' | 'second' = 'second',
+): Ts {
   const off = offsetMinutes ?? parisOffsetMinutes(date);
   const local = new Date(date.getTime() + off * 60_000);
   const p = (n: number, w = 2) => String(n).padStart(w, '0');
@@ -216,7 +220,10 @@ export type PersonName = z.infer<typeof personNameSchema>;
  */
 export const decimalStringSchema = z
   .string()
-  .regex(/^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/, 'expected a decimal number written as a string, e.g. "1.950"')
+  .regex(
+    /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/,
+    'expected a decimal number written as a string, e.g. "1.950"',
+  )
   .describe('decimal number as written');
 /** An integer kept as written. */
 export const integerStringSchema = z.string().regex(/^[+-]?\d+$/, 'expected an integer written as a string');

@@ -1,5 +1,13 @@
 import { z } from 'zod';
-import { addressSchema, codeSchema, instanceIdSchema, personNameSchema, telecomSchema, timeSchema, tsSchema } from './codes.js';
+import {
+  addressSchema,
+  codeSchema,
+  instanceIdSchema,
+  personNameSchema,
+  telecomSchema,
+  timeSchema,
+  tsSchema,
+} from './codes.js';
 
 /**
  * Organisations, health professionals, devices and the participants of a CR-BIO header.
@@ -31,7 +39,9 @@ export type Organization = z.infer<typeof organizationSchema>;
 export const healthProfessionalSchema = z
   .object({
     ids: z.array(instanceIdSchema).optional(),
-    profession: codeSchema.optional().describe('role code: profession/specialty (JDV_J01_XdsAuthorSpecialty)'),
+    profession: codeSchema
+      .optional()
+      .describe('role code: profession/specialty (JDV_J01_XdsAuthorSpecialty)'),
     addresses: z.array(addressSchema).optional(),
     telecoms: z.array(telecomSchema).optional(),
     name: personNameSchema.optional(),
@@ -59,7 +69,11 @@ export const authorSchema = healthProfessionalSchema
   })
   .superRefine((a, ctx) => {
     if (a.device && a.name) {
-      ctx.addIssue({ code: 'custom', path: ['device'], message: 'an author is a person (name) or a device, not both' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['device'],
+        message: 'an author is a person (name) or a device, not both',
+      });
     }
   })
   .describe('document author');
@@ -85,6 +99,7 @@ export const resultValidatorSchema = z
   .object({
     time: timeSchema,
     ids: z.array(instanceIdSchema).optional(),
+    profession: codeSchema.optional().describe('participantRole/code'),
     addresses: z.array(addressSchema).optional(),
     telecoms: z.array(telecomSchema).optional(),
     name: personNameSchema.optional(),
@@ -117,7 +132,10 @@ export type Custodian = z.infer<typeof custodianSchema>;
  */
 export const headerParticipantSchema = healthProfessionalSchema
   .extend({
-    typeCode: z.string().optional().describe('participant@typeCode (REF, PRF, INF, …); implied for named roles'),
+    typeCode: z
+      .string()
+      .optional()
+      .describe('participant@typeCode (REF, PRF, INF, …); implied for named roles'),
     templateIds: z.array(instanceIdSchema).optional(),
     functionCode: codeSchema.optional(),
     time: timeSchema.optional(),

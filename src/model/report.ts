@@ -1,6 +1,14 @@
 import { z } from 'zod';
 import { CisisBioError } from '../common/errors.js';
-import { addressSchema, codeSchema, instanceIdSchema, personNameSchema, telecomSchema, timeSchema, tsSchema } from './codes.js';
+import {
+  addressSchema,
+  codeSchema,
+  instanceIdSchema,
+  personNameSchema,
+  telecomSchema,
+  timeSchema,
+  tsSchema,
+} from './codes.js';
 import { patientIdentitySchema } from './identity.js';
 import {
   authenticatorSchema,
@@ -47,7 +55,9 @@ export const patientSchema = z
     telecoms: z.array(telecomSchema).optional(),
     birthTime: tsSchema
       .optional()
-      .describe('birthTime@value as written, when it differs from identity.traits.birthDate (e.g. with a time)'),
+      .describe(
+        'birthTime@value as written, when it differs from identity.traits.birthDate (e.g. with a time)',
+      ),
     genderDisplayName: z.string().optional().describe('administrativeGenderCode@displayName (e.g. Féminin)'),
     guardians: z.array(guardianSchema).optional(),
     deceasedInd: z.boolean().optional().describe('sdtc:deceasedInd'),
@@ -65,10 +75,17 @@ export type Patient = z.infer<typeof patientSchema>;
 export const attachedDocumentSchema = z
   .object({
     ids: z.array(instanceIdSchema).optional().describe('organizer/id'),
-    typeObservationIds: z.array(instanceIdSchema).optional().describe('FR-Type-document-attache observation/id'),
-    documentType: codeSchema.optional().describe('type observation value (CD), e.g. 55108-5 for the PDF copy'),
+    typeObservationIds: z
+      .array(instanceIdSchema)
+      .optional()
+      .describe('FR-Type-document-attache observation/id'),
+    documentType: codeSchema
+      .optional()
+      .describe('type observation value (CD), e.g. 55108-5 for the PDF copy'),
     typeText: z.string().optional().describe('type observation text (narrative content)'),
-    effectiveTime: timeSchema.optional().describe('organizer/effectiveTime when written (usually nullFlavor NA)'),
+    effectiveTime: timeSchema
+      .optional()
+      .describe('organizer/effectiveTime when written (usually nullFlavor NA)'),
     mediaId: z.string().optional().describe('observationMedia@ID, target of renderMultiMedia'),
     mediaType: z.string().describe('value@mediaType, application/pdf'),
     data: z.string().describe('document bytes, base64'),
@@ -288,9 +305,13 @@ export class ModelValidationError extends CisisBioError {
   readonly issues: ReadonlyArray<ModelIssue>;
   constructor(issues: ModelIssue[]) {
     const list = issues.map((i) => `  - ${i.where || '(root)'}: ${i.message}`).join('\n');
-    super('MODEL_INVALID', `invalid CR-BIO report model (${issues.length} problem${issues.length > 1 ? 's' : ''}):\n${list}`, {
-      where: issues.map((i) => i.where).join(', '),
-    });
+    super(
+      'MODEL_INVALID',
+      `invalid CR-BIO report model (${issues.length} problem${issues.length > 1 ? 's' : ''}):\n${list}`,
+      {
+        where: issues.map((i) => i.where).join(', '),
+      },
+    );
     this.issues = issues;
   }
 }
@@ -305,9 +326,36 @@ export function formatPath(path: ReadonlyArray<PropertyKey>): string {
   return out;
 }
 
-/** Flatten zod issues (including those nested in union branches) into {@link ModelIssue}s. */
+const DISCRIMINATORS = new Set<PropertyKey>(['kind', 'type']);
+
+/** A union branch that failed only because its `kind`/`type` literal did not match is not the one meant. */
+function isWrongBranch(issues: ReadonlyArray<z.core.$ZodIssue>): boolean {
+  return issues.some(
+    (i) => i.path.length === 1 && DISCRIMINATORS.has(i.path[0] as PropertyKey) && i.code === 'invalid_value',
+  );
+}
+
+function flattenIssue(issue: z.core.$ZodIssue, prefix: ReadonlyArray<PropertyKey>, out: ModelIssue[]): void {
+  const path = [...prefix, ...issue.path];
+  if (issue.code === 'invalid_union' && issue.errors.length > 0) {
+    // Report the problems of the branch the input was meant for (the one whose kind/type matched).
+    const meant = issue.errors.filter((branch) => !isWrongBranch(branch));
+    if (meant.length === 1) {
+      for (const sub of meant[0] ?? []) flattenIssue(sub, path, out);
+      return;
+    }
+  }
+  out.push({ path, where: formatPath(path), message: issue.message, code: issue.code });
+}
+
+/**
+ * Flatten zod issues into {@link ModelIssue}s. A failed union (e.g. a battery component) is replaced by the issues of
+ * the branch the input was meant for, so the path points at the bad field rather than at the whole item.
+ */
 export function toModelIssues(issues: ReadonlyArray<z.core.$ZodIssue>): ModelIssue[] {
-  return issues.map((i) => ({ path: i.path, where: formatPath(i.path), message: i.message, code: i.code }));
+  const out: ModelIssue[] = [];
+  for (const i of issues) flattenIssue(i, [], out);
+  return out;
 }
 
 /**

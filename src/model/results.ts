@@ -72,8 +72,16 @@ export const resultValueSchema = z.discriminatedUnion('type', [
     center: quantityBoundSchema.optional(),
     nullFlavor: nullFlavorSchema.optional(),
   }),
-  z.object({ type: z.literal('REAL'), value: decimalStringSchema.optional(), nullFlavor: nullFlavorSchema.optional() }),
-  z.object({ type: z.literal('INT'), value: integerStringSchema.optional(), nullFlavor: nullFlavorSchema.optional() }),
+  z.object({
+    type: z.literal('REAL'),
+    value: decimalStringSchema.optional(),
+    nullFlavor: nullFlavorSchema.optional(),
+  }),
+  z.object({
+    type: z.literal('INT'),
+    value: integerStringSchema.optional(),
+    nullFlavor: nullFlavorSchema.optional(),
+  }),
   z.object({ type: z.literal('ST'), text: z.string(), nullFlavor: nullFlavorSchema.optional() }),
   codeSchema.extend({ type: z.literal('CD') }),
   codeSchema.extend({ type: z.literal('CE') }),
@@ -153,7 +161,10 @@ const observationCore = {
   status: z.enum(['completed', 'aborted']).describe('completed, or aborted = test not performed'),
   effectiveTime: timeSchema.optional().describe('time of the result (clinically relevant time)'),
   value: resultValueSchema.optional(),
-  interpretations: z.array(codeSchema).optional().describe('interpretationCode (HL7 ObservationInterpretation)'),
+  interpretations: z
+    .array(codeSchema)
+    .optional()
+    .describe('interpretationCode (HL7 ObservationInterpretation)'),
   methods: z.array(codeSchema).optional().describe('methodCode (ANSM reagents table, or originalText only)'),
   referenceRange: referenceRangeSchema.optional(),
 };
@@ -196,6 +207,7 @@ export interface Battery {
   validators?: z.infer<typeof resultValidatorSchema>[];
   components: BatteryComponent[];
 }
+/** zod schema of {@link Battery} (lazy: batteries nest). */
 export const batterySchema: z.ZodType<Battery> = z.lazy(() =>
   z
     .object({
@@ -210,6 +222,7 @@ export const batterySchema: z.ZodType<Battery> = z.lazy(() =>
     })
     .describe('battery (organizer BATTERY)'),
 );
+/** zod schema of {@link BatteryComponent}: observation, battery, comment or media. */
 export const batteryComponentSchema: z.ZodType<BatteryComponent> = z.lazy(() =>
   z.union([observationSchema, batterySchema, commentSchema, mediaSchema]),
 );
@@ -256,6 +269,7 @@ export type Specimen = z.infer<typeof specimenSchema>;
 
 /** Something a results entry (act) holds. */
 export const resultItemSchema = z.union([specimenSchema, observationSchema, batterySchema, isolateSchema]);
+/** An item of a results entry, discriminated by `kind`. */
 export type ResultItem = Specimen | Observation | Battery | Isolate;
 
 /**

@@ -25,7 +25,10 @@ export interface DatamatrixSymbol {
  * literal text `<GS>` or `^029`. `c40headerlength` makes the encoder open with the C40 latch (codeword 230)
  * and encode the 26-character header in C40, as the ANS checker requires.
  */
-export function encodeDatamatrix(payload: string, c40HeaderLength = INS_DATAMATRIX_HEADER_LENGTH): DatamatrixSymbol {
+export function encodeDatamatrix(
+  payload: string,
+  c40HeaderLength = INS_DATAMATRIX_HEADER_LENGTH,
+): DatamatrixSymbol {
   let raw: unknown[];
   try {
     // `c40headerlength` and `format` are BWIPP options the bwip-js typings do not list.
@@ -33,9 +36,13 @@ export function encodeDatamatrix(payload: string, c40HeaderLength = INS_DATAMATR
     if (c40HeaderLength > 0) opts.c40headerlength = c40HeaderLength;
     raw = bwipjs.raw(opts as unknown as bwipjs.RawOptions);
   } catch (e) {
-    throw new PdfRenderError('PDF_DATAMATRIX_FAILED', `bwip-js could not encode the Datamatrix: ${(e as Error).message}`, {
-      cause: e,
-    });
+    throw new PdfRenderError(
+      'PDF_DATAMATRIX_FAILED',
+      `bwip-js could not encode the Datamatrix: ${(e as Error).message}`,
+      {
+        cause: e,
+      },
+    );
   }
   const sym = raw[0] as { pixs?: number[]; pixx?: number; pixy?: number } | undefined;
   if (!sym?.pixs || !sym.pixx || sym.pixx !== sym.pixy) {
@@ -63,7 +70,12 @@ export function drawDatamatrix(
 ): number {
   const { x, y, module: m, quietZone } = at;
   const side = (sym.size + 2 * quietZone) * m;
-  const ops: PDFOperator[] = [pushGraphicsState(), setFillingRgbColor(1, 1, 1), rectangle(x, y, side, side), fill()];
+  const ops: PDFOperator[] = [
+    pushGraphicsState(),
+    setFillingRgbColor(1, 1, 1),
+    rectangle(x, y, side, side),
+    fill(),
+  ];
   ops.push(setFillingRgbColor(0, 0, 0));
   const top = y + side - quietZone * m;
   for (let r = 0; r < sym.size; r++) {

@@ -140,7 +140,11 @@ export function displayValue(v: ResultValue | undefined): DisplayValue {
       return { value: `${n}/${d}`, unit: '' };
     }
     case 'ED':
-      return { value: v.representation === 'B64' ? `[document ${v.mediaType ?? ''}]`.replace(' ]', ']') : (v.text ?? ''), unit: '' };
+      return {
+        value:
+          v.representation === 'B64' ? `[document ${v.mediaType ?? ''}]`.replace(' ]', ']') : (v.text ?? ''),
+        unit: '',
+      };
   }
 }
 
@@ -191,13 +195,25 @@ export function frInterpretation(codes: readonly Code[] | undefined): { text: st
   return { text: parts.join(', '), abnormal };
 }
 
-const PREFIX: Record<string, string> = { DR: 'Dr', PR: 'Pr', MME: 'Mme', M: 'M.', MLLE: 'Mlle', MC: 'Dr', MD: 'Dr' };
+const PREFIX: Record<string, string> = {
+  DR: 'Dr',
+  PR: 'Pr',
+  MME: 'Mme',
+  M: 'M.',
+  MLLE: 'Mlle',
+  MC: 'Dr',
+  MD: 'Dr',
+};
 
 /** `Dr Jean DUPONT`. */
 export function frPersonName(n: PersonName | undefined): string {
   if (!n) return '';
   if (n.nullFlavor && !n.family && !n.given?.length) return frNullFlavor(n.nullFlavor);
-  const title = n.suffix ? (PREFIX[n.suffix.toUpperCase()] ?? n.suffix) : n.prefix ? (PREFIX[n.prefix.toUpperCase()] ?? n.prefix) : '';
+  const title = n.suffix
+    ? (PREFIX[n.suffix.toUpperCase()] ?? n.suffix)
+    : n.prefix
+      ? (PREFIX[n.prefix.toUpperCase()] ?? n.prefix)
+      : '';
   return [title, ...(n.given ?? []), n.family ?? ''].filter((s) => s).join(' ');
 }
 
@@ -208,7 +224,12 @@ export function frAddressLines(a: Address | undefined): string[] {
   const street = [a.houseNumber ?? a.houseNumberNumeric, a.streetNameType, a.streetNameBase ?? a.streetName]
     .filter((s) => s)
     .join(' ');
-  const lines = [street, a.additionalLocator ?? '', a.postBox ?? '', [a.postalCode, a.city].filter((s) => s).join(' ')];
+  const lines = [
+    street,
+    a.additionalLocator ?? '',
+    a.postBox ?? '',
+    [a.postalCode, a.city].filter((s) => s).join(' '),
+  ];
   if (a.country && !/^(fr|france)$/i.test(a.country)) lines.push(a.country);
   return lines.filter((l) => l.trim());
 }
@@ -265,7 +286,9 @@ export function frId(id: InstanceId | undefined): string {
 export function narrativeToText(xml: string): string {
   return xml
     .replace(/<br\s*\/?>/gi, '\n')
-    .replace(/<\/(paragraph|tr|item|content|caption|title|list|table)>/gi, (m) => (/content/i.test(m) ? ' ' : '\n'))
+    .replace(/<\/(paragraph|tr|item|content|caption|title|list|table)>/gi, (m) =>
+      /content/i.test(m) ? ' ' : '\n',
+    )
     .replace(/<\/(td|th)>/gi, '\t')
     .replace(/<[^>]+>/g, '')
     .replace(/&lt;/g, '<')

@@ -1,4 +1,16 @@
-import { type PDFDocument, type PDFFont, type PDFPage, rgb } from 'pdf-lib';
+import {
+  beginText,
+  endText,
+  moveText,
+  type PDFDocument,
+  type PDFFont,
+  type PDFName,
+  type PDFPage,
+  rgb,
+  setFillingRgbColor,
+  setFontAndSize,
+  showText,
+} from 'pdf-lib';
 import { PdfRenderError } from './errors.js';
 import type { FontFace } from './fonts.js';
 
@@ -55,7 +67,7 @@ export interface LayoutRecord {
   texts: DrawnText[];
 }
 
-const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
+const CONTROL = /[\p{Cc}\u2028\u2029]/gu;
 
 /** Text as it can be drawn on one line: control characters become spaces, runs of spaces collapse. */
 export function cleanLine(s: string): string {
@@ -70,6 +82,10 @@ export class Layout {
   /** Called after each new page is added (running headers, repeated table headers). */
   onNewPage: ((layout: Layout) => void) | undefined;
   private readonly widthCache = new Map<FontFace, Map<string, number>>();
+  /** Font resource names per page (one entry per face, instead of one per drawText call in pdf-lib). */
+  private readonly fontKeys = new Map<PDFPage, Map<FontFace, PDFName>>();
+  /** Index of the page drawn on: the last one, except inside {@link withPage}. */
+  private current = -1;
 
   constructor(
     private readonly doc: PDFDocument,
@@ -78,10 +94,10 @@ export class Layout {
   ) {}
 
   get pageIndex(): number {
-    return this.pages.length - 1;
+    return this.current;
   }
   get page(): PDFPage {
-    const p = this.pages[this.pages.length - 1];
+    const p = this.pages[this.current];
     if (!p) throw new Error('Layout: no page yet');
     return p;
   }
@@ -104,8 +120,20 @@ export class Layout {
 
   newPage(): void {
     this.pages.push(this.doc.addPage([this.geometry.width, this.geometry.height]));
+    this.current = this.pages.length - 1;
     this.y = this.geometry.height - this.geometry.marginTop;
     this.onNewPage?.(this);
+  }
+
+  /** Draws on an earlier page (e.g. "page n/N" once N is known), then returns to the last page. */
+  withPage(index: number, draw: () => void): void {
+    const saved = this.current;
+    this.current = index;
+    try {
+      draw();
+    } finally {
+      this.current = saved;
+    }
   }
 
   /** Starts a new page unless `height` points still fit; returns true when it broke the page. */
@@ -153,7 +181,9 @@ export class Layout {
   wrap(text: string, style: TextStyle, maxWidth: number): string[] {
     const out: string[] = [];
     for (const para of text.split(/\r\n|\r|\n/)) {
-      const words = cleanLine(para).split(' ').filter((w) => w.length > 0);
+      const words = cleanLine(para)
+        .split(' ')
+        .filter((w) => w.length > 0);
       if (words.length === 0) {
         if (out.length > 0) out.push('');
         continue;
@@ -214,9 +244,33 @@ export class Layout {
       );
     }
     const c = style.color ?? BLACK;
-    this.page.drawText(line, { x, y, size: style.size, font: this.fonts[style.face], color: rgb(c[0], c[1], c[2]) });
+    // Direct text operators: pdf-lib's drawText validates options, wraps each run in q/Q and registers a new font
+    // resource per call, which made it half of the render time.
+    this.page.pushOperators(
+      beginText(),
+      setFontAndSize(this.fontKey(style.face), style.size),
+      setFillingRgbColor(c[0], c[1], c[2]),
+      moveText(x, y),
+      showText(this.fonts[style.face].encodeText(line)),
+      endText(),
+    );
     this.texts.push({ page: this.pageIndex, x, y, width, size: style.size, text: line });
     return width;
+  }
+
+  private fontKey(face: FontFace): PDFName {
+    let keys = this.fontKeys.get(this.page);
+    if (!keys) {
+      keys = new Map();
+      this.fontKeys.set(this.page, keys);
+    }
+    let key = keys.get(face);
+    if (!key) {
+      const font = this.fonts[face];
+      key = this.page.node.newFontDictionary(font.name, font.ref);
+      keys.set(face, key);
+    }
+    return key;
   }
 
   /** Text right-aligned on `xRight`. */
@@ -232,7 +286,13 @@ export class Layout {
   /**
    * Flows a paragraph at the cursor within [x, x+maxWidth], breaking pages between lines. Returns the lines.
    */
-  paragraph(text: string, x: number, maxWidth: number, style: TextStyle, opts?: { spaceAfter?: number }): string[] {
+  paragraph(
+    text: string,
+    x: number,
+    maxWidth: number,
+    style: TextStyle,
+    opts?: { spaceAfter?: number },
+  ): string[] {
     const lines = this.wrap(text, style, maxWidth);
     const lh = this.lineHeight(style);
     for (const l of lines) {
@@ -249,15 +309,32 @@ export class Layout {
   }
 
   strokeRect(x: number, y: number, w: number, h: number, color: Rgb, thickness = 0.5): void {
-    this.page.drawRectangle({ x, y, width: w, height: h, borderColor: rgb(color[0], color[1], color[2]), borderWidth: thickness });
+    this.page.drawRectangle({
+      x,
+      y,
+      width: w,
+      height: h,
+      borderColor: rgb(color[0], color[1], color[2]),
+      borderWidth: thickness,
+    });
   }
 
   hline(x1: number, x2: number, y: number, color: Rgb, thickness = 0.5): void {
-    this.page.drawLine({ start: { x: x1, y }, end: { x: x2, y }, thickness, color: rgb(color[0], color[1], color[2]) });
+    this.page.drawLine({
+      start: { x: x1, y },
+      end: { x: x2, y },
+      thickness,
+      color: rgb(color[0], color[1], color[2]),
+    });
   }
 
   record(): LayoutRecord {
-    return { pageWidth: this.geometry.width, pageHeight: this.geometry.height, pageCount: this.pages.length, texts: this.texts };
+    return {
+      pageWidth: this.geometry.width,
+      pageHeight: this.geometry.height,
+      pageCount: this.pages.length,
+      texts: this.texts,
+    };
   }
 }
 

@@ -2,9 +2,8 @@ import { inflateSync } from 'node:zlib';
 import {
   PDFArray,
   PDFDict,
-  PDFDocument,
+  type PDFDocument,
   type PDFFont,
-  PDFHeader,
   PDFHexString,
   PDFName,
   PDFRawStream,
@@ -49,11 +48,15 @@ function addCidSet(doc: PDFDocument, font: PDFFont): void {
 /**
  * Turns a pdf-lib document into a PDF/A-1b file: embeds the fonts (with CIDSet), writes the Info dictionary
  * and its XMP twin (uncompressed Metadata stream), the `GTS_PDFA1` OutputIntent with an sRGB ICC profile,
- * the trailer `ID`, a PDF 1.4 header, and serialises with a classic cross-reference table (no object or
+ * the trailer `ID`, a PDF 1.4 header (patched in place: see below), and serialises with a classic cross-reference table (no object or
  * cross-reference streams, which PDF 1.4 / PDF/A-1 do not know). pdf-lib never encrypts and adds no
  * transparency unless asked (we never pass an opacity).
  */
-export async function saveAsPdfA(doc: PDFDocument, fonts: readonly PDFFont[], m: DocumentMetadata): Promise<Uint8Array> {
+export async function saveAsPdfA(
+  doc: PDFDocument,
+  fonts: readonly PDFFont[],
+  m: DocumentMetadata,
+): Promise<Uint8Array> {
   const ctx = doc.context;
   for (const f of fonts) {
     await f.embed();
@@ -87,7 +90,15 @@ export async function saveAsPdfA(doc: PDFDocument, fonts: readonly PDFFont[], m:
 
   const id = PDFHexString.of(m.documentId.toUpperCase());
   ctx.trailerInfo.ID = ctx.obj([id, id]);
-  ctx.header = PDFHeader.forVersion(1, 4);
-
-  return doc.save({ useObjectStreams: false, addDefaultPage: false, updateFieldAppearances: false });
+  const bytes = await doc.save({
+    useObjectStreams: false,
+    addDefaultPage: false,
+    updateFieldAppearances: false,
+  });
+  // pdf-lib always writes `%PDF-1.7` (PDFWriter ignores context.header). Nothing we write needs more than
+  // PDF 1.4, and "1.7" → "1.4" keeps every byte offset of the cross-reference table valid.
+  const head = new TextDecoder('latin1').decode(bytes.subarray(0, 8));
+  if (head !== '%PDF-1.7') throw new Error(`unexpected PDF header ${JSON.stringify(head)} from pdf-lib`);
+  bytes[7] = 0x34; // '4'
+  return bytes;
 }

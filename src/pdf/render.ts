@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
+import { deflateSync } from 'node:zlib';
 import fontkit from '@pdf-lib/fontkit';
 import { PDFDocument, type PDFFont } from 'pdf-lib';
+import { encodeInsDatamatrix } from '../ins/index.js';
 import type {
   Battery,
   BatteryComponent,
@@ -18,11 +20,10 @@ import type {
   ResultValidator,
   Section,
 } from '../model/index.js';
-import { encodeInsDatamatrix } from '../ins/index.js';
 import { INS_OID, validateReport } from '../model/index.js';
 import { VERSION } from '../version.js';
 import { type DatamatrixSymbol, drawDatamatrix, encodeDatamatrix } from './datamatrix.js';
-import { defaultFonts, type FontFace, type FontSet } from './fonts.js';
+import { cachingFontkit, defaultFonts, type FontFace, type FontSet } from './fonts.js';
 import {
   codeLabel,
   displayRange,
@@ -110,11 +111,11 @@ const S = {
 
 /** Results table columns (x offsets from the left margin, widths), 510 pt in all. */
 const COLS = {
-  label: { x: 0, w: 196 },
-  value: { x: 200, w: 82 },
-  unit: { x: 286, w: 62 },
-  range: { x: 352, w: 92 },
-  flag: { x: 448, w: 62 },
+  label: { x: 0, w: 190 },
+  value: { x: 194, w: 70 },
+  unit: { x: 268, w: 56 },
+  range: { x: 328, w: 118 },
+  flag: { x: 450, w: 60 },
 };
 
 // ------------------------------------------------------------------------------------------ helpers
@@ -181,7 +182,10 @@ function identityRows(r: CrBioReport): Array<[string, string]> {
   rows.push(['Date de naissance', frIsoDate(t.birthDate)]);
   if (t.birthPlaceCog || t.birthPlaceName) {
     const place = [t.birthPlaceName, t.birthPlaceCog ? `code INSEE ${t.birthPlaceCog}` : ''].filter((s) => s);
-    rows.push(['Lieu de naissance', t.birthPlaceName && t.birthPlaceCog ? `${place[0]} (${place[1]})` : place.join('')]);
+    rows.push([
+      'Lieu de naissance',
+      t.birthPlaceName && t.birthPlaceCog ? `${place[0]} (${place[1]})` : place.join(''),
+    ]);
   }
   if (id.ins) rows.push([`Matricule INS (${INS_KIND[id.ins.oid] ?? id.ins.oid})`, id.ins.matricule]);
   rows.push(["Statut de l'identité", IDENTITY_STATUS[id.status]]);
@@ -196,7 +200,8 @@ function firstSpecimen(r: CrBioReport): { sampled?: string; received?: string } 
     const entries = [s.entry, ...(s.subSections?.map((x) => x.entry) ?? [])];
     for (const e of entries) {
       const sp = e?.items.find((i) => i.kind === 'specimen');
-      if (sp?.kind === 'specimen') return { sampled: timePoint(sp.samplingTime), received: timePoint(sp.receivedTime) };
+      if (sp?.kind === 'specimen')
+        return { sampled: timePoint(sp.samplingTime), received: timePoint(sp.receivedTime) };
     }
   }
   return {};
@@ -300,24 +305,12 @@ class ReportRenderer {
     for (let i = 0; i < n; i++) {
       const pageLabel = `page ${i + 1}/${n}`;
       const y = 30;
-      this.onPage(i, () => {
+      L.withPage(i, () => {
         L.hline(L.left, L.right, y + 11, RULE, 0.5);
         const maxW = L.contentWidth - L.width(pageLabel, S.footer) - 16;
         L.text(L.wrap(reminder, S.footer, maxW)[0] ?? '', L.left, y, S.footer);
         L.textRight(pageLabel, L.right, y, S.footer);
       });
-    }
-  }
-
-  /** Runs drawing code against page `i` (the layout always draws on its last page). */
-  private onPage(i: number, draw: () => void): void {
-    const L = this.L;
-    const pages = L.pages;
-    const tail = pages.splice(i + 1);
-    try {
-      draw();
-    } finally {
-      pages.push(...tail);
     }
   }
 
@@ -336,7 +329,12 @@ class ReportRenderer {
     const rows = identityRows(this.r).map(([k, v]) => ({ k, lines: L.wrap(v, S.body, valueW) }));
     const rowLh = L.lineHeight(S.body);
     const height =
-      pad + 10 + nameLines.length * L.lineHeight(S.patientName) + 4 + rows.reduce((h, r) => h + r.lines.length * rowLh, 0) + pad;
+      pad +
+      10 +
+      nameLines.length * L.lineHeight(S.patientName) +
+      4 +
+      rows.reduce((h, r) => h + r.lines.length * rowLh, 0) +
+      pad;
 
     L.rect(L.left, top - height, boxW, height, HEAD_BAND);
     L.strokeRect(L.left, top - height, boxW, height, RULE, 0.6);
@@ -400,13 +398,20 @@ class ReportRenderer {
       wrapped.forEach((c, j) => {
         const x = L.left + j * colW;
         L.text(c.k, x, L.y - S.body.size, S.label);
-        c.lines.forEach((line, n) => L.text(line, x + labelW, L.y - S.body.size - n * L.lineHeight(S.body), S.body));
+        c.lines.forEach((line, n) => {
+          L.text(line, x + labelW, L.y - S.body.size - n * L.lineHeight(S.body), S.body);
+        });
       });
       L.y -= h;
     }
     if (r.relatedDocument?.typeCode === 'RPLC') {
       L.y -= 2;
-      L.paragraph(`Ce compte rendu remplace la version précédente (document ${frId(r.relatedDocument.parentId)}).`, L.left, L.contentWidth, S.note);
+      L.paragraph(
+        `Ce compte rendu remplace la version précédente (document ${frId(r.relatedDocument.parentId)}).`,
+        L.left,
+        L.contentWidth,
+        S.note,
+      );
     }
     L.y -= 8;
   }
@@ -414,21 +419,16 @@ class ReportRenderer {
   // -------------------------------------------------------------------- results
 
   private section(s: Section): void {
-    switch (s.kind) {
-      case 'chapter':
-        return this.chapter(s);
-      case 'comment':
-        return this.textSection(s.title, s.text);
-      case 'secondIntention': {
-        const n = s.documents.length;
-        return this.textSection(
-          s.title,
-          `${n} compte rendu${n > 1 ? 's' : ''} d'un autre laboratoire joint${n > 1 ? 's' : ''} au document électronique (PDF).`,
-        );
-      }
-      default:
-        return this.textSection(s.title ?? codeLabel(s.code), s.narrative ? narrativeToText(s.narrative) : '');
-    }
+    if (s.kind === 'chapter') this.chapter(s);
+    else if (s.kind === 'comment') this.textSection(s.title, s.text);
+    else if (s.kind === 'secondIntention') {
+      const n = s.documents.length;
+      const plural = n > 1 ? 's' : '';
+      this.textSection(
+        s.title,
+        `${n} compte rendu${plural} d'un autre laboratoire joint${plural} au document électronique (PDF).`,
+      );
+    } else this.textSection(s.title ?? codeLabel(s.code), s.narrative ? narrativeToText(s.narrative) : '');
   }
 
   private chapterBand(title: string): void {
@@ -487,7 +487,8 @@ class ReportRenderer {
     if (e.status === 'active') this.note('Résultats partiels : d’autres résultats suivront.', depth);
     for (const item of e.items) this.item(item, depth);
     for (const c of e.comments ?? []) this.comment(c, depth);
-    if (e.performer) this.note(`Analyses réalisées par le laboratoire : ${performingLab(e.performer)}`, depth);
+    if (e.performer)
+      this.note(`Analyses réalisées par le laboratoire : ${performingLab(e.performer)}`, depth);
     for (const v of e.validators ?? []) this.note(`Validé par ${validatorText(v)}`, depth);
   }
 
@@ -500,18 +501,26 @@ class ReportRenderer {
           timePoint(i.receivedTime) ? `reçu le ${frDateTime(timePoint(i.receivedTime))}` : '',
         ].filter((s) => s);
         if (parts.length) this.note(`Échantillon : ${parts.join(', ')}`, depth);
-        return;
+        break;
       }
       case 'observation':
-        return this.observation(i, depth);
+        this.observation(i, depth);
+        break;
       case 'battery':
-        return this.battery(i, depth);
+        this.battery(i, depth);
+        break;
       case 'isolate':
-        return this.isolate(i, depth);
+        this.isolate(i, depth);
+        break;
       case 'comment':
-        return this.comment(i, depth);
+        this.comment(i, depth);
+        break;
       case 'media':
-        return this.note(`Image jointe au document électronique${i.caption ? ` : ${i.caption}` : ''} (${i.mediaType}).`, depth);
+        this.note(
+          `Image jointe au document électronique${i.caption ? ` : ${i.caption}` : ''} (${i.mediaType}).`,
+          depth,
+        );
+        break;
     }
   }
 
@@ -551,17 +560,42 @@ class ReportRenderer {
     const flag = frInterpretation(o.interpretations);
     const valueStyle = flag.abnormal ? S.cellAbnormal : S.cell;
     const cells = [
-      { x: COLS.label.x + indent, w: COLS.label.w - indent, lines: L.wrap(label, S.cell, COLS.label.w - indent), style: S.cell },
-      { x: COLS.value.x, w: COLS.value.w, lines: L.wrap(shown.value, valueStyle, COLS.value.w), style: valueStyle },
+      {
+        x: COLS.label.x + indent,
+        w: COLS.label.w - indent,
+        lines: L.wrap(label, S.cell, COLS.label.w - indent),
+        style: S.cell,
+      },
+      {
+        x: COLS.value.x,
+        w: COLS.value.w,
+        lines: L.wrap(shown.value, valueStyle, COLS.value.w),
+        style: valueStyle,
+      },
       { x: COLS.unit.x, w: COLS.unit.w, lines: L.wrap(shown.unit, S.cell, COLS.unit.w), style: S.cell },
       { x: COLS.range.x, w: COLS.range.w, lines: L.wrap(range, S.cell, COLS.range.w), style: S.cell },
-      { x: COLS.flag.x, w: COLS.flag.w, lines: L.wrap(flag.text, valueStyle, COLS.flag.w), style: valueStyle },
+      {
+        x: COLS.flag.x,
+        w: COLS.flag.w,
+        lines: L.wrap(flag.text, valueStyle, COLS.flag.w),
+        style: valueStyle,
+      },
     ];
     const lh = L.lineHeight(S.cell);
+    // A row never spans pages; a cell longer than a page (pathological input) is cut with an ellipsis.
+    const maxRows = Math.floor((L.geometry.height - L.geometry.marginTop - L.bottom - 120) / lh);
+    for (const c of cells) {
+      if (c.lines.length > maxRows) {
+        c.lines = c.lines.slice(0, maxRows);
+        c.lines[maxRows - 1] = `${c.lines[maxRows - 1]!.slice(0, -2)}…`;
+      }
+    }
     const rows = Math.max(...cells.map((c) => c.lines.length));
     L.ensure(rows * lh + 2);
     for (const c of cells) {
-      c.lines.forEach((line, n) => L.text(line, L.left + c.x, L.y - S.cell.size - n * lh, c.style));
+      c.lines.forEach((line, n) => {
+        L.text(line, L.left + c.x, L.y - S.cell.size - n * lh, c.style);
+      });
     }
     L.y -= rows * lh + 1;
 
@@ -573,7 +607,10 @@ class ReportRenderer {
     for (const p of o.previousResults ?? []) {
       const d = displayValue(p.value);
       const when = frDateTime(timePoint(p.effectiveTime), false);
-      this.note(`Antériorité${when ? ` du ${when}` : ''} : ${[d.value, d.unit].filter((s) => s).join(' ')}`, sub);
+      this.note(
+        `Antériorité${when ? ` du ${when}` : ''} : ${[d.value, d.unit].filter((s) => s).join(' ')}`,
+        sub,
+      );
     }
     for (const c of o.comments ?? []) this.comment(c, sub);
     if (o.performer) this.note(`Réalisé par le laboratoire : ${performingLab(o.performer)}`, sub);
@@ -609,10 +646,13 @@ class ReportRenderer {
     const who = frPersonName(la.name) || frPersonIds(la.ids) || 'le biologiste responsable';
     lines.push(`Compte rendu validé par ${who}${la.time ? `, le ${frDateTime(la.time)}` : ''}.`);
     const others = (r.authenticators ?? [])
-      .map((a) => [frPersonName(a.name), a.time ? `le ${frDateTime(a.time)}` : ''].filter((s) => s).join(', '))
+      .map((a) =>
+        [frPersonName(a.name), a.time ? `le ${frDateTime(a.time)}` : ''].filter((s) => s).join(', '),
+      )
       .filter((s) => s);
     if (others.length) lines.push(`Biologiste(s) ayant validé les résultats : ${others.join(' ; ')}.`);
-    if (r.serviceEvents[0]?.status === 'active') lines.push("Compte rendu partiel : d'autres résultats suivront.");
+    if (r.serviceEvents[0]?.status === 'active')
+      lines.push("Compte rendu partiel : d'autres résultats suivront.");
     const h = lines.length * 2 * L.lineHeight(S.body) + 16;
     L.y -= 6;
     L.ensure(h);
@@ -630,36 +670,71 @@ class ReportRenderer {
 
 // ------------------------------------------------------------------------------------------ entry points
 
+/**
+ * Names a subset font `TAG+PostScriptName` (ISO 32000 §9.6.4, which PDF/A validators use to recognise subsets).
+ * pdf-lib would write `Name-1234`; its embedder reads `customName` when the font is embedded, and the tag is
+ * fixed so that the output is reproducible. Left untouched if pdf-lib's internals change.
+ */
+function tagSubset(font: PDFFont, tag: string): void {
+  const embedder = (font as unknown as { embedder?: { customName?: string; fontName?: string } }).embedder;
+  if (embedder?.fontName && embedder.customName === undefined)
+    embedder.customName = `${tag}+${embedder.fontName}`;
+}
+
+const symbols = new Map<string, DatamatrixSymbol>();
+
+/** Encoding a symbol costs ~8 ms; a lab prints many reports per patient, so the last few are kept. */
+function cachedSymbol(payload: string): DatamatrixSymbol {
+  let s = symbols.get(payload);
+  if (!s) {
+    s = encodeDatamatrix(payload);
+    if (symbols.size >= 16) symbols.delete(symbols.keys().next().value!);
+    symbols.set(payload, s);
+  }
+  return s;
+}
+
 function documentId(report: CrBioReport, date: Date): string {
-  return createHash('sha256').update(JSON.stringify(report)).update(date.toISOString()).digest('hex').slice(0, 32);
+  return createHash('sha256')
+    .update(JSON.stringify(report))
+    .update(date.toISOString())
+    .digest('hex')
+    .slice(0, 32);
 }
 
 /**
  * Renders a report and returns the PDF with the layout record (every text run drawn, with its box) and
  * the Datamatrix placement. Prefer {@link renderReportPdf} unless you check the layout.
  */
-export async function renderReportPdfDetailed(report: CrBioReport, options: RenderReportPdfOptions = {}): Promise<RenderedReport> {
+export async function renderReportPdfDetailed(
+  report: CrBioReport,
+  options: RenderReportPdfOptions = {},
+): Promise<RenderedReport> {
   const r = validateReport(report);
   const date = new Date(Math.floor((options.clock?.() ?? new Date()).getTime() / 1000) * 1000);
   const fontBytes = options.fonts ?? defaultFonts();
 
   const doc = await PDFDocument.create({ updateMetadata: false });
-  doc.registerFontkit(fontkit);
+  // Font programs, ICC profile and CIDSets are deflated with node:zlib (native) rather than pdf-lib's pako.
+  const ctx = doc.context;
+  ctx.flateStream = (contents, dict = {}) =>
+    ctx.stream(deflateSync(typeof contents === 'string' ? Buffer.from(contents, 'latin1') : contents), {
+      ...dict,
+      Filter: 'FlateDecode',
+    });
+  doc.registerFontkit(cachingFontkit(fontkit) as Parameters<PDFDocument['registerFontkit']>[0]);
   const tags: Record<FontFace, string> = { regular: 'CBIOAA', bold: 'CBIOAB', oblique: 'CBIOAC' };
   const fonts = {} as Record<FontFace, PDFFont>;
   for (const face of ['regular', 'bold', 'oblique'] as const) {
-    const tmp = await doc.embedFont(fontBytes[face], { subset: true, features: { liga: false, clig: false, dlig: false } });
-    // Subset fonts are named TAG+PostScriptName (ISO 32000 §9.6.4); the tag is fixed so output is reproducible.
-    fonts[face] = tmp;
-    (tmp as unknown as { embedder: { customName?: string; fontName: string } }).embedder.customName =
-      `${tags[face]}+${(tmp as unknown as { embedder: { fontName: string } }).embedder.fontName}`;
+    fonts[face] = await doc.embedFont(fontBytes[face], { subset: true });
+    tagSubset(fonts[face], tags[face]);
   }
 
   const identity = r.patient.identity;
   let dm: { payload: string; symbol: DatamatrixSymbol } | undefined;
   if (identity.status === 'QUAL' && identity.ins) {
     const payload = encodeInsDatamatrix(identity);
-    dm = { payload, symbol: encodeDatamatrix(payload) };
+    dm = { payload, symbol: cachedSymbol(payload) };
   }
 
   const layout = new Layout(doc, fonts);
@@ -677,7 +752,11 @@ export async function renderReportPdfDetailed(report: CrBioReport, options: Rend
     lang: r.languageCode ?? 'fr-FR',
     documentId: documentId(r, date),
   });
-  return { pdf, layout: layout.record(), ...(renderer.datamatrix ? { datamatrix: renderer.datamatrix } : {}) };
+  return {
+    pdf,
+    layout: layout.record(),
+    ...(renderer.datamatrix ? { datamatrix: renderer.datamatrix } : {}),
+  };
 }
 
 /**
@@ -695,6 +774,9 @@ export async function renderReportPdfDetailed(report: CrBioReport, options: Rend
  * await writeFile('report.pdf', pdf);
  * ```
  */
-export async function renderReportPdf(report: CrBioReport, options?: RenderReportPdfOptions): Promise<Uint8Array> {
+export async function renderReportPdf(
+  report: CrBioReport,
+  options?: RenderReportPdfOptions,
+): Promise<Uint8Array> {
   return (await renderReportPdfDetailed(report, options)).pdf;
 }

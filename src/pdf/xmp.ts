@@ -54,7 +54,9 @@ export function buildXmp(m: DocumentMetadata): string {
     `   <dc:title><rdf:Alt><rdf:li xml:lang="x-default">${esc(m.title)}</rdf:li></rdf:Alt></dc:title>`,
     ...(m.author ? [`   <dc:creator><rdf:Seq><rdf:li>${esc(m.author)}</rdf:li></rdf:Seq></dc:creator>`] : []),
     ...(m.subject
-      ? [`   <dc:description><rdf:Alt><rdf:li xml:lang="x-default">${esc(m.subject)}</rdf:li></rdf:Alt></dc:description>`]
+      ? [
+          `   <dc:description><rdf:Alt><rdf:li xml:lang="x-default">${esc(m.subject)}</rdf:li></rdf:Alt></dc:description>`,
+        ]
       : []),
     `   <dc:language><rdf:Bag><rdf:li>${esc(m.lang)}</rdf:li></rdf:Bag></dc:language>`,
     '  </rdf:Description>',

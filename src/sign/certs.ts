@@ -46,7 +46,8 @@ export function checkChain(
   anchors: readonly X509Certificate[],
   at: Date,
 ): CertCheck {
-  if (anchors.length === 0) return { ok: false, reason: 'no trust anchor is pinned: nothing is trusted by default' };
+  if (anchors.length === 0)
+    return { ok: false, reason: 'no trust anchor is pinned: nothing is trusted by default' };
   const path: X509Certificate[] = [signer];
   let current = signer;
   let anchored = false;
@@ -67,7 +68,11 @@ export function checkChain(
     current = next;
   }
   if (!anchored) {
-    return { ok: false, reason: `the signing certificate (${subjectOf(signer)}) does not chain to a pinned trust anchor`, path };
+    return {
+      ok: false,
+      reason: `the signing certificate (${subjectOf(signer)}) does not chain to a pinned trust anchor`,
+      path,
+    };
   }
   for (const c of path) {
     const { notBefore, notAfter } = validity(c);

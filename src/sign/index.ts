@@ -11,9 +11,9 @@ export {
   DSG_POLICY_ENVELOPING,
   PROFILES as SIGNATURE_PROFILES,
   SIGNATURE_PURPOSE,
-  SUBMISSION_SET_PLACEHOLDER_DIGEST,
   type SignatureProfile,
   type SignatureProfileName,
+  SUBMISSION_SET_PLACEHOLDER_DIGEST,
 } from './algorithms.js';
 export { KeyLoadError, type KeyLoadErrorCode, SignatureError, type SignatureErrorCode } from './errors.js';
 export { loadCertificates, loadSigningKey, type SigningKey, type SigningKeyInput } from './keys.js';
@@ -26,11 +26,16 @@ export {
   type SignDocumentOptions,
   type SignedReference,
   type SignOptions,
+  type SubmissionSetToSign,
   signDocument,
   signSubmissionSet,
-  type SubmissionSetToSign,
 } from './sign.js';
-export { checkTimestampToken, type TimestampAuthority, type TimestampCheck, type TimestampRequest } from './timestamp.js';
+export {
+  checkTimestampToken,
+  type TimestampAuthority,
+  type TimestampCheck,
+  type TimestampRequest,
+} from './timestamp.js';
 export {
   type DocumentResolver,
   type ManifestReferenceResult,

@@ -1,6 +1,6 @@
 // Loading the signer's private key and certificate (PEM, DER or PKCS#12). Error messages never quote
 // the key, the password or the underlying library's message (which could echo either).
-import { X509Certificate, createHash, createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
+import { createHash, createPrivateKey, createPublicKey, type KeyObject, X509Certificate } from 'node:crypto';
 import forge from 'node-forge';
 import { KeyLoadError } from './errors.js';
 
@@ -30,7 +30,8 @@ export interface SigningKeyInput {
 const PEM_CERT = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
 
 function isPem(data: Uint8Array | string): boolean {
-  const head = typeof data === 'string' ? data.slice(0, 4096) : Buffer.from(data.subarray(0, 4096)).toString('latin1');
+  const head =
+    typeof data === 'string' ? data.slice(0, 4096) : Buffer.from(data.subarray(0, 4096)).toString('latin1');
   return head.includes('-----BEGIN ');
 }
 
@@ -43,13 +44,18 @@ export function loadCertificates(data: Uint8Array | string, name = 'certificate'
     if (isPem(data)) {
       const text = typeof data === 'string' ? data : Buffer.from(data).toString('utf8');
       const blocks = text.match(PEM_CERT) ?? [];
-      if (blocks.length === 0) throw new KeyLoadError('CERT_UNREADABLE', `no CERTIFICATE block in ${name}`, name);
+      if (blocks.length === 0)
+        throw new KeyLoadError('CERT_UNREADABLE', `no CERTIFICATE block in ${name}`, name);
       return blocks.map((b) => new X509Certificate(b));
     }
     return [new X509Certificate(typeof data === 'string' ? Buffer.from(data, 'base64') : Buffer.from(data))];
   } catch (e) {
     if (e instanceof KeyLoadError) throw e;
-    throw new KeyLoadError('CERT_UNREADABLE', `${name} is not a readable X.509 certificate (PEM or DER)`, name);
+    throw new KeyLoadError(
+      'CERT_UNREADABLE',
+      `${name} is not a readable X.509 certificate (PEM or DER)`,
+      name,
+    );
   }
 }
 
@@ -61,7 +67,11 @@ function keyTypeOf(k: KeyObject, name: string): 'rsa' | 'ec' {
   const t = k.asymmetricKeyType;
   if (t === 'rsa') return 'rsa';
   if (t === 'ec') return 'ec';
-  throw new KeyLoadError('KEY_UNSUPPORTED', `${name} is a ${t ?? 'unknown'} key; RSA and ECDSA keys are supported`, name);
+  throw new KeyLoadError(
+    'KEY_UNSUPPORTED',
+    `${name} is a ${t ?? 'unknown'} key; RSA and ECDSA keys are supported`,
+    name,
+  );
 }
 
 function loadPemKey(key: Uint8Array | string, password: string | undefined, name: string): KeyObject {
@@ -71,14 +81,23 @@ function loadPemKey(key: Uint8Array | string, password: string | undefined, name
     throw new KeyLoadError('KEY_BAD_PASSWORD', `${name} is encrypted: a password is needed`, name);
   }
   try {
-    return createPrivateKey(password === undefined ? { key: pem, format: 'pem' } : { key: pem, format: 'pem', passphrase: password });
+    return createPrivateKey(
+      password === undefined
+        ? { key: pem, format: 'pem' }
+        : { key: pem, format: 'pem', passphrase: password },
+    );
   } catch {
-    if (encrypted) throw new KeyLoadError('KEY_BAD_PASSWORD', `${name} could not be decrypted: wrong password?`, name);
+    if (encrypted)
+      throw new KeyLoadError('KEY_BAD_PASSWORD', `${name} could not be decrypted: wrong password?`, name);
     throw new KeyLoadError('KEY_UNREADABLE', `${name} is not a readable PEM private key`, name);
   }
 }
 
-function loadPkcs12(data: Uint8Array, password: string | undefined, name: string): { key: KeyObject; certs: X509Certificate[] } {
+function loadPkcs12(
+  data: Uint8Array,
+  password: string | undefined,
+  name: string,
+): { key: KeyObject; certs: X509Certificate[] } {
   let p12: forge.pkcs12.Pkcs12Pfx;
   try {
     const asn1 = forge.asn1.fromDer(forge.util.createBuffer(Buffer.from(data).toString('binary')));
@@ -88,21 +107,31 @@ function loadPkcs12(data: Uint8Array, password: string | undefined, name: string
     if (/MAC|password|decrypt/i.test(msg)) {
       throw new KeyLoadError('KEY_BAD_PASSWORD', `the PKCS#12 password is wrong`, name);
     }
-    throw new KeyLoadError('KEY_UNREADABLE', `${name} is neither a PEM private key nor a readable PKCS#12 file`, name);
+    throw new KeyLoadError(
+      'KEY_UNREADABLE',
+      `${name} is neither a PEM private key nor a readable PKCS#12 file`,
+      name,
+    );
   }
   const keyBags = [
-    ...(p12.getBags({ bagType: forge.pki.oids.pkcs8ShroudedKeyBag! })[forge.pki.oids.pkcs8ShroudedKeyBag!] ?? []),
+    ...(p12.getBags({ bagType: forge.pki.oids.pkcs8ShroudedKeyBag! })[forge.pki.oids.pkcs8ShroudedKeyBag!] ??
+      []),
     ...(p12.getBags({ bagType: forge.pki.oids.keyBag! })[forge.pki.oids.keyBag!] ?? []),
   ];
   const certBags = p12.getBags({ bagType: forge.pki.oids.certBag! })[forge.pki.oids.certBag!] ?? [];
   const bag = keyBags[0];
   if (!bag) throw new KeyLoadError('KEY_UNREADABLE', `the PKCS#12 file holds no private key`, name);
   // forge decodes RSA only; for other keys it keeps the ASN.1 (PrivateKeyInfo), which node reads.
-  const info = (bag as { asn1?: forge.asn1.Asn1 }).asn1 ??
+  const info =
+    (bag as { asn1?: forge.asn1.Asn1 }).asn1 ??
     forge.pki.wrapRsaPrivateKey(forge.pki.privateKeyToAsn1(bag.key as forge.pki.rsa.PrivateKey));
   let key: KeyObject;
   try {
-    key = createPrivateKey({ key: Buffer.from(forge.asn1.toDer(info).getBytes(), 'binary'), format: 'der', type: 'pkcs8' });
+    key = createPrivateKey({
+      key: Buffer.from(forge.asn1.toDer(info).getBytes(), 'binary'),
+      format: 'der',
+      type: 'pkcs8',
+    });
   } catch {
     throw new KeyLoadError('KEY_UNREADABLE', `the PKCS#12 private key cannot be read`, name);
   }
@@ -135,7 +164,11 @@ export function loadSigningKey(input: SigningKeyInput): SigningKey {
   }
   if (input.cert !== undefined) certs = [...loadCertificates(input.cert, certName), ...certs];
   if (certs.length === 0) {
-    throw new KeyLoadError('CERT_MISSING', `no certificate for ${keyName}: give the signer's certificate`, certName);
+    throw new KeyLoadError(
+      'CERT_MISSING',
+      `no certificate for ${keyName}: give the signer's certificate`,
+      certName,
+    );
   }
   const keyType = keyTypeOf(privateKey, keyName);
   const pub = spki(createPublicKey(privateKey));
@@ -148,7 +181,12 @@ export function loadSigningKey(input: SigningKeyInput): SigningKey {
     );
   }
   const seen = new Set<string>([signer.fingerprint256]);
-  const chain = certs.filter((c) => (seen.has(c.fingerprint256) ? false : (seen.add(c.fingerprint256), true)));
+  const chain: X509Certificate[] = [];
+  for (const c of certs) {
+    if (seen.has(c.fingerprint256)) continue;
+    seen.add(c.fingerprint256);
+    chain.push(c);
+  }
   return { privateKey, certificate: signer, chain, keyType };
 }
 

@@ -1,7 +1,8 @@
 // Building XAdES signatures in the IHE DSG shape: SignedInfo → (Manifest of documents, SignedProperties).
-import { createHash, randomUUID, sign as nodeSign, type X509Certificate } from 'node:crypto';
+import { createHash, sign as nodeSign, randomUUID, type X509Certificate } from 'node:crypto';
 import type { XmlDocument, XmlElement } from 'libxml2-wasm';
 import {
+  C14N_11,
   C14N_ALGORITHMS,
   type C14nAlgorithm,
   DIGEST_URI,
@@ -10,19 +11,19 @@ import {
   NS_DS,
   PROFILES,
   SIGNATURE_URI,
-  SUBMISSION_SET_PLACEHOLDER_DIGEST,
   type SignatureProfile,
   type SignatureProfileName,
+  SUBMISSION_SET_PLACEHOLDER_DIGEST,
   TRANSFORM_BASE64,
   TYPE_MANIFEST,
   TYPE_OBJECT,
 } from './algorithms.js';
-import { canonicalizeDocument, canonicalizeElement, parseForC14n } from './c14n.js';
+import { canonicalizeDocument, parseForC14n } from './c14n.js';
 import { SignatureError } from './errors.js';
 import type { SigningKey } from './keys.js';
 import type { TimestampAuthority } from './timestamp.js';
 import { issuerName } from './x509.js';
-import { NCNAME, b64, childElements, escAttr, escText, walk } from './xml.js';
+import { b64, escAttr, escText, NCNAME } from './xml.js';
 
 /** One document covered by the manifest. */
 export interface ManifestDocument {
@@ -128,9 +129,13 @@ export function cdaDocumentId(bytes: Uint8Array, fileName?: string): string {
   try {
     const root = doc.root;
     if (root.name !== 'ClinicalDocument' || root.namespaceUri !== HL7_NS) {
-      throw new SignatureError('SIGN_DOCUMENT_ID', 'not a CDA document (root is not hl7:ClinicalDocument): give the document id', {
-        where: fileName,
-      });
+      throw new SignatureError(
+        'SIGN_DOCUMENT_ID',
+        'not a CDA document (root is not hl7:ClinicalDocument): give the document id',
+        {
+          where: fileName,
+        },
+      );
     }
     let idEl: XmlElement | undefined;
     for (let n = root.firstChild; n; n = n.next) {
@@ -162,7 +167,11 @@ export function cdaDocumentId(bytes: Uint8Array, fileName?: string): string {
 function looksLikeXml(bytes: Uint8Array): boolean {
   let i = 0;
   if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) i = 3;
-  while (i < bytes.length && (bytes[i] === 0x20 || bytes[i] === 0x0a || bytes[i] === 0x0d || bytes[i] === 0x09)) i++;
+  while (
+    i < bytes.length &&
+    (bytes[i] === 0x20 || bytes[i] === 0x0a || bytes[i] === 0x0d || bytes[i] === 0x09)
+  )
+    i++;
   return bytes[i] === 0x3c; // '<'
 }
 
@@ -177,11 +186,18 @@ function checkOid(id: string, what: string): void {
 function resolveProfile(opts: SignOptions): SignatureProfile {
   const name = opts.profile ?? 'dsg';
   const profile = PROFILES[name];
-  if (!profile) throw new SignatureError('SIGN_INVALID_OPTION', `unknown profile "${String(name)}" (dsg, dmp-legacy)`);
+  if (!profile)
+    throw new SignatureError('SIGN_INVALID_OPTION', `unknown profile "${String(name)}" (dsg, dmp-legacy)`);
   if (name === 'dmp-legacy' && (opts.timestampAuthority || opts.revocationValues || opts.certificateValues)) {
     throw new SignatureError(
       'SIGN_INVALID_OPTION',
-      'the dmp-legacy profile is the DMP clients\' baseline form: no timestamp nor revocation values (use profile dsg)',
+      "the dmp-legacy profile is the DMP clients' baseline form: no timestamp nor revocation values (use profile dsg)",
+    );
+  }
+  if (name === 'dmp-legacy' && opts.key?.keyType !== 'rsa') {
+    throw new SignatureError(
+      'SIGN_INVALID_OPTION',
+      'the dmp-legacy profile is RSA-SHA1, as the DMP clients send it: use an RSA key',
     );
   }
   return profile;
@@ -190,14 +206,20 @@ function resolveProfile(opts: SignOptions): SignatureProfile {
 function transformsXml(algs: (string | null)[]): string {
   const list = algs.filter((a): a is string => !!a);
   if (list.length === 0) return '';
-  return `<ds:Transforms>${list.map((a) => `<ds:Transform Algorithm="${escAttr(a)}"/>`).join('')}</ds:Transforms>`;
+  return `<ds:Transforms>${list.map((a) => `<ds:Transform Algorithm="${escAttr(a)}"></ds:Transform>`).join('')}</ds:Transforms>`;
 }
 
-function referenceXml(r: { uri: string; type?: string; transforms: (string | null)[]; hash: string; value: string }): string {
+function referenceXml(r: {
+  uri: string;
+  type?: string;
+  transforms: (string | null)[];
+  hash: string;
+  value: string;
+}): string {
   const type = r.type ? ` Type="${escAttr(r.type)}"` : '';
   return (
     `<ds:Reference${type} URI="${escAttr(r.uri)}">${transformsXml(r.transforms)}` +
-    `<ds:DigestMethod Algorithm="${DIGEST_URI[r.hash as 'sha1']}"/><ds:DigestValue>${r.value}</ds:DigestValue></ds:Reference>`
+    `<ds:DigestMethod Algorithm="${DIGEST_URI[r.hash as 'sha1']}"></ds:DigestMethod><ds:DigestValue>${r.value}</ds:DigestValue></ds:Reference>`
   );
 }
 
@@ -230,17 +252,25 @@ function manifestReference(doc: ManifestDocument, profile: SignatureProfile): Si
   };
 }
 
-async function buildSignature(content: Content, opts: SignOptions, packaging: 'detached' | 'enveloping'): Promise<SignatureResult> {
+async function buildSignature(
+  content: Content,
+  opts: SignOptions,
+  packaging: 'detached' | 'enveloping',
+): Promise<SignatureResult> {
   const profile = resolveProfile(opts);
   const key = opts.key;
   const sigId = opts.signatureId ?? `sig-${randomUUID()}`;
   if (!NCNAME.test(sigId)) {
-    throw new SignatureError('SIGN_INVALID_OPTION', `signatureId must be an XML NCName (letters, digits, . _ -), got "${sigId}"`);
+    throw new SignatureError(
+      'SIGN_INVALID_OPTION',
+      `signatureId must be an XML NCName (letters, digits, . _ -), got "${sigId}"`,
+    );
   }
   const purpose = opts.purpose ?? profile.defaultPurpose;
   checkOid(purpose, 'purpose');
   const signingTime = new Date(Math.floor((opts.signingTime ?? new Date()).getTime() / 1000) * 1000);
-  if (Number.isNaN(signingTime.getTime())) throw new SignatureError('SIGN_INVALID_OPTION', 'signingTime is not a valid date');
+  if (Number.isNaN(signingTime.getTime()))
+    throw new SignatureError('SIGN_INVALID_OPTION', 'signingTime is not a valid date');
   const legacy = profile.name === 'dmp-legacy';
   const manifestId = legacy ? 'IHEManifest' : `${sigId}-manifest`;
   const propsId = legacy ? 'S0-SignedProperties' : `${sigId}-signedprops`;
@@ -254,7 +284,7 @@ async function buildSignature(content: Content, opts: SignOptions, packaging: 'd
   // --- SignedProperties
   const digestMethodNs = legacy ? x : 'ds';
   const certDigestXml =
-    `<${x}:CertDigest><${digestMethodNs}:DigestMethod Algorithm="${DIGEST_URI[hash]}"/>` +
+    `<${x}:CertDigest><${digestMethodNs}:DigestMethod Algorithm="${DIGEST_URI[hash]}"></${digestMethodNs}:DigestMethod>` +
     `<${digestMethodNs}:DigestValue>${certDigest}</${digestMethodNs}:DigestValue></${x}:CertDigest>`;
   const signingCertificate = legacy
     ? `<${x}:SigningCertificate><${x}:Cert>${certDigestXml}<${x}:IssuerSerial>` +
@@ -262,31 +292,78 @@ async function buildSignature(content: Content, opts: SignOptions, packaging: 'd
       `</${x}:IssuerSerial></${x}:Cert></${x}:SigningCertificate>`
     : `<${x}:SigningCertificateV2><${x}:Cert>${certDigestXml}</${x}:Cert></${x}:SigningCertificateV2>`;
   const policy = legacy
-    ? `<${x}:SignaturePolicyIdentifier><${x}:SignaturePolicyImplied/></${x}:SignaturePolicyIdentifier>`
+    ? `<${x}:SignaturePolicyIdentifier><${x}:SignaturePolicyImplied></${x}:SignaturePolicyImplied></${x}:SignaturePolicyIdentifier>`
     : `<${x}:SignaturePolicyIdentifier><${x}:SignaturePolicyId><${x}:SigPolicyId><${x}:Identifier>${content.policy}</${x}:Identifier></${x}:SigPolicyId>` +
       // IHE names the policy by URN only: there is no policy document to hash, so the hash is that of the URN.
-      `<${x}:SigPolicyHash><ds:DigestMethod Algorithm="${DIGEST_URI[hash]}"/><ds:DigestValue>${digest(hash, Buffer.from(content.policy))}</ds:DigestValue></${x}:SigPolicyHash>` +
+      `<${x}:SigPolicyHash><ds:DigestMethod Algorithm="${DIGEST_URI[hash]}"></ds:DigestMethod><ds:DigestValue>${digest(hash, Buffer.from(content.policy))}</ds:DigestValue></${x}:SigPolicyHash>` +
       `</${x}:SignaturePolicyId></${x}:SignaturePolicyIdentifier>`;
   const dataObjectProps = legacy
-    ? `<${x}:SignedDataObjectProperties/>`
+    ? `<${x}:SignedDataObjectProperties></${x}:SignedDataObjectProperties>`
     : `<${x}:SignedDataObjectProperties><${x}:CommitmentTypeIndication><${x}:CommitmentTypeId>` +
       `<${x}:Identifier>urn:oid:${purpose}</${x}:Identifier></${x}:CommitmentTypeId>` +
-      `<${x}:AllSignedDataObjects/></${x}:CommitmentTypeIndication></${x}:SignedDataObjectProperties>`;
-  const signedProperties =
-    `<${x}:SignedProperties Id="${propsId}"><${x}:SignedSignatureProperties>` +
+      `<${x}:AllSignedDataObjects></${x}:AllSignedDataObjects></${x}:CommitmentTypeIndication></${x}:SignedDataObjectProperties>`;
+  // Every signed fragment is written directly in canonical form (C14N 1.0/1.1: expanded empty elements,
+  // namespace declarations then attributes in sorted order, C14N escaping), so its canonical bytes are the text
+  // itself once the in-scope namespace declarations are put on it: inclusive C14N renders them all on the apex.
+  // In the assembled signature the declarations are inherited instead. No XML parsing on the signing path; the
+  // tests check these digests against libxml2's in-context canonicalisation (verifySignature) and xmlsec1.
+  const dsNs = ` xmlns:ds="${NS_DS}"`;
+  const xNs = ` xmlns:${x}="${profile.xadesNamespace}"`;
+  const signedProperties = (ns: string) =>
+    `<${x}:SignedProperties${ns} Id="${propsId}"><${x}:SignedSignatureProperties>` +
     `<${x}:SigningTime>${xsDateTime(signingTime)}</${x}:SigningTime>${signingCertificate}${policy}` +
     `</${x}:SignedSignatureProperties>${dataObjectProps}</${x}:SignedProperties>`;
+  const manifest = (ns: string) =>
+    `<ds:Manifest${ns} Id="${manifestId}">\n${content
+      .manifest!.map((r) =>
+        referenceXml({ uri: r.uri, transforms: [r.transform], hash, value: r.digestValue }),
+      )
+      .join('\n')}\n</ds:Manifest>`;
+  const sigAlg = SIGNATURE_URI[key.keyType][hash];
+  const signedInfo = (ns: string, digests: { manifest: string; props: string; object: string }) => {
+    const refs: string[] = [];
+    if (content.manifest) {
+      refs.push(
+        referenceXml({
+          uri: `#${manifestId}`,
+          type: TYPE_MANIFEST,
+          transforms: [profile.referenceTransform],
+          hash,
+          value: digests.manifest,
+        }),
+      );
+    }
+    if (content.enveloped) {
+      refs.push(
+        referenceXml({
+          uri: `#${content.enveloped.id}`,
+          type: TYPE_OBJECT,
+          transforms: [TRANSFORM_BASE64],
+          hash,
+          value: digests.object,
+        }),
+      );
+    }
+    refs.push(
+      referenceXml({
+        uri: `#${propsId}`,
+        type: profile.signedPropertiesType,
+        transforms: [profile.referenceTransform],
+        hash,
+        value: digests.props,
+      }),
+    );
+    return (
+      `<ds:SignedInfo${ns}>\n<ds:CanonicalizationMethod Algorithm="${profile.canonicalization}"></ds:CanonicalizationMethod>\n` +
+      `<ds:SignatureMethod Algorithm="${sigAlg}"></ds:SignatureMethod>\n${refs.join('\n')}\n</ds:SignedInfo>`
+    );
+  };
+  const signatureValueXml = (ns: string, value: string) =>
+    `<ds:SignatureValue${ns} Id="${valueId}">${value}</ds:SignatureValue>`;
 
   // --- Objects
-  const manifestXml = content.manifest
-    ? `<ds:Object><ds:Manifest Id="${manifestId}">\n${content.manifest
-        .map((r) =>
-          referenceXml({ uri: r.uri, transforms: [r.transform], hash, value: r.digestValue }),
-        )
-        .join('\n')}\n</ds:Manifest></ds:Object>`
-    : '';
   const envelopedXml = content.enveloped
-    ? `<ds:Object Id="${content.enveloped.id}" MimeType="${escAttr(content.enveloped.mimeType)}" Encoding="${TRANSFORM_BASE64}">${b64(content.enveloped.bytes)}</ds:Object>`
+    ? `<ds:Object Id="${content.enveloped.id}" MimeType="${escAttr(content.enveloped.mimeType)}" Encoding="${TRANSFORM_BASE64}">${b64(content.enveloped.bytes)}</ds:Object>\n`
     : '';
   const purposeXml = legacy
     ? `<ds:Object><ds:SignatureProperties><ds:SignatureProperty Id="purposeOfSignature" Target="#${sigId}">${purpose}</ds:SignatureProperty></ds:SignatureProperties></ds:Object>\n`
@@ -294,54 +371,24 @@ async function buildSignature(content: Content, opts: SignOptions, packaging: 'd
   const keyInfo = `<ds:KeyInfo><ds:X509Data>${[signer, ...key.chain]
     .map((c) => `<ds:X509Certificate>${b64(c.raw)}</ds:X509Certificate>`)
     .join('')}</ds:X509Data></ds:KeyInfo>`;
-  const sigAlg = SIGNATURE_URI[key.keyType][hash];
 
-  const assemble = (digests: { manifest: string; props: string; object: string }, signatureValue: string, unsigned: string) => {
-    const refs: string[] = [];
-    if (content.manifest) {
-      refs.push(referenceXml({ uri: `#${manifestId}`, type: TYPE_MANIFEST, transforms: [profile.referenceTransform], hash, value: digests.manifest }));
-    }
-    if (content.enveloped) {
-      refs.push(referenceXml({ uri: `#${content.enveloped.id}`, type: TYPE_OBJECT, transforms: [TRANSFORM_BASE64], hash, value: digests.object }));
-    }
-    refs.push(
-      referenceXml({ uri: `#${propsId}`, type: profile.signedPropertiesType, transforms: [profile.referenceTransform], hash, value: digests.props }),
-    );
-    return (
-      `<?xml version="1.0" encoding="UTF-8"?>\n<ds:Signature xmlns:ds="${NS_DS}" Id="${sigId}">\n<ds:SignedInfo>\n` +
-      `<ds:CanonicalizationMethod Algorithm="${profile.canonicalization}"/>\n<ds:SignatureMethod Algorithm="${sigAlg}"/>\n` +
-      `${refs.join('\n')}\n</ds:SignedInfo>\n<ds:SignatureValue Id="${valueId}">${signatureValue}</ds:SignatureValue>\n${keyInfo}\n` +
-      `${purposeXml}${manifestXml ? `${manifestXml}\n` : ''}${envelopedXml ? `${envelopedXml}\n` : ''}` +
-      `<ds:Object><${x}:QualifyingProperties xmlns:${x}="${profile.xadesNamespace}" Target="#${sigId}">${signedProperties}${unsigned}</${x}:QualifyingProperties></ds:Object>\n` +
-      '</ds:Signature>\n'
-    );
+  const assemble = (
+    digests: { manifest: string; props: string; object: string },
+    value: string,
+    unsigned: string,
+  ) =>
+    `<?xml version="1.0" encoding="UTF-8"?>\n<ds:Signature${dsNs} Id="${sigId}">\n${signedInfo('', digests)}\n` +
+    `${signatureValueXml('', value)}\n${keyInfo}\n${purposeXml}` +
+    `${content.manifest ? `<ds:Object>${manifest('')}</ds:Object>\n` : ''}${envelopedXml}` +
+    `<ds:Object><${x}:QualifyingProperties${xNs} Target="#${sigId}">${signedProperties('')}${unsigned}</${x}:QualifyingProperties></ds:Object>\n` +
+    '</ds:Signature>\n';
+
+  const digests = {
+    manifest: content.manifest ? digest(hash, Buffer.from(manifest(dsNs))) : '',
+    props: digest(hash, Buffer.from(signedProperties(dsNs + xNs))),
+    object: content.enveloped ? digest(hash, content.enveloped.bytes) : '',
   };
-
-  const byId = (doc: XmlDocument, id: string): XmlElement => {
-    for (const el of walk(doc.root)) if (el.attr('Id')?.value === id) return el;
-    throw new Error(`internal: no element with Id ${id}`);
-  };
-  const refC14n = profile.referenceTransform ?? 'http://www.w3.org/TR/2001/REC-xml-c14n-20010315';
-
-  // Pass 1: digests of the Manifest and SignedProperties in their final context.
-  const empty = { manifest: '', props: '', object: '' };
-  let doc = parseForC14n(Buffer.from(assemble(empty, '', '')));
-  const digests = { ...empty };
-  try {
-    if (content.manifest) digests.manifest = digest(hash, canonicalizeElement(byId(doc, manifestId), refC14n, true));
-    digests.props = digest(hash, canonicalizeElement(byId(doc, propsId), refC14n, true));
-    if (content.enveloped) digests.object = digest(hash, content.enveloped.bytes);
-  } finally {
-    doc.dispose();
-  }
-  // Pass 2: canonical SignedInfo, signed.
-  doc = parseForC14n(Buffer.from(assemble(digests, '', '')));
-  let signedInfoC14n: Buffer;
-  try {
-    signedInfoC14n = canonicalizeElement(childElements(byId(doc, sigId))[0]!, profile.canonicalization);
-  } finally {
-    doc.dispose();
-  }
+  const signedInfoC14n = Buffer.from(signedInfo(dsNs, digests));
   const signatureValue = nodeSign(hash, signedInfoC14n, {
     key: key.privateKey,
     ...(key.keyType === 'ec' ? { dsaEncoding: 'ieee-p1363' as const } : {}),
@@ -352,21 +399,22 @@ async function buildSignature(content: Content, opts: SignOptions, packaging: 'd
   let level: SignatureLevel = 'B-B';
   const unsignedParts: string[] = [];
   if (opts.timestampAuthority) {
-    doc = parseForC14n(Buffer.from(assemble(digests, signatureValue, '')));
-    let sv: Buffer;
-    try {
-      sv = canonicalizeElement(byId(doc, valueId), 'http://www.w3.org/2006/12/xml-c14n11');
-    } finally {
-      doc.dispose();
-    }
+    const sv = Buffer.from(signatureValueXml(dsNs, signatureValue));
     let token: Uint8Array;
     try {
-      token = await opts.timestampAuthority({ data: sv, hash: 'sha256', digest: createHash('sha256').update(sv).digest() });
+      token = await opts.timestampAuthority({
+        data: sv,
+        hash: 'sha256',
+        digest: createHash('sha256').update(sv).digest(),
+      });
     } catch (e) {
-      throw new SignatureError('SIGN_TSA_FAILED', `the time-stamping authority failed: ${(e as Error).message}`);
+      throw new SignatureError(
+        'SIGN_TSA_FAILED',
+        `the time-stamping authority failed: ${(e as Error).message}`,
+      );
     }
     unsignedParts.push(
-      `<${x}:SignatureTimeStamp Id="${sigId}-ts"><ds:CanonicalizationMethod Algorithm="http://www.w3.org/2006/12/xml-c14n11"/>` +
+      `<${x}:SignatureTimeStamp Id="${sigId}-ts"><ds:CanonicalizationMethod Algorithm="${C14N_11}"></ds:CanonicalizationMethod>` +
         `<${x}:EncapsulatedTimeStamp>${b64(token)}</${x}:EncapsulatedTimeStamp></${x}:SignatureTimeStamp>`,
     );
     level = 'B-T';
@@ -403,7 +451,16 @@ async function buildSignature(content: Content, opts: SignOptions, packaging: 'd
       placeholder: false,
     },
   ];
-  return { xml, bytes: Buffer.from(xml, 'utf8'), signatureId: sigId, profile: profile.name, packaging, level, signingTime, references };
+  return {
+    xml,
+    bytes: Buffer.from(xml, 'utf8'),
+    signatureId: sigId,
+    profile: profile.name,
+    packaging,
+    level,
+    signingTime,
+    references,
+  };
 }
 
 /**
@@ -414,26 +471,42 @@ async function buildSignature(content: Content, opts: SignOptions, packaging: 'd
  * const sig = await signDocument(readFileSync('cr-bio.xml'), { key, profile: 'dsg' });
  * writeFileSync('cr-bio.sig.xml', sig.bytes);
  */
-export async function signDocument(document: Uint8Array, options: SignDocumentOptions): Promise<SignatureResult> {
+export async function signDocument(
+  document: Uint8Array,
+  options: SignDocumentOptions,
+): Promise<SignatureResult> {
   const profile = resolveProfile(options);
   const packaging = options.packaging ?? 'detached';
   if (packaging === 'enveloping') {
-    if (profile.name !== 'dsg') throw new SignatureError('SIGN_INVALID_OPTION', 'enveloping packaging exists in the dsg profile only');
+    if (profile.name !== 'dsg')
+      throw new SignatureError('SIGN_INVALID_OPTION', 'enveloping packaging exists in the dsg profile only');
     const sigId = options.signatureId ?? `sig-${randomUUID()}`;
     return buildSignature(
       {
         manifest: null,
-        enveloped: { id: `${sigId}-document`, bytes: document, mimeType: looksLikeXml(document) ? 'text/xml' : 'application/octet-stream' },
+        enveloped: {
+          id: `${sigId}-document`,
+          bytes: document,
+          mimeType: looksLikeXml(document) ? 'text/xml' : 'application/octet-stream',
+        },
         policy: DSG_POLICY_ENVELOPING,
       },
       { ...options, signatureId: sigId },
       packaging,
     );
   }
-  if (packaging !== 'detached') throw new SignatureError('SIGN_INVALID_OPTION', `unknown packaging "${String(packaging)}"`);
+  if (packaging !== 'detached')
+    throw new SignatureError('SIGN_INVALID_OPTION', `unknown packaging "${String(packaging)}"`);
   const id = options.documentId ?? cdaDocumentId(document);
-  const ref = manifestReference({ id, bytes: document, ...(options.transform ? { transform: options.transform } : {}) }, profile);
-  return buildSignature({ manifest: [ref], enveloped: null, policy: DSG_POLICY_DETACHED }, options, packaging);
+  const ref = manifestReference(
+    { id, bytes: document, ...(options.transform ? { transform: options.transform } : {}) },
+    profile,
+  );
+  return buildSignature(
+    { manifest: [ref], enveloped: null, policy: DSG_POLICY_DETACHED },
+    options,
+    packaging,
+  );
 }
 
 /**
@@ -445,13 +518,21 @@ export async function signDocument(document: Uint8Array, options: SignDocumentOp
  *   { key, profile: 'dmp-legacy', signatureId: 'sig-1' },
  * );
  */
-export async function signSubmissionSet(set: SubmissionSetToSign, options: SignOptions): Promise<SignatureResult> {
+export async function signSubmissionSet(
+  set: SubmissionSetToSign,
+  options: SignOptions,
+): Promise<SignatureResult> {
   const profile = resolveProfile(options);
   checkOid(set.submissionSetId, 'submissionSetId');
-  if (!set.documents.length) throw new SignatureError('SIGN_INVALID_OPTION', 'a submission set signature needs at least one document');
+  if (!set.documents.length)
+    throw new SignatureError('SIGN_INVALID_OPTION', 'a submission set signature needs at least one document');
   const ids = new Set<string>([set.submissionSetId]);
   for (const d of set.documents) {
-    if (ids.has(d.id)) throw new SignatureError('SIGN_INVALID_OPTION', `document id ${d.id} appears twice in the submission set`);
+    if (ids.has(d.id))
+      throw new SignatureError(
+        'SIGN_INVALID_OPTION',
+        `document id ${d.id} appears twice in the submission set`,
+      );
     ids.add(d.id);
   }
   const manifest: SignedReference[] = [

@@ -1,7 +1,7 @@
 // RFC 3161 time-stamp hook (XAdES SignatureTimeStamp) and the check of a returned token.
 import { createHash, verify as nodeVerify, X509Certificate } from 'node:crypto';
+import { ContentInfo, id_signedData, SignedData } from '@peculiar/asn1-cms';
 import { AsnConvert } from '@peculiar/asn1-schema';
-import { ContentInfo, SignedData, id_signedData } from '@peculiar/asn1-cms';
 import { TSTInfo } from '@peculiar/asn1-tsp';
 
 /** What the time-stamping authority callback receives. */
@@ -52,7 +52,13 @@ function derSetOf(items: Buffer[]): Buffer {
   const body = Buffer.concat(items);
   const n = body.length;
   const len =
-    n < 0x80 ? [n] : n < 0x100 ? [0x81, n] : n < 0x10000 ? [0x82, n >> 8, n & 0xff] : [0x83, n >> 16, (n >> 8) & 0xff, n & 0xff];
+    n < 0x80
+      ? [n]
+      : n < 0x100
+        ? [0x81, n]
+        : n < 0x10000
+          ? [0x82, n >> 8, n & 0xff]
+          : [0x83, n >> 16, (n >> 8) & 0xff, n & 0xff];
   return Buffer.concat([Buffer.from([0x31, ...len]), body]);
 }
 
@@ -63,7 +69,8 @@ function derSetOf(items: Buffer[]): Buffer {
 export function checkTimestampToken(token: Uint8Array, data: Uint8Array): TimestampCheck {
   try {
     const ci = AsnConvert.parse(token, ContentInfo);
-    if (ci.contentType !== id_signedData) return { ok: false, reason: 'the time-stamp token is not CMS SignedData' };
+    if (ci.contentType !== id_signedData)
+      return { ok: false, reason: 'the time-stamp token is not CMS SignedData' };
     const sd = AsnConvert.parse(ci.content, SignedData);
     if (sd.encapContentInfo.eContentType !== ID_CT_TSTINFO || !sd.encapContentInfo.eContent) {
       return { ok: false, reason: 'the time-stamp token does not hold a TSTInfo' };
@@ -74,14 +81,16 @@ export function checkTimestampToken(token: Uint8Array, data: Uint8Array): Timest
     const tstDer = Buffer.from(raw);
     const tst = AsnConvert.parse(tstDer, TSTInfo);
     const imprintHash = HASH_BY_OID[tst.messageImprint.hashAlgorithm.algorithm];
-    if (!imprintHash) return { ok: false, reason: `unsupported imprint hash ${tst.messageImprint.hashAlgorithm.algorithm}` };
+    if (!imprintHash)
+      return { ok: false, reason: `unsupported imprint hash ${tst.messageImprint.hashAlgorithm.algorithm}` };
     const expected = createHash(imprintHash).update(data).digest();
     const genTime = tst.genTime;
     if (!expected.equals(Buffer.from(tst.messageImprint.hashedMessage.buffer))) {
       return { ok: false, reason: 'the time-stamp imprint does not match the signature value', genTime };
     }
     const si = sd.signerInfos[0];
-    if (!si?.signedAttrs) return { ok: false, reason: 'the time-stamp token has no signed attributes', genTime };
+    if (!si?.signedAttrs)
+      return { ok: false, reason: 'the time-stamp token has no signed attributes', genTime };
     const digestHash = HASH_BY_OID[si.digestAlgorithm.algorithm];
     if (!digestHash) return { ok: false, reason: 'unsupported time-stamp digest algorithm', genTime };
     const md = si.signedAttrs.find((a) => a.attrType === ID_MESSAGE_DIGEST);
@@ -95,14 +104,24 @@ export function checkTimestampToken(token: Uint8Array, data: Uint8Array): Timest
     const candidates = [derSetOf(attrs), derSetOf([...attrs].sort(Buffer.compare))];
     const sigHash = SIG_HASH_BY_OID[si.signatureAlgorithm.algorithm];
     const hash = sigHash === undefined ? undefined : (sigHash ?? digestHash);
-    if (!hash) return { ok: false, reason: `unsupported time-stamp signature algorithm ${si.signatureAlgorithm.algorithm}`, genTime };
+    if (!hash)
+      return {
+        ok: false,
+        reason: `unsupported time-stamp signature algorithm ${si.signatureAlgorithm.algorithm}`,
+        genTime,
+      };
     const signature = Buffer.from(si.signature.buffer);
     for (const c of sd.certificates ?? []) {
       if (!c.certificate) continue;
       const cert = new X509Certificate(Buffer.from(AsnConvert.serialize(c.certificate)));
-      if (candidates.some((d) => nodeVerify(hash, d, cert.publicKey, signature))) return { ok: true, genTime, tsaCertificate: cert };
+      if (candidates.some((d) => nodeVerify(hash, d, cert.publicKey, signature)))
+        return { ok: true, genTime, tsaCertificate: cert };
     }
-    return { ok: false, reason: 'the time-stamp signature does not verify with a certificate of the token', genTime };
+    return {
+      ok: false,
+      reason: 'the time-stamp signature does not verify with a certificate of the token',
+      genTime,
+    };
   } catch (e) {
     return { ok: false, reason: `unreadable time-stamp token (${(e as Error).message})` };
   }

@@ -1,7 +1,7 @@
 // Verification of XAdES signatures in the IHE DSG shape. Strict by design: one ds:Signature as root,
 // unique Ids, SignedInfo references only to the Manifest / SignedProperties / enveloped Object inside
 // this signature, canonicalisation transforms only. Anything else is reported as a wrapping attempt.
-import { createHash, timingSafeEqual, verify as nodeVerify, X509Certificate } from 'node:crypto';
+import { createHash, verify as nodeVerify, timingSafeEqual, X509Certificate } from 'node:crypto';
 import type { XmlDocument, XmlElement } from 'libxml2-wasm';
 import { XmlParseError } from '../common/errors.js';
 import { parseXml } from '../common/xml.js';
@@ -14,8 +14,8 @@ import {
   NS_XADES_132,
   NS_XADES_141,
   SIGNATURE_BY_URI,
-  SUBMISSION_SET_PLACEHOLDER_DIGEST,
   type SignatureProfileName,
+  SUBMISSION_SET_PLACEHOLDER_DIGEST,
   TRANSFORM_BASE64,
   TYPE_MANIFEST,
   TYPE_OBJECT,
@@ -28,7 +28,8 @@ import { SignatureError } from './errors.js';
 import { loadCertificates } from './keys.js';
 import type { SignatureLevel } from './sign.js';
 import { checkTimestampToken } from './timestamp.js';
-import { NCNAME, childElements, is, pathOf, textOf, walk } from './xml.js';
+import { issuerName, isTimeStampingCert } from './x509.js';
+import { childElements, is, NCNAME, pathOf, textOf, walk } from './xml.js';
 
 const XADES_NS = new Set([NS_XADES_111, NS_XADES_132, NS_XADES_141]);
 
@@ -84,7 +85,9 @@ export interface VerificationResult {
   checks: {
     structure: boolean;
     signatureValue?: boolean;
-    signedProperties?: boolean;
+    /** Digests of the SignedInfo references (Manifest element, SignedProperties, enveloped Object). */
+    signedInfoReferences?: boolean;
+    /** Every manifest reference against its document. */
     manifest?: boolean;
     signingCertificate?: boolean;
     signingTime?: boolean;
@@ -99,7 +102,14 @@ export interface VerificationResult {
   signingTime?: Date;
   /** ASTM E1762 purpose (CommitmentTypeIndication, or the DMP clients' SignatureProperty — unsigned in that form). */
   purpose?: string;
-  signer?: { subject: string; issuer: string; serialNumber: string; notBefore: Date; notAfter: Date; fingerprint256: string };
+  signer?: {
+    subject: string;
+    issuer: string;
+    serialNumber: string;
+    notBefore: Date;
+    notAfter: Date;
+    fingerprint256: string;
+  };
   manifest: ManifestReferenceResult[];
   /** Enveloping signatures: the signed document's bytes. */
   envelopedDocument?: Buffer;
@@ -129,8 +139,10 @@ export interface VerifyOptions {
 
 class Verdict {
   readonly issues: VerifyIssue[] = [];
-  fail(code: VerifyIssueCode, message: string, where?: string): false {
-    this.issues.push(where ? { code, message, where } : { code, message });
+  /** `where` may be a function: element paths are only computed for failures. */
+  fail(code: VerifyIssueCode, message: string, where?: string | (() => string)): false {
+    const w = typeof where === 'function' ? where() : where;
+    this.issues.push(w ? { code, message, where: w } : { code, message });
     return false;
   }
 }
@@ -148,7 +160,9 @@ function sameB64(a: string, b: string): boolean {
 const B64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
 function anchorsOf(list: VerifyOptions['trustAnchors']): X509Certificate[] {
-  return list.flatMap((a, i) => (a instanceof X509Certificate ? [a] : loadCertificates(a, `trust anchor #${i + 1}`)));
+  return list.flatMap((a, i) =>
+    a instanceof X509Certificate ? [a] : loadCertificates(a, `trust anchor #${i + 1}`),
+  );
 }
 
 interface ParsedReference {
@@ -167,7 +181,11 @@ function parseReference(el: XmlElement, v: Verdict): ParsedReference | null {
   if (is(kids[i], NS_DS, 'Transforms')) {
     for (const t of childElements(kids[i]!)) {
       if (!is(t, NS_DS, 'Transform') || childElements(t).length > 0) {
-        v.fail('UNSUPPORTED_ALGORITHM', 'only parameterless canonicalisation/base64 transforms are accepted', pathOf(t));
+        v.fail(
+          'UNSUPPORTED_ALGORITHM',
+          'only parameterless canonicalisation/base64 transforms are accepted',
+          pathOf(t),
+        );
         return null;
       }
       transforms.push(t.attr('Algorithm')?.value ?? '');
@@ -190,7 +208,7 @@ function parseReference(el: XmlElement, v: Verdict): ParsedReference | null {
   };
 }
 
-function hashOf(uri: string, v: Verdict, where: string): string | null {
+function hashOf(uri: string, v: Verdict, where: string | (() => string)): string | null {
   const h = DIGEST_BY_URI[uri];
   if (!h) v.fail('UNSUPPORTED_ALGORITHM', `unsupported digest algorithm ${uri}`, where);
   return h ?? null;
@@ -214,13 +232,24 @@ function parseDateTime(s: string): Date | null {
  * });
  * if (!verdict.valid) console.error(verdict.issues.map((i) => `${i.code}: ${i.message}`).join('\n'));
  */
-export async function verifySignature(signature: Uint8Array | string, options: VerifyOptions): Promise<VerificationResult> {
+export async function verifySignature(
+  signature: Uint8Array | string,
+  options: VerifyOptions,
+): Promise<VerificationResult> {
   if (!options || !Array.isArray(options.trustAnchors)) {
-    throw new SignatureError('VERIFY_INVALID_OPTION', 'trustAnchors is required (an empty list trusts nothing)');
+    throw new SignatureError(
+      'VERIFY_INVALID_OPTION',
+      'trustAnchors is required (an empty list trusts nothing)',
+    );
   }
   const anchors = anchorsOf(options.trustAnchors);
   const v = new Verdict();
-  const result: VerificationResult = { valid: false, issues: v.issues, checks: { structure: false }, manifest: [] };
+  const result: VerificationResult = {
+    valid: false,
+    issues: v.issues,
+    checks: { structure: false },
+    manifest: [],
+  };
   const bytes = typeof signature === 'string' ? Buffer.from(signature, 'utf8') : signature;
   try {
     parseXml(bytes, { maxBytes: 256 * 1024 * 1024 }); // gate: no DTD, no entity, well-formed
@@ -253,7 +282,11 @@ async function verifyParsed(
 ): Promise<void> {
   const root = doc.root;
   if (!is(root, NS_DS, 'Signature')) {
-    v.fail('STRUCTURE', `the root element must be ds:Signature, found ${(root as XmlElement).name}`, pathOf(root as XmlElement));
+    v.fail(
+      'STRUCTURE',
+      `the root element must be ds:Signature, found ${(root as XmlElement).name}`,
+      pathOf(root as XmlElement),
+    );
     return;
   }
   // --- whole-document census: one Signature, unique Ids, one Manifest/SignedProperties at most
@@ -272,9 +305,15 @@ async function verifyParsed(
       } else ids.set(a.value, el);
     }
   }
-  if (signatures > 1) v.fail('WRAPPING_EXTRA_SIGNATURE', `${signatures} ds:Signature elements: exactly one is allowed`);
-  if (manifests > 1) v.fail('WRAPPING_DUPLICATE_ELEMENT', `${manifests} ds:Manifest elements: at most one is allowed`);
-  if (signedProps !== 1) v.fail('WRAPPING_DUPLICATE_ELEMENT', `${signedProps} xades:SignedProperties elements: exactly one is required`);
+  if (signatures > 1)
+    v.fail('WRAPPING_EXTRA_SIGNATURE', `${signatures} ds:Signature elements: exactly one is allowed`);
+  if (manifests > 1)
+    v.fail('WRAPPING_DUPLICATE_ELEMENT', `${manifests} ds:Manifest elements: at most one is allowed`);
+  if (signedProps !== 1)
+    v.fail(
+      'WRAPPING_DUPLICATE_ELEMENT',
+      `${signedProps} xades:SignedProperties elements: exactly one is required`,
+    );
 
   const sigId = root.attr('Id')?.value;
   if (sigId !== undefined) result.signatureId = sigId;
@@ -286,22 +325,35 @@ async function verifyParsed(
   }
   const keyInfo = is(rest[0], NS_DS, 'KeyInfo') ? rest.shift() : undefined;
   const objects = rest;
-  for (const o of objects) if (!is(o, NS_DS, 'Object')) v.fail('STRUCTURE', `unexpected ${(o as XmlElement).name} in ds:Signature`, pathOf(o as XmlElement));
+  for (const o of objects)
+    if (!is(o, NS_DS, 'Object'))
+      v.fail('STRUCTURE', `unexpected ${(o as XmlElement).name} in ds:Signature`, pathOf(o as XmlElement));
 
   // --- SignedInfo
   const siKids = childElements(signedInfo);
   const c14nEl = siKids[0];
   const sigMethodEl = siKids[1];
-  if (!is(c14nEl, NS_DS, 'CanonicalizationMethod') || !is(sigMethodEl, NS_DS, 'SignatureMethod') || siKids.length < 3) {
-    v.fail('STRUCTURE', 'SignedInfo must hold CanonicalizationMethod, SignatureMethod and References', pathOf(signedInfo));
+  if (
+    !is(c14nEl, NS_DS, 'CanonicalizationMethod') ||
+    !is(sigMethodEl, NS_DS, 'SignatureMethod') ||
+    siKids.length < 3
+  ) {
+    v.fail(
+      'STRUCTURE',
+      'SignedInfo must hold CanonicalizationMethod, SignatureMethod and References',
+      pathOf(signedInfo),
+    );
     return;
   }
   const c14nAlg = c14nEl.attr('Algorithm')?.value ?? '';
-  if (!C14N_ALGORITHMS[c14nAlg]) v.fail('UNSUPPORTED_ALGORITHM', `unsupported CanonicalizationMethod ${c14nAlg}`, pathOf(c14nEl));
-  if (childElements(c14nEl).length) v.fail('UNSUPPORTED_ALGORITHM', 'CanonicalizationMethod parameters are not accepted', pathOf(c14nEl));
+  if (!C14N_ALGORITHMS[c14nAlg])
+    v.fail('UNSUPPORTED_ALGORITHM', `unsupported CanonicalizationMethod ${c14nAlg}`, pathOf(c14nEl));
+  if (childElements(c14nEl).length)
+    v.fail('UNSUPPORTED_ALGORITHM', 'CanonicalizationMethod parameters are not accepted', pathOf(c14nEl));
   const sigAlgUri = sigMethodEl.attr('Algorithm')?.value ?? '';
   const sigAlg = SIGNATURE_BY_URI[sigAlgUri];
-  if (!sigAlg) v.fail('UNSUPPORTED_ALGORITHM', `unsupported SignatureMethod ${sigAlgUri}`, pathOf(sigMethodEl));
+  if (!sigAlg)
+    v.fail('UNSUPPORTED_ALGORITHM', `unsupported SignatureMethod ${sigAlgUri}`, pathOf(sigMethodEl));
 
   const refs: ParsedReference[] = [];
   for (const r of siKids.slice(2)) {
@@ -322,10 +374,14 @@ async function verifyParsed(
   };
   let qualifyingProperties: XmlElement | undefined;
   for (const ref of refs) {
-    const where = pathOf(ref.el);
+    const where = () => pathOf(ref.el);
     const m = ref.uri ? /^#(.+)$/.exec(ref.uri) : null;
     if (!m || !NCNAME.test(m[1]!)) {
-      v.fail('WRAPPING_REFERENCE_TARGET', `SignedInfo reference URI "${ref.uri ?? ''}" does not name an element of this signature`, where);
+      v.fail(
+        'WRAPPING_REFERENCE_TARGET',
+        `SignedInfo reference URI "${ref.uri ?? ''}" does not name an element of this signature`,
+        where,
+      );
       continue;
     }
     const target = ids.get(m[1]!);
@@ -336,7 +392,8 @@ async function verifyParsed(
     const parent = target.parent;
     const grand = parent?.parent;
     let kind: Kind | undefined;
-    if (is(target, NS_DS, 'Manifest') && is(parent, NS_DS, 'Object') && parent.parent?.isSameNode(root)) kind = 'manifest';
+    if (is(target, NS_DS, 'Manifest') && is(parent, NS_DS, 'Object') && parent.parent?.isSameNode(root))
+      kind = 'manifest';
     else if (
       XADES_NS.has(target.namespaceUri) &&
       target.name === 'SignedProperties' &&
@@ -349,7 +406,11 @@ async function verifyParsed(
       qualifyingProperties = parent;
     } else if (is(target, NS_DS, 'Object') && parent?.isSameNode(root)) kind = 'object';
     if (!kind) {
-      v.fail('WRAPPING_REFERENCE_TARGET', `reference ${ref.uri} points at ${pathOf(target)}, which is not a Manifest, SignedProperties or Object of this signature`, where);
+      v.fail(
+        'WRAPPING_REFERENCE_TARGET',
+        `reference ${ref.uri} points at ${pathOf(target)}, which is not a Manifest, SignedProperties or Object of this signature`,
+        where,
+      );
       continue;
     }
     const okTypes: Record<Kind, string[]> = {
@@ -358,7 +419,11 @@ async function verifyParsed(
       object: [TYPE_OBJECT],
     };
     if (ref.type !== null && !okTypes[kind].includes(ref.type)) {
-      v.fail('WRAPPING_REFERENCE_TARGET', `reference ${ref.uri} has Type ${ref.type} but points at a ${kind}`, where);
+      v.fail(
+        'WRAPPING_REFERENCE_TARGET',
+        `reference ${ref.uri} has Type ${ref.type} but points at a ${kind}`,
+        where,
+      );
       continue;
     }
     if (targets[kind]) {
@@ -369,10 +434,20 @@ async function verifyParsed(
   }
   if (!targets.props) v.fail('STRUCTURE', 'SignedInfo does not reference xades:SignedProperties');
   if (!targets.manifest === !targets.object) {
-    v.fail('STRUCTURE', 'SignedInfo must reference exactly one ds:Manifest (detached) or one ds:Object (enveloping)');
+    v.fail(
+      'STRUCTURE',
+      'SignedInfo must reference exactly one ds:Manifest (detached) or one ds:Object (enveloping)',
+    );
   }
-  if (manifests === 1 && !targets.manifest) v.fail('WRAPPING_DUPLICATE_ELEMENT', 'the ds:Manifest is not the one SignedInfo references');
-  if (qualifyingProperties && sigId !== undefined && qualifyingProperties.attr('Target')?.value !== `#${sigId}`) {
+  if (manifests === 1 && !targets.manifest)
+    v.fail('WRAPPING_DUPLICATE_ELEMENT', 'the ds:Manifest is not the one SignedInfo references');
+  if (sigId === undefined) {
+    v.fail(
+      'STRUCTURE',
+      'ds:Signature has no Id: XAdES QualifyingProperties/@Target must name it',
+      pathOf(root),
+    );
+  } else if (qualifyingProperties && qualifyingProperties.attr('Target')?.value !== `#${sigId}`) {
     v.fail('STRUCTURE', `QualifyingProperties/@Target must be "#${sigId}"`, pathOf(qualifyingProperties));
   }
   result.checks.structure = v.issues.length === 0;
@@ -384,7 +459,7 @@ async function verifyParsed(
   for (const kind of ['manifest', 'props', 'object'] as const) {
     const t = targets[kind];
     if (!t) continue;
-    const where = pathOf(t.ref.el);
+    const where = () => pathOf(t.ref.el);
     const hash = hashOf(t.ref.digestUri, v, where);
     if (!hash) {
       refsOk = false;
@@ -393,7 +468,11 @@ async function verifyParsed(
     let data: Buffer;
     if (kind === 'object') {
       if (t.ref.transforms.length !== 1 || t.ref.transforms[0] !== TRANSFORM_BASE64) {
-        refsOk = v.fail('UNSUPPORTED_ALGORITHM', 'the enveloped object reference must use exactly the base64 transform', where);
+        refsOk = v.fail(
+          'UNSUPPORTED_ALGORITHM',
+          'the enveloped object reference must use exactly the base64 transform',
+          where,
+        );
         continue;
       }
       const text = t.el.content.replace(/\s+/g, '');
@@ -404,19 +483,35 @@ async function verifyParsed(
       data = Buffer.from(text, 'base64');
       result.envelopedDocument = data;
     } else {
-      if (t.ref.transforms.length > 1 || (t.ref.transforms[0] !== undefined && !C14N_ALGORITHMS[t.ref.transforms[0]])) {
-        refsOk = v.fail('UNSUPPORTED_ALGORITHM', `only one canonicalisation transform is accepted (${t.ref.transforms.join(', ')})`, where);
+      if (
+        t.ref.transforms.length > 1 ||
+        (t.ref.transforms[0] !== undefined && !C14N_ALGORITHMS[t.ref.transforms[0]])
+      ) {
+        refsOk = v.fail(
+          'UNSUPPORTED_ALGORITHM',
+          `only one canonicalisation transform is accepted (${t.ref.transforms.join(', ')})`,
+          where,
+        );
         continue;
       }
       // A barename URI selects the element without comments; the default transform is C14N 1.0.
       data = canonicalizeElement(t.el, t.ref.transforms[0] ?? C14N_10, true);
     }
     if (!sameB64(digestB64(hash, data), t.ref.digestValue)) {
-      const what = kind === 'manifest' ? 'ds:Manifest' : kind === 'props' ? 'xades:SignedProperties' : 'enveloped ds:Object';
-      refsOk = v.fail('REFERENCE_DIGEST_MISMATCH', `the ${what} was modified after signing (digest mismatch)`, where);
+      const what =
+        kind === 'manifest'
+          ? 'ds:Manifest'
+          : kind === 'props'
+            ? 'xades:SignedProperties'
+            : 'enveloped ds:Object';
+      refsOk = v.fail(
+        'REFERENCE_DIGEST_MISMATCH',
+        `the ${what} was modified after signing (digest mismatch)`,
+        where,
+      );
     }
   }
-  result.checks.signedProperties = refsOk;
+  result.checks.signedInfoReferences = refsOk;
 
   // --- KeyInfo certificates and the SignedProperties
   const xNs = targets.props!.el.namespaceUri;
@@ -432,14 +527,20 @@ async function verifyParsed(
       }
     }
   }
-  const ssp = childElements(targets.props!.el).find((e) => e.name === 'SignedSignatureProperties' && e.namespaceUri === xNs);
+  const ssp = childElements(targets.props!.el).find(
+    (e) => e.name === 'SignedSignatureProperties' && e.namespaceUri === xNs,
+  );
   const sspKids = ssp ? childElements(ssp) : [];
   const find = (name: string) => sspKids.find((e) => e.name === name && e.namespaceUri === xNs);
   const sdop = childElements(targets.props!.el).find((e) => e.name === 'SignedDataObjectProperties');
-  const commitment = sdop ? [...walk(sdop)].find((e) => e.name === 'Identifier' && e.parent?.name === 'CommitmentTypeId') : undefined;
+  const commitment = sdop
+    ? [...walk(sdop)].find((e) => e.name === 'Identifier' && e.parent?.name === 'CommitmentTypeId')
+    : undefined;
   if (commitment) result.purpose = textOf(commitment).replace(/^urn:oid:/, '');
   else {
-    const prop = [...walk(root)].find((e) => is(e, NS_DS, 'SignatureProperty') && e.attr('Id')?.value === 'purposeOfSignature');
+    const prop = [...walk(root)].find(
+      (e) => is(e, NS_DS, 'SignatureProperty') && e.attr('Id')?.value === 'purposeOfSignature',
+    );
     if (prop) result.purpose = textOf(prop);
   }
 
@@ -449,12 +550,18 @@ async function verifyParsed(
   const certEl = sc ? childElements(sc).find((e) => e.name === 'Cert') : undefined;
   const certDigest = certEl ? childElements(certEl).find((e) => e.name === 'CertDigest') : undefined;
   if (!certDigest) {
-    result.checks.signingCertificate = v.fail('SIGNING_CERTIFICATE_MISSING', 'SignedProperties carry no SigningCertificate');
+    result.checks.signingCertificate = v.fail(
+      'SIGNING_CERTIFICATE_MISSING',
+      'SignedProperties carry no SigningCertificate',
+    );
   } else if (keyInfoCerts.length === 0) {
-    result.checks.signingCertificate = v.fail('SIGNING_CERTIFICATE_MISSING', 'KeyInfo carries no X509Certificate');
+    result.checks.signingCertificate = v.fail(
+      'SIGNING_CERTIFICATE_MISSING',
+      'KeyInfo carries no X509Certificate',
+    );
   } else {
     const [dm, dv] = childElements(certDigest);
-    const hash = hashOf(dm?.attr('Algorithm')?.value ?? '', v, pathOf(certDigest));
+    const hash = hashOf(dm?.attr('Algorithm')?.value ?? '', v, () => pathOf(certDigest));
     const value = textOf(dv).replace(/\s+/g, '');
     signer = hash ? keyInfoCerts.find((c) => sameB64(digestB64(hash, c.raw), value)) : undefined;
     if (!signer) {
@@ -488,7 +595,7 @@ async function verifyParsed(
     const { notBefore, notAfter } = validity(certForCore);
     result.signer = {
       subject: subjectOf(certForCore),
-      issuer: certForCore.issuer.replace(/\n/g, ', '),
+      issuer: issuerName(certForCore),
       serialNumber: certForCore.serialNumber,
       notBefore,
       notAfter,
@@ -501,19 +608,41 @@ async function verifyParsed(
     const keyType = certForCore.publicKey.asymmetricKeyType;
     const sv = textOf(signatureValueEl).replace(/\s+/g, '');
     if ((sigAlg.key === 'rsa' && keyType !== 'rsa') || (sigAlg.key === 'ec' && keyType !== 'ec')) {
-      result.checks.signatureValue = v.fail('UNSUPPORTED_ALGORITHM', `SignatureMethod ${sigAlgUri} does not fit a ${keyType} key`);
+      result.checks.signatureValue = v.fail(
+        'UNSUPPORTED_ALGORITHM',
+        `SignatureMethod ${sigAlgUri} does not fit a ${keyType} key`,
+      );
     } else {
       const data = canonicalizeElement(signedInfo, c14nAlg);
       let ok = false;
       try {
-        ok = B64.test(sv) && nodeVerify(sigAlg.hash, data, { key: certForCore.publicKey, ...(sigAlg.key === 'ec' ? { dsaEncoding: 'ieee-p1363' as const } : {}) }, Buffer.from(sv, 'base64'));
+        ok =
+          B64.test(sv) &&
+          nodeVerify(
+            sigAlg.hash,
+            data,
+            {
+              key: certForCore.publicKey,
+              ...(sigAlg.key === 'ec' ? { dsaEncoding: 'ieee-p1363' as const } : {}),
+            },
+            Buffer.from(sv, 'base64'),
+          );
       } catch {
         ok = false;
       }
-      result.checks.signatureValue = ok || v.fail('SIGNATURE_VALUE_INVALID', 'the SignatureValue does not verify over SignedInfo with the signing certificate\'s key', pathOf(signatureValueEl));
+      result.checks.signatureValue =
+        ok ||
+        v.fail(
+          'SIGNATURE_VALUE_INVALID',
+          "the SignatureValue does not verify over SignedInfo with the signing certificate's key",
+          pathOf(signatureValueEl),
+        );
     }
   } else if (!certForCore) {
-    result.checks.signatureValue = v.fail('SIGNING_CERTIFICATE_MISSING', 'no certificate to check the SignatureValue with');
+    result.checks.signatureValue = v.fail(
+      'SIGNING_CERTIFICATE_MISSING',
+      'no certificate to check the SignatureValue with',
+    );
   }
 
   // --- manifest references
@@ -526,13 +655,19 @@ async function verifyParsed(
   const stEl = find('SigningTime');
   const signingTime = stEl ? parseDateTime(textOf(stEl)) : null;
   if (!signingTime) {
-    result.checks.signingTime = v.fail('SIGNING_TIME_MISSING', stEl ? `SigningTime "${textOf(stEl)}" is not an xs:dateTime` : 'no SigningTime');
+    result.checks.signingTime = v.fail(
+      'SIGNING_TIME_MISSING',
+      stEl ? `SigningTime "${textOf(stEl)}" is not an xs:dateTime` : 'no SigningTime',
+    );
   } else {
     result.signingTime = signingTime;
     result.checks.signingTime = true;
     const now = options.now ?? new Date();
     if (signingTime.getTime() > now.getTime() + 5 * 60_000) {
-      result.checks.signingTime = v.fail('SIGNING_TIME_IN_FUTURE', `SigningTime ${signingTime.toISOString()} is in the future`);
+      result.checks.signingTime = v.fail(
+        'SIGNING_TIME_IN_FUTURE',
+        `SigningTime ${signingTime.toISOString()} is in the future`,
+      );
     }
     if (signer) {
       const { notBefore, notAfter } = validity(signer);
@@ -553,16 +688,43 @@ async function verifyParsed(
   const tsEls = usp ? childElements(usp).filter((e) => e.name === 'SignatureTimeStamp') : [];
   if (tsEls.length) {
     const enc = childElements(tsEls[0]!).find((e) => e.name === 'EncapsulatedTimeStamp');
-    const cm = childElements(tsEls[0]!).find((e) => is(e, NS_DS, 'CanonicalizationMethod'))?.attr('Algorithm')?.value ?? C14N_10;
+    const cm =
+      childElements(tsEls[0]!)
+        .find((e) => is(e, NS_DS, 'CanonicalizationMethod'))
+        ?.attr('Algorithm')?.value ?? C14N_10;
     if (!enc || !C14N_ALGORITHMS[cm]) {
-      result.checks.timestamp = v.fail('TIMESTAMP_INVALID', 'SignatureTimeStamp has no EncapsulatedTimeStamp or an unsupported canonicalisation', pathOf(tsEls[0]!));
+      result.checks.timestamp = v.fail(
+        'TIMESTAMP_INVALID',
+        'SignatureTimeStamp has no EncapsulatedTimeStamp or an unsupported canonicalisation',
+        pathOf(tsEls[0]!),
+      );
     } else {
-      const check = checkTimestampToken(Buffer.from(textOf(enc).replace(/\s+/g, ''), 'base64'), canonicalizeElement(signatureValueEl, cm));
-      result.timestamp = { ...(check.genTime ? { genTime: check.genTime } : {}), ...(check.tsaCertificate ? { tsaSubject: subjectOf(check.tsaCertificate) } : {}) };
-      if (!check.ok) result.checks.timestamp = v.fail('TIMESTAMP_INVALID', check.reason ?? 'invalid time-stamp', pathOf(tsEls[0]!));
+      const check = checkTimestampToken(
+        Buffer.from(textOf(enc).replace(/\s+/g, ''), 'base64'),
+        canonicalizeElement(signatureValueEl, cm),
+      );
+      result.timestamp = {
+        ...(check.genTime ? { genTime: check.genTime } : {}),
+        ...(check.tsaCertificate ? { tsaSubject: subjectOf(check.tsaCertificate) } : {}),
+      };
+      if (!check.ok)
+        result.checks.timestamp = v.fail(
+          'TIMESTAMP_INVALID',
+          check.reason ?? 'invalid time-stamp',
+          pathOf(tsEls[0]!),
+        );
       else {
         const tsaChain = checkChain(check.tsaCertificate!, [], anchors, check.genTime!);
-        if (!tsaChain.ok) result.checks.timestamp = v.fail('TIMESTAMP_INVALID', `time-stamp authority not trusted: ${tsaChain.reason}`);
+        if (!isTimeStampingCert(check.tsaCertificate!)) {
+          result.checks.timestamp = v.fail(
+            'TIMESTAMP_INVALID',
+            `the time-stamp certificate (${subjectOf(check.tsaCertificate!)}) lacks the id-kp-timeStamping extended key usage`,
+          );
+        } else if (!tsaChain.ok)
+          result.checks.timestamp = v.fail(
+            'TIMESTAMP_INVALID',
+            `time-stamp authority not trusted: ${tsaChain.reason}`,
+          );
         else {
           result.checks.timestamp = true;
           tsTime = check.genTime;
@@ -573,7 +735,8 @@ async function verifyParsed(
         }
       }
     }
-    if (usp && childElements(usp).some((e) => e.name === 'RevocationValues') && level === 'B-T') level = 'B-LT';
+    if (usp && childElements(usp).some((e) => e.name === 'RevocationValues') && level === 'B-T')
+      level = 'B-LT';
   }
   result.level = level;
 
@@ -587,9 +750,14 @@ async function verifyParsed(
   }
 }
 
-async function checkManifest(manifest: XmlElement, options: VerifyOptions, v: Verdict): Promise<ManifestReferenceResult[]> {
+async function checkManifest(
+  manifest: XmlElement,
+  options: VerifyOptions,
+  v: Verdict,
+): Promise<ManifestReferenceResult[]> {
   const out: ManifestReferenceResult[] = [];
-  const docs = options.documents instanceof Map ? options.documents : new Map(Object.entries(options.documents ?? {}));
+  const docs =
+    options.documents instanceof Map ? options.documents : new Map(Object.entries(options.documents ?? {}));
   const seen = new Set<string>();
   for (const el of childElements(manifest)) {
     if (!is(el, NS_DS, 'Reference')) {
@@ -600,7 +768,13 @@ async function checkManifest(manifest: XmlElement, options: VerifyOptions, v: Ve
     if (!ref) continue;
     const uri = ref.uri ?? '';
     const transform = ref.transforms[0] ?? null;
-    const r: ManifestReferenceResult = { uri, status: 'error', digestAlgorithm: ref.digestUri, transform, expected: ref.digestValue };
+    const r: ManifestReferenceResult = {
+      uri,
+      status: 'error',
+      digestAlgorithm: ref.digestUri,
+      transform,
+      expected: ref.digestValue,
+    };
     out.push(r);
     const hash = hashOf(ref.digestUri, v, uri);
     if (!uri || seen.has(uri)) {
@@ -617,7 +791,8 @@ async function checkManifest(manifest: XmlElement, options: VerifyOptions, v: Ve
     }
     const oid = uri.replace(/^urn:oid:/, '');
     if (options.submissionSetId !== undefined && oid === options.submissionSetId) {
-      if (ref.digestValue === SUBMISSION_SET_PLACEHOLDER_DIGEST && transform === null) r.status = 'placeholder';
+      if (ref.digestValue === SUBMISSION_SET_PLACEHOLDER_DIGEST && transform === null)
+        r.status = 'placeholder';
       else {
         r.message = `the submission set reference must carry the placeholder digest ${SUBMISSION_SET_PLACEHOLDER_DIGEST}`;
         v.fail('MANIFEST_DIGEST_MISMATCH', r.message, uri);

@@ -5,8 +5,11 @@ import { AsnConvert } from '@peculiar/asn1-schema';
 import {
   BasicConstraints,
   Certificate,
+  ExtendedKeyUsage,
   id_ce_basicConstraints,
+  id_ce_extKeyUsage,
   id_ce_keyUsage,
+  id_kp_timeStamping,
   KeyUsage,
   KeyUsageFlags,
   type Name,
@@ -26,14 +29,21 @@ const SHORT: Record<string, string> = {
 };
 
 function escapeRdnValue(v: string): string {
-  return v.replace(/([,+"\\<>;=])/g, '\\$1').replace(/^([ #])/, '\\$1').replace(/ $/, '\\ ');
+  return v
+    .replace(/([,+"\\<>;=])/g, '\\$1')
+    .replace(/^([ #])/, '\\$1')
+    .replace(/ $/, '\\ ');
 }
 
 /** RFC 4514 string of a Name (most specific RDN first), as XAdES X509IssuerName expects. */
 export function nameToString(name: Name): string {
   return [...name]
     .reverse()
-    .map((rdn) => [...rdn].map((atv) => `${SHORT[atv.type] ?? atv.type}=${escapeRdnValue(atv.value.toString())}`).join('+'))
+    .map((rdn) =>
+      [...rdn]
+        .map((atv) => `${SHORT[atv.type] ?? atv.type}=${escapeRdnValue(atv.value.toString())}`)
+        .join('+'),
+    )
     .join(', ');
 }
 
@@ -60,7 +70,9 @@ function extension(c: X509Certificate, oid: string): ArrayBuffer | undefined {
 }
 
 /** keyUsage bits, or `null` when the certificate has no keyUsage extension. */
-export function keyUsageOf(c: X509Certificate): { digitalSignature: boolean; nonRepudiation: boolean } | null {
+export function keyUsageOf(
+  c: X509Certificate,
+): { digitalSignature: boolean; nonRepudiation: boolean } | null {
   const raw = extension(c, id_ce_keyUsage);
   if (!raw) return null;
   const ku = AsnConvert.parse(raw, KeyUsage);
@@ -75,4 +87,10 @@ export function keyUsageOf(c: X509Certificate): { digitalSignature: boolean; non
 export function isCa(c: X509Certificate): boolean {
   const raw = extension(c, id_ce_basicConstraints);
   return raw ? AsnConvert.parse(raw, BasicConstraints).cA === true : false;
+}
+
+/** RFC 3161 §2.3: a TSA certificate carries the (critical) extended key usage id-kp-timeStamping. */
+export function isTimeStampingCert(c: X509Certificate): boolean {
+  const raw = extension(c, id_ce_extKeyUsage);
+  return raw ? [...AsnConvert.parse(raw, ExtendedKeyUsage)].includes(id_kp_timeStamping) : false;
 }

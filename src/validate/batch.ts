@@ -8,7 +8,7 @@ import { Worker } from 'node:worker_threads';
 import { CisisBioError, XmlParseError } from '../common/errors.js';
 import { getSerialized } from './cache.js';
 import type { DocumentFailure } from './formats/report.js';
-import { compileRequest, validatorFor, type DocumentValidation, type ValidateOptions } from './pipeline.js';
+import { compileRequest, type DocumentValidation, type ValidateOptions, validatorFor } from './pipeline.js';
 import { resolveRules } from './rules.js';
 
 /** Results of a batch, in the order of the files given. */
@@ -32,7 +32,11 @@ export interface WorkerInit {
  * are compiled (or read from the cache) once, in this thread, and handed to the workers serialized.
  * A file that cannot be read or parsed becomes a failure; other files go on.
  */
-export async function validateFiles(files: string[], options: ValidateOptions, jobs = 1): Promise<BatchResult> {
+export async function validateFiles(
+  files: string[],
+  options: ValidateOptions,
+  jobs = 1,
+): Promise<BatchResult> {
   const workers = Math.max(1, Math.min(jobs, files.length));
   const outcomes = workers > 1 ? await runInWorkers(files, options, workers) : await runHere(files, options);
   const documents: DocumentValidation[] = [];
@@ -57,12 +61,21 @@ async function runHere(files: string[], options: ValidateOptions): Promise<FileO
 }
 
 /** Read and validate one file, turning read and parse errors into a failure record. */
-export async function validateOne(file: string, run: (bytes: Uint8Array) => DocumentValidation): Promise<FileOutcome> {
+export async function validateOne(
+  file: string,
+  run: (bytes: Uint8Array) => DocumentValidation,
+): Promise<FileOutcome> {
   let bytes: Buffer;
   try {
     bytes = await readFile(file);
   } catch (e) {
-    return { failure: { file, code: 'IO_ERROR', message: `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` } };
+    return {
+      failure: {
+        file,
+        code: 'IO_ERROR',
+        message: `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+      },
+    };
   }
   try {
     return { result: run(bytes) };
@@ -82,21 +95,30 @@ export async function validateOne(file: string, run: (bytes: Uint8Array) => Docu
   }
 }
 
-async function runInWorkers(files: string[], options: ValidateOptions, count: number): Promise<FileOutcome[]> {
+async function runInWorkers(
+  files: string[],
+  options: ValidateOptions,
+  count: number,
+): Promise<FileOutcome[]> {
   const rules = resolveRules(options); // a bad kit path fails here, once, before any worker starts
   const compiled: WorkerInit['compiled'] = {};
   for (const p of rules.profiles) {
     try {
       compiled[p.name] = { serialized: await getSerialized(compileRequest(p, options)) };
     } catch (e) {
-      compiled[p.name] = { error: e instanceof CisisBioError ? `${e.code}: ${e.message}` : (e as Error).message };
+      compiled[p.name] = {
+        error: e instanceof CisisBioError ? `${e.code}: ${e.message}` : (e as Error).message,
+      };
     }
   }
   const init: WorkerInit = { options, compiled };
   const entry = workerEntry();
   const outcomes: FileOutcome[] = new Array(files.length);
   let next = 0;
-  const pool = Array.from({ length: count }, () => new Worker(entry.url, { workerData: init, eval: entry.eval === true }));
+  const pool = Array.from(
+    { length: count },
+    () => new Worker(entry.url, { workerData: init, eval: entry.eval === true }),
+  );
   try {
     await Promise.all(
       pool.map(
@@ -120,7 +142,8 @@ async function runInWorkers(files: string[], options: ValidateOptions, count: nu
             });
             worker.on('error', reject);
             worker.on('exit', (code) => {
-              if (next < files.length || code !== 0) reject(new CisisBioError('VALIDATE_WORKER', `a validation worker stopped (exit ${code})`));
+              if (next < files.length || code !== 0)
+                reject(new CisisBioError('VALIDATE_WORKER', `a validation worker stopped (exit ${code})`));
             });
             worker.once('online', feed);
           }),

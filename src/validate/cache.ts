@@ -1,14 +1,15 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { dirname, join, relative, resolve } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { writeFileAtomic } from '../common/fs.js';
 import {
+  type CompiledSchematron,
   compileSchematron,
   deserializeCompiled,
   ENGINE_VERSION,
+  engineFingerprint,
   serializeCompiled,
-  type CompiledSchematron,
 } from './engine.js';
 
 /**
@@ -27,7 +28,9 @@ export function resetCacheStats(): void {
  * which may be read-only or shared.
  */
 export function cacheDir(env: NodeJS.ProcessEnv = process.env): string {
-  const base = env.XDG_CACHE_HOME && env.XDG_CACHE_HOME.startsWith('/') ? env.XDG_CACHE_HOME : join(homedir(), '.cache');
+  // The XDG spec ignores a relative XDG_CACHE_HOME.
+  const xdg = env.XDG_CACHE_HOME;
+  const base = xdg && isAbsolute(xdg) ? xdg : join(homedir(), '.cache');
   return join(base, 'cisis-bio');
 }
 
@@ -87,7 +90,9 @@ export function clearMemoryCache(): void {
 
 const HEADER = 'cisis-bio-compiled-schematron';
 
-async function load(request: CompileRequest): Promise<{ compiled?: CompiledSchematron; serialized?: string }> {
+async function load(
+  request: CompileRequest,
+): Promise<{ compiled?: CompiledSchematron; serialized?: string }> {
   if (request.disk === false) return { compiled: compile(request) };
   const file = join(cacheDir(), 'compiled', `${cacheKey(request)}.txt`);
   const hit = readEntry(file);
@@ -105,10 +110,27 @@ async function load(request: CompileRequest): Promise<{ compiled?: CompiledSchem
   try {
     await writeFileAtomic(file, `${HEADER} ${sha256(serialized)}\n${serialized}`);
     cacheStats.diskWrites++;
+    prune(dirname(file));
   } catch {
     // A cache that cannot be written (read-only home, full disk) only costs speed.
   }
   return { compiled, serialized };
+}
+
+/** Entries kept on disk: each kit or engine update adds some; the least recently written go first. */
+export const MAX_CACHE_ENTRIES = 64;
+
+function prune(dir: string): void {
+  try {
+    const entries = readdirSync(dir)
+      .filter((f) => f.endsWith('.txt'))
+      .map((f) => ({ path: join(dir, f), mtime: statSync(join(dir, f)).mtimeMs }));
+    if (entries.length <= MAX_CACHE_ENTRIES) return;
+    entries.sort((a, b) => b.mtime - a.mtime);
+    for (const e of entries.slice(MAX_CACHE_ENTRIES)) rmSync(e.path, { force: true });
+  } catch {
+    // Pruning is housekeeping; another process may be pruning the same folder.
+  }
 }
 
 function compile(request: CompileRequest): CompiledSchematron {
@@ -135,14 +157,14 @@ function readEntry(file: string): string | undefined {
 }
 
 /**
- * Cache key: the engine version, the phase, the schematron's path, and the content of every file of its
- * include tree. Value sets read by `doc()` at run time are not part of the compiled form and so not of the key.
+ * Cache key: the engine version and build, the phase, the schematron's path, and the content of every file
+ * of its include tree. Value sets read by `doc()` at run time are not part of the compiled form and so not of the key.
  */
 export function cacheKey(request: CompileRequest): string {
   const top = resolve(request.schPath);
   const h = createHash('sha256');
   // The absolute path is part of the key: the compiled form resolves doc() from the schematron's folder.
-  h.update(`${ENGINE_VERSION}\u0000${request.phase ?? ''}\u0000${top}\u0000`);
+  h.update(`${ENGINE_VERSION}\u0000${engineFingerprint()}\u0000${request.phase ?? ''}\u0000${top}\u0000`);
   for (const [path, content] of includeTree(top)) {
     h.update(`${relative(dirname(top), path)}\u0000`);
     h.update(content);

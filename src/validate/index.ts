@@ -1,20 +1,27 @@
 // Public exports of the validate module (re-exported by src/index.ts).
+
+export { type BatchResult, validateFiles } from './batch.js';
+export { cacheDir } from './cache.js';
 export {
-  MAX_DOCUMENT_BYTES,
-  Validator,
-  validate,
+  type DocumentFailure,
+  formatReport,
+  OUTPUT_FORMATS,
+  type OutputFormat,
+  type ValidationReport,
+} from './formats/index.js';
+export {
   type DocumentValidation,
   type Finding,
   type FiredRule,
   type LocatedFinding,
+  MAX_DOCUMENT_BYTES,
   type ProfileResult,
   type ValidateInput,
   type ValidateOptions,
+  Validator,
+  validate,
   type XsdError,
   type XsdResult,
 } from './pipeline.js';
-export { validateFiles, type BatchResult } from './batch.js';
-export { cacheDir } from './cache.js';
 export { CR_BIO_PROFILES, EMBEDDED_PROFILE, KIT_XSD, RulesNotFoundError } from './rules.js';
 export { XsdLoadError } from './xsd.js';
-export { formatReport, OUTPUT_FORMATS, type OutputFormat, type DocumentFailure, type ValidationReport } from './formats/index.js';

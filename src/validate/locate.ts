@@ -33,7 +33,9 @@ export function positionOfLocation(doc: Document, location: string): Position | 
     if (!m) return position(node);
     const name = m[1]!;
     const index = Number(m[2] ?? 1);
-    const match = elementChildren(node).filter((e) => name === '*' || e.nodeName === name || e.localName === name)[index - 1];
+    const match = elementChildren(node).filter(
+      (e) => name === '*' || e.nodeName === name || e.localName === name,
+    )[index - 1];
     if (!match) return position(node);
     node = match;
   }

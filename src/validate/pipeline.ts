@@ -2,10 +2,10 @@ import { readFile } from 'node:fs/promises';
 import type { Document } from '@xmldom/xmldom';
 import { CisisBioError, XmlParseError } from '../common/errors.js';
 import { DEFAULT_MAX_XML_BYTES, parseXml, xmlText } from '../common/xml.js';
-import { clearMemoryCache, getCompiled, type CompileRequest } from './cache.js';
-import { parseForSchematron, runSchematron, type CompiledSchematron, type EngineDocument } from './engine.js';
+import { type CompileRequest, clearMemoryCache, getCompiled } from './cache.js';
+import { type CompiledSchematron, type EngineDocument, parseForSchematron, runSchematron } from './engine.js';
 import { columnOfNodePath, positionOfLocation } from './locate.js';
-import { resolveRules, type ProfileSpec, type RuleSet } from './rules.js';
+import { type ProfileSpec, type RuleSet, resolveRules } from './rules.js';
 import type { Finding, FiredRule } from './schematron/types.js';
 import { loadXsd, validateXsd, type XsdResult } from './xsd.js';
 
@@ -87,9 +87,12 @@ export class Validator {
   ) {}
 
   /** Resolve the rules, load the XSD and compile each schematron (from the caches when they hold it). */
-  static async create(options: ValidateOptions = {}, knownErrors: Record<string, string> = {}): Promise<Validator> {
+  static async create(
+    options: ValidateOptions = {},
+    knownErrors: Record<string, string> = {},
+  ): Promise<Validator> {
     const rules = resolveRules(options);
-    if (rules.xsdPath) loadXsd(rules.xsdPath);
+    if (rules.xsdPath) await loadXsd(rules.xsdPath);
     const compiled = new Map<string, { compiled: CompiledSchematron } | { error: string }>();
     for (const profile of rules.profiles) {
       const known = knownErrors[profile.name];
@@ -117,6 +120,14 @@ export class Validator {
     // xmldom DOM with a locator is built only when a finding or an XSD error needs a line.
     let dom: Document | undefined;
     const located = () => (dom ??= parseXml(input, { maxBytes, fileName: file }));
+    // Positions are a convenience: a document the engine accepted but xmldom does not gets findings without lines.
+    const positions = (): Document | undefined => {
+      try {
+        return located();
+      } catch {
+        return undefined;
+      }
+    };
     let doc: EngineDocument;
     try {
       doc = parseForSchematron(text, file, maxBytes);
@@ -128,25 +139,43 @@ export class Validator {
     const level = isLevel1(doc as unknown as DomLike) ? 1 : 3;
     let xsd: XsdResult | undefined;
     if (this.rules.xsdPath) {
-      xsd = validateXsd(input, this.rules.xsdPath, (path, line) => columnOfNodePath(located(), path, line), file);
+      xsd = validateXsd(
+        input,
+        this.rules.xsdPath,
+        (path, line) => {
+          const d = positions();
+          return d ? columnOfNodePath(d, path, line) : undefined;
+        },
+        file,
+      );
     }
     const profiles: Record<string, ProfileResult> = {};
     for (const profile of this.rules.profiles) {
       if (level === 1 && profile.level3Only) continue;
       const entry = this.compiled.get(profile.name)!;
-      profiles[profile.name] = 'error' in entry ? { error: entry.error } : this.run(entry.compiled, doc, located);
+      profiles[profile.name] =
+        'error' in entry ? { error: entry.error } : this.run(entry.compiled, doc, positions);
     }
     const valid =
       (xsd?.valid ?? true) &&
-      Object.values(profiles).every((p) => 'findings' in p && !p.findings.some((f) => f.kind === 'failed-assert'));
+      Object.values(profiles).every(
+        (p) => 'findings' in p && !p.findings.some((f) => f.kind === 'failed-assert'),
+      );
     return { file, valid, ...(xsd ? { xsd } : {}), profiles, level, rules: this.rules.mode };
   }
 
-  private run(compiled: CompiledSchematron, doc: EngineDocument, located: () => Document): ProfileResult {
+  private run(
+    compiled: CompiledSchematron,
+    doc: EngineDocument,
+    positions: () => Document | undefined,
+  ): ProfileResult {
     try {
       const outcome = runSchematron(compiled, doc, { collectFiredRules: this.options.svrl === true });
-      if (!outcome.ok) return outcome.errorCode ? { error: outcome.error, errorCode: outcome.errorCode } : { error: outcome.error };
-      const findings = outcome.findings.map((f: Finding) => locateFinding(f, located()));
+      if (!outcome.ok)
+        return outcome.errorCode
+          ? { error: outcome.error, errorCode: outcome.errorCode }
+          : { error: outcome.error };
+      const findings = outcome.findings.map((f: Finding) => locateFinding(f, positions()));
       if (!this.options.svrl) return { findings };
       return { findings, activePatterns: outcome.activePatterns, firedRules: outcome.firedRules ?? [] };
     } catch (e) {
@@ -172,7 +201,10 @@ const validators = new Map<string, Promise<Validator>>();
  * ```
  * @throws XmlParseError for malformed, oversized or DTD-carrying input; RulesNotFoundError for a bad kit path.
  */
-export async function validate(input: ValidateInput, options: ValidateOptions & { fileName?: string } = {}): Promise<DocumentValidation> {
+export async function validate(
+  input: ValidateInput,
+  options: ValidateOptions & { fileName?: string } = {},
+): Promise<DocumentValidation> {
   let bytes: string | Uint8Array;
   let file = options.fileName;
   if (typeof input === 'object' && !(input instanceof Uint8Array)) {
@@ -180,10 +212,14 @@ export async function validate(input: ValidateInput, options: ValidateOptions & 
     try {
       bytes = await readFile(input.path);
     } catch (e) {
-      throw new CisisBioError('VALIDATE_IO', `cannot read the document: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, {
-        where: input.path,
-        cause: e,
-      });
+      throw new CisisBioError(
+        'VALIDATE_IO',
+        `cannot read the document: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+        {
+          where: input.path,
+          cause: e,
+        },
+      );
     }
   } else bytes = input;
   const validator = await validatorFor(options);
@@ -217,7 +253,11 @@ export function resetValidators(): void {
 }
 
 export function compileRequest(profile: ProfileSpec, options: ValidateOptions): CompileRequest {
-  return { schPath: profile.path, ...(options.phase ? { phase: options.phase } : {}), disk: options.cache !== false };
+  return {
+    schPath: profile.path,
+    ...(options.phase ? { phase: options.phase } : {}),
+    disk: options.cache !== false,
+  };
 }
 
 /** The DOM navigation both xmldom and slimdom offer. */
@@ -233,7 +273,8 @@ interface DomLike {
 function isLevel1(doc: DomLike): boolean {
   for (let c = doc.documentElement?.firstChild; c; c = c.nextSibling) {
     if (c.nodeType !== 1 || c.localName !== 'component') continue;
-    for (let b = c.firstChild; b; b = b.nextSibling) if (b.nodeType === 1 && b.localName === 'nonXMLBody') return true;
+    for (let b = c.firstChild; b; b = b.nextSibling)
+      if (b.nodeType === 1 && b.localName === 'nonXMLBody') return true;
   }
   return false;
 }
@@ -241,8 +282,8 @@ function isLevel1(doc: DomLike): boolean {
 const collapse = (s: string) => s.replace(/\s+/g, ' ').trim();
 
 /** White space collapsed (as the ANS reports compare), and the node's line and column for annotations. */
-function locateFinding(f: Finding, dom: Document): LocatedFinding {
-  const pos = positionOfLocation(dom, f.location);
+function locateFinding(f: Finding, dom: Document | undefined): LocatedFinding {
+  const pos = dom ? positionOfLocation(dom, f.location) : undefined;
   return { ...f, text: collapse(f.text), ...(pos ? { line: pos.line, column: pos.column } : {}) };
 }
 

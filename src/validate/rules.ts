@@ -36,7 +36,10 @@ export const KIT_XSD = 'infrastructure/cda/CDA_extended.xsd';
 /** The ANS validation of a CR-BIO document: the volet and the four transverse profiles, paths relative to the kit. */
 export const CR_BIO_PROFILES: ReadonlyArray<{ name: string; file: string; level3Only?: boolean }> = [
   { name: 'CI-SIS_BIO-CR-BIO_2024.01', file: 'schematrons/CI-SIS_BIO-CR-BIO_2024.01.sch', level3Only: true },
-  { name: 'ASIP-STRUCT-MIN-StrucMin', file: 'schematrons/profils/structurationMinimale/ASIP-STRUCT-MIN-StrucMin.sch' },
+  {
+    name: 'ASIP-STRUCT-MIN-StrucMin',
+    file: 'schematrons/profils/structurationMinimale/ASIP-STRUCT-MIN-StrucMin.sch',
+  },
   { name: 'IHE', file: 'schematrons/profils/IHE.sch' },
   { name: 'CI-SIS_ModelesDeContenusCDA', file: 'schematrons/profils/CI-SIS_ModelesDeContenusCDA.sch' },
   { name: 'CI-SIS_Modeles_ANS', file: 'schematrons/profils/CI-SIS_Modeles_ANS.sch' },
@@ -65,18 +68,33 @@ export function resolveRules(options: RuleOptions, env: NodeJS.ProcessEnv = proc
   }
   const xsdPath = kitDir !== undefined && options.xsd !== false ? join(kitDir, KIT_XSD) : undefined;
   if (xsdPath && !existsSync(xsdPath)) {
-    throw new RulesNotFoundError(`the kit has no CDA XSD (expected ${KIT_XSD}); is this the ANS TestContenuCDA folder?`, kitDir);
+    throw new RulesNotFoundError(
+      `the kit has no CDA XSD (expected ${KIT_XSD}); is this the ANS TestContenuCDA folder?`,
+      kitDir,
+    );
   }
   if (options.schematron !== undefined) {
     const path = resolve(options.schematron);
     if (!existsSync(path)) throw new RulesNotFoundError('schematron file not found', path);
-    return { mode: 'schematron', kitDir, xsdPath, profiles: [{ name: basename(path).replace(/\.sch$/i, ''), path }] };
+    return {
+      mode: 'schematron',
+      kitDir,
+      xsdPath,
+      profiles: [{ name: basename(path).replace(/\.sch$/i, ''), path }],
+    };
   }
   if (kitDir !== undefined) {
-    const profiles = CR_BIO_PROFILES.map((p) => ({ name: p.name, path: join(kitDir, p.file), level3Only: p.level3Only }));
+    const profiles = CR_BIO_PROFILES.map((p) => ({
+      name: p.name,
+      path: join(kitDir, p.file),
+      level3Only: p.level3Only,
+    }));
     const missing = profiles.find((p) => !existsSync(p.path));
     if (missing) {
-      throw new RulesNotFoundError(`the kit has no ${missing.name} schematron; is this the ANS TestContenuCDA folder?`, missing.path);
+      throw new RulesNotFoundError(
+        `the kit has no ${missing.name} schematron; is this the ANS TestContenuCDA folder?`,
+        missing.path,
+      );
     }
     return { mode: 'kit', kitDir, xsdPath, profiles };
   }
@@ -92,7 +110,8 @@ export function resolveRules(options: RuleOptions, env: NodeJS.ProcessEnv = proc
 export function embeddedSchematronPath(): string {
   const root = packageRoot();
   const path = join(root, 'schematron', 'cisis-bio-cr-bio.sch');
-  if (!existsSync(path)) throw new RulesNotFoundError('the embedded cisis-bio schematron is missing from the package', path);
+  if (!existsSync(path))
+    throw new RulesNotFoundError('the embedded cisis-bio schematron is missing from the package', path);
   return path;
 }
 
@@ -102,9 +121,13 @@ export function packageRoot(): string {
   if (root) return root;
   let dir = dirname(fileURLToPath(import.meta.url));
   for (;;) {
-    if (isCisisBioPackage(join(dir, 'package.json'))) return (root = dir);
+    if (isCisisBioPackage(join(dir, 'package.json'))) {
+      root = dir;
+      return dir;
+    }
     const up = dirname(dir);
-    if (up === dir) throw new RulesNotFoundError('cannot find the cisis-bio package root', fileURLToPath(import.meta.url));
+    if (up === dir)
+      throw new RulesNotFoundError('cannot find the cisis-bio package root', fileURLToPath(import.meta.url));
     dir = up;
   }
 }

@@ -1,7 +1,7 @@
 // Worker-thread entry of `cisis-bio validate --jobs N` (bundled as dist/validate-worker.js).
 import { parentPort, workerData } from 'node:worker_threads';
-import { seedSerialized } from './cache.js';
 import { validateOne, type WorkerInit } from './batch.js';
+import { seedSerialized } from './cache.js';
 import { compileRequest, Validator } from './pipeline.js';
 import { resolveRules } from './rules.js';
 

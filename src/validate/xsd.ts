@@ -1,17 +1,26 @@
-import { readFileSync } from 'node:fs';
+import fs from 'node:fs';
 import { dirname, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import {
-  ParseOption,
-  XmlDocument,
-  XmlLibError,
-  XsdValidator,
-  xmlRegisterInputProvider,
-  type ErrorDetail,
-  type XmlInputProvider,
-} from 'libxml2-wasm';
-import { fsInputProviders } from 'libxml2-wasm/lib/nodejs.mjs';
+import type { ErrorDetail, XmlDocument, XmlInputProvider, XsdValidator } from 'libxml2-wasm';
 import { CisisBioError, XmlParseError } from '../common/errors.js';
+
+/**
+ * libxml2-wasm, loaded on first use. It is an ES module with top-level await: a static import would make the
+ * CommonJS build of cisis-bio unloadable by `require()`, and would cost every command its start-up.
+ */
+type Libxml2 = typeof import('libxml2-wasm');
+let lib: Libxml2 | undefined;
+
+/** Load libxml2 (once). {@link loadXsd} does it; call it before {@link validateXsd} otherwise. */
+export async function loadLibxml2(): Promise<Libxml2> {
+  lib ??= await import('libxml2-wasm');
+  return lib;
+}
+
+function libxml2(): Libxml2 {
+  if (!lib) throw new Error('libxml2 is not loaded: await loadXsd() first');
+  return lib;
+}
 
 /** One XSD violation, at the line and column of the offending node. */
 export interface XsdError {
@@ -38,7 +47,8 @@ export class XsdLoadError extends CisisBioError {
  * substitution (no NOENT, no DTDLOAD), line numbers above 65535 kept. `parseXml` has already refused any
  * DOCTYPE before a document reaches libxml2; these flags are a second wall.
  */
-const DOC_PARSE_OPTIONS = ParseOption.XML_PARSE_NONET | ParseOption.XML_PARSE_NO_XXE | ParseOption.XML_PARSE_BIG_LINES;
+const docParseOptions = (l: Libxml2) =>
+  l.ParseOption.XML_PARSE_NONET | l.ParseOption.XML_PARSE_NO_XXE | l.ParseOption.XML_PARSE_BIG_LINES;
 
 /**
  * Folders from which libxml2 may read files (the folders of the XSD files loaded). Only `.xsd` files in them
@@ -61,13 +71,32 @@ const schemaIncludeProvider: XmlInputProvider = {
   match(name) {
     if (!schemaLoading) return false;
     const path = localPath(name);
-    if (!path || !path.toLowerCase().endsWith('.xsd')) return false;
-    for (const root of allowedRoots) if (path.startsWith(root + sep)) return fsInputProviders.match(path);
+    if (!path?.toLowerCase().endsWith('.xsd')) return false;
+    for (const root of allowedRoots) if (path.startsWith(root + sep)) return fs.existsSync(path);
     return false;
   },
-  open: (name) => fsInputProviders.open(localPath(name) ?? name),
-  read: fsInputProviders.read,
-  close: fsInputProviders.close,
+  open(name) {
+    try {
+      return fs.openSync(localPath(name) ?? name, 'r');
+    } catch {
+      return undefined;
+    }
+  },
+  read(fd, buf) {
+    try {
+      return fs.readSync(fd, buf, 0, buf.byteLength, null);
+    } catch {
+      return -1;
+    }
+  },
+  close(fd) {
+    try {
+      fs.closeSync(fd);
+    } catch {
+      // nothing to do: the file was read
+    }
+    return true;
+  },
 };
 
 const validators = new Map<string, XsdValidator>();
@@ -76,31 +105,36 @@ const validators = new Map<string, XsdValidator>();
  * Load (once per process) the XSD at `xsdPath`, its `xs:include`/`xs:import` read from disk relative to it.
  * @throws XsdLoadError when a file is missing or the schema does not compile.
  */
-export function loadXsd(xsdPath: string): XsdValidator {
+export async function loadXsd(xsdPath: string): Promise<XsdValidator> {
   const path = resolve(xsdPath);
   const cached = validators.get(path);
   if (cached) return cached;
+  const l = await loadLibxml2();
   if (!providerRegistered) {
-    xmlRegisterInputProvider(schemaIncludeProvider);
+    l.xmlRegisterInputProvider(schemaIncludeProvider);
     providerRegistered = true;
   }
   let bytes: Buffer;
   try {
-    bytes = readFileSync(path);
+    bytes = fs.readFileSync(path);
   } catch (e) {
-    throw new XsdLoadError(`cannot read the XSD: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, path, e);
+    throw new XsdLoadError(
+      `cannot read the XSD: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+      path,
+      e,
+    );
   }
   // The kit's schema imports from its own subfolders (general/, sdtc/, schema/ …): allow the whole kit folder.
   allowedRoots.add(dirname(path));
   schemaLoading = true;
   let schemaDoc: XmlDocument | undefined;
   try {
-    schemaDoc = XmlDocument.fromBuffer(bytes, { url: path, option: ParseOption.XML_PARSE_NONET });
-    const validator = XsdValidator.fromDoc(schemaDoc);
+    schemaDoc = l.XmlDocument.fromBuffer(bytes, { url: path, option: l.ParseOption.XML_PARSE_NONET });
+    const validator = l.XsdValidator.fromDoc(schemaDoc);
     validators.set(path, validator);
     return validator;
   } catch (e) {
-    const detail = e instanceof XmlLibError ? e.details[0] : undefined;
+    const detail = e instanceof l.XmlLibError ? e.details[0] : undefined;
     const where = detail?.file ? `${detail.file}${detail.line ? `:${detail.line}` : ''}` : path;
     throw new XsdLoadError(`the XSD does not load: ${(e as Error).message.trim()}`, where, e);
   } finally {
@@ -110,8 +144,9 @@ export function loadXsd(xsdPath: string): XsdValidator {
 }
 
 /**
- * Validate a document against the XSD. The document must already have passed `parseXml` (size bound, no
- * DTD). Columns come from the DOM when libxml2 gives none (it reports schema errors by line only).
+ * Validate a document against an XSD loaded by {@link loadXsd}. The document must already have passed the
+ * parser's checks (size bound, no DTD). Columns come from the DOM when libxml2 gives none (it reports schema
+ * errors by line only).
  *
  * @param locate maps libxml2's node path (e.g. `/*\/*[9]`) to a 1-based column, when the caller can.
  */
@@ -121,28 +156,37 @@ export function validateXsd(
   locate?: (xpath: string, line: number) => number | undefined,
   file?: string,
 ): XsdResult {
-  const validator = loadXsd(xsdPath);
+  const validator = validators.get(resolve(xsdPath));
+  if (!validator) throw new Error(`XSD not loaded: await loadXsd(${JSON.stringify(xsdPath)}) first`);
+  const l = libxml2();
   let doc: XmlDocument;
   try {
     doc =
       typeof xml === 'string'
-        ? XmlDocument.fromString(xml, { option: DOC_PARSE_OPTIONS })
-        : XmlDocument.fromBuffer(xml, { option: DOC_PARSE_OPTIONS });
+        ? l.XmlDocument.fromString(xml, { option: docParseOptions(l) })
+        : l.XmlDocument.fromBuffer(xml, { option: docParseOptions(l) });
   } catch (e) {
-    const d = e instanceof XmlLibError ? e.details[0] : undefined;
-    throw new XmlParseError('XML_MALFORMED', `malformed XML: ${(d?.message ?? (e as Error).message).trim()}`, {
-      file,
-      line: d?.line || undefined,
-      column: d?.col || undefined,
-    });
+    const d = e instanceof l.XmlLibError ? e.details[0] : undefined;
+    throw new XmlParseError(
+      'XML_MALFORMED',
+      `malformed XML: ${(d?.message ?? (e as Error).message).trim()}`,
+      {
+        file,
+        line: d?.line || undefined,
+        column: d?.col || undefined,
+      },
+    );
   }
   try {
     validator.validate(doc);
     return { valid: true, errors: [] };
   } catch (e) {
-    if (!(e instanceof XmlLibError)) throw e;
+    if (!(e instanceof l.XmlLibError)) throw e;
     const errors = e.details.map((d) => toXsdError(d, locate));
-    return { valid: false, errors: errors.length ? errors : [{ line: 1, column: 1, message: e.message.trim() }] };
+    return {
+      valid: false,
+      errors: errors.length ? errors : [{ line: 1, column: 1, message: e.message.trim() }],
+    };
   } finally {
     doc.dispose();
   }

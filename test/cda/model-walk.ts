@@ -1,4 +1,10 @@
-import type { BatteryComponent, CrBioReport, Observation, ResultItem, ResultsEntry } from '../../src/model/index.js';
+import type {
+  BatteryComponent,
+  CrBioReport,
+  Observation,
+  ResultItem,
+  ResultsEntry,
+} from '../../src/model/index.js';
 
 /** Every observation of a report model, in document order (test helper). */
 export function observationsOf(report: CrBioReport): Observation[] {

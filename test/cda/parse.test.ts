@@ -1,9 +1,9 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CdaParseError, parseCrBio } from '../../src/cda/index.js';
-import { XmlParseError } from '../../src/common/errors.js';
-import { EXAMPLES_DIR } from '../helpers/shared.js';
+import { CisisBioError, XmlParseError } from '../../src/common/errors.js';
+import { EXAMPLES_DIR, PARITY_DIR } from '../helpers/shared.js';
 import { itemsOf, observationsOf } from './model-walk.js';
 import { extractResultFacts } from './result-facts.js';
 
@@ -14,7 +14,13 @@ const EXAMPLES: Array<{ file: string; level: 1 | 3; results: number; sections: s
   { file: 'BIO-CR-BIO_2024.01_TSH_1.xml', level: 3, results: 2, sections: ['chapter'], pdf: true },
   { file: 'BIO-CR-BIO_2024.01_Glycémie mole.xml', level: 3, results: 1, sections: ['chapter'], pdf: true },
   { file: 'BIO-CR-BIO_2024.01_CRP_non_LOINC.xml', level: 3, results: 1, sections: ['chapter'], pdf: true },
-  { file: 'BIO-CR-BIO_2024.01_Microbiologie_V1.xml', level: 3, results: 14, sections: ['chapter'], pdf: true },
+  {
+    file: 'BIO-CR-BIO_2024.01_Microbiologie_V1.xml',
+    level: 3,
+    results: 14,
+    sections: ['chapter'],
+    pdf: true,
+  },
   {
     file: 'BIO-CR-BIO_2024.01_Electrophorese.xml',
     level: 3,
@@ -36,9 +42,27 @@ const EXAMPLES: Array<{ file: string; level: 1 | 3; results: number; sections: s
     sections: ['recommendationReason', 'chapter', 'secondIntention', 'vaccinations', 'comment', 'comment'],
     pdf: true,
   },
-  { file: 'BIO-CR-BIO_2023.01_Electrophorese.xml', level: 3, results: 44, sections: ['comment', 'chapter', 'chapter', 'chapter', 'comment'], pdf: true },
-  { file: 'BIO-CR-BIO_2021.01_Microbiologie_V2.xml', level: 3, results: 14, sections: ['chapter'], pdf: false },
-  { file: 'BIO-CR-BIO_2021.01_Auto-Presentable.xml', level: 3, results: 11, sections: ['chapter'], pdf: false },
+  {
+    file: 'BIO-CR-BIO_2023.01_Electrophorese.xml',
+    level: 3,
+    results: 44,
+    sections: ['comment', 'chapter', 'chapter', 'chapter', 'comment'],
+    pdf: true,
+  },
+  {
+    file: 'BIO-CR-BIO_2021.01_Microbiologie_V2.xml',
+    level: 3,
+    results: 14,
+    sections: ['chapter'],
+    pdf: false,
+  },
+  {
+    file: 'BIO-CR-BIO_2021.01_Auto-Presentable.xml',
+    level: 3,
+    results: 11,
+    sections: ['chapter'],
+    pdf: false,
+  },
   { file: 'BIO-CR-BIO_2021.01_CDA-R2-Niveau-1.xml', level: 1, results: 0, sections: [], pdf: true },
   { file: 'DOC_NON_STRUCTURE_CDA-R2-N1.xml', level: 1, results: 0, sections: [], pdf: true },
 ];
@@ -53,7 +77,10 @@ describe('parseCrBio on the official examples', () => {
       expect(observationsOf(report)).toHaveLength(ex.results);
       expect(report.sections.map((s) => s.kind)).toEqual(ex.sections);
       expect(report.patient.identity.status).toBe('QUAL');
-      expect(report.patient.identity.ins).toEqual({ matricule: '279035121518989', oid: '1.2.250.1.213.1.4.10' });
+      expect(report.patient.identity.ins).toEqual({
+        matricule: '279035121518989',
+        oid: '1.2.250.1.213.1.4.10',
+      });
       expect(report.patient.localIds?.some((i) => i.root === '1.2.250.1.213.1.4.10')).toBeFalsy();
       expect(Boolean(report.pdf?.data)).toBe(ex.pdf);
       // Level 3 result count agrees with the independent fact extractor (previous results excluded).
@@ -67,7 +94,11 @@ describe('parseCrBio on the official examples', () => {
   it('keeps values exactly as written, units, ranges, interpretations and times (TSH_1)', () => {
     const { report } = parseCrBio(read('BIO-CR-BIO_2024.01_TSH_1.xml'));
     const [tsh, ft4] = observationsOf(report);
-    expect(tsh?.code).toMatchObject({ code: '3016-3', codeSystem: '2.16.840.1.113883.6.1', originalText: 'Thyréostimuline (TSH)' });
+    expect(tsh?.code).toMatchObject({
+      code: '3016-3',
+      codeSystem: '2.16.840.1.113883.6.1',
+      originalText: 'Thyréostimuline (TSH)',
+    });
     expect(tsh?.value).toEqual({ type: 'PQ', value: '1.950', unit: 'm[IU]/L' });
     expect(tsh?.effectiveTime).toEqual({ value: '20140402145521+0200' });
     expect(tsh?.referenceRange?.value).toEqual({
@@ -85,10 +116,16 @@ describe('parseCrBio on the official examples', () => {
     expect(report.orderIds).toEqual([{ root: '1.2.250.1.213.1.1.9', extension: '2014123456789' }]);
     expect(report.voletVersion).toBeUndefined();
     // The PDF copy is the exact base64 of the document.
-    const b64 = /<value mediaType="application\/pdf" representation="B64">([^<]+)<\/value>/.exec(read('BIO-CR-BIO_2024.01_TSH_1.xml'))?.[1];
+    const b64 = /<value mediaType="application\/pdf" representation="B64">([^<]+)<\/value>/.exec(
+      read('BIO-CR-BIO_2024.01_TSH_1.xml'),
+    )?.[1];
     expect(report.pdf?.data).toBe(b64?.replace(/\s+/g, ''));
     expect(report.pdf?.mediaId).toBe('doc-1');
-    expect(Buffer.from(report.pdf?.data ?? '', 'base64').subarray(0, 5).toString()).toBe('%PDF-');
+    expect(
+      Buffer.from(report.pdf?.data ?? '', 'base64')
+        .subarray(0, 5)
+        .toString(),
+    ).toBe('%PDF-');
   });
 
   it('reads a local code with translation and a censored value (CRP_non_LOINC)', () => {
@@ -125,12 +162,24 @@ describe('parseCrBio on the official examples', () => {
       translations: [{ code: '562', codeSystem: '2.16.840.1.113883.3.9471' }],
     });
     const mics = observationsOf(report).filter((o) => o.value?.type === 'IVL_PQ');
-    expect(mics[0]?.value).toEqual({ type: 'IVL_PQ', low: { value: '0.512', unit: 'ug/mL', inclusive: true } });
-    expect(mics[1]?.value).toEqual({ type: 'IVL_PQ', high: { value: '0.128', unit: 'ug/mL', inclusive: false } });
+    expect(mics[0]?.value).toEqual({
+      type: 'IVL_PQ',
+      low: { value: '0.512', unit: 'ug/mL', inclusive: true },
+    });
+    expect(mics[1]?.value).toEqual({
+      type: 'IVL_PQ',
+      high: { value: '0.128', unit: 'ug/mL', inclusive: false },
+    });
     expect(chapter.entry.comments?.[0]?.text).toBe('Traitement immédiat');
-    expect(chapter.entry.validators?.[0]).toMatchObject({ time: { high: '202401041120+0100' }, name: { family: 'DE SANTS' } });
+    expect(chapter.entry.validators?.[0]).toMatchObject({
+      time: { high: '202401041120+0100' },
+      name: { family: 'DE SANTS' },
+    });
     const batteries = itemsOf(report, 'battery');
-    expect(batteries[0]?.code?.translations?.[0]).toMatchObject({ code: '4', codeSystem: '2.16.840.1.113883.5.84' });
+    expect(batteries[0]?.code?.translations?.[0]).toMatchObject({
+      code: '4',
+      codeSystem: '2.16.840.1.113883.5.84',
+    });
   });
 
   it('reads subcontracting labs, previous results, images and two authenticators (Electrophorese)', () => {
@@ -146,7 +195,11 @@ describe('parseCrBio on the official examples', () => {
     const media = itemsOf(report, 'media');
     expect(media).toHaveLength(1);
     expect(media[0]?.mediaType).toBe('image/png');
-    expect(Buffer.from(media[0]?.data ?? '', 'base64').subarray(1, 4).toString()).toBe('PNG');
+    expect(
+      Buffer.from(media[0]?.data ?? '', 'base64')
+        .subarray(1, 4)
+        .toString(),
+    ).toBe('PNG');
     expect(report.authenticators).toHaveLength(2);
     expect(report.informants?.[0]).toMatchObject({ kind: 'related', classCode: 'ECON' });
   });
@@ -178,7 +231,10 @@ describe('parseCrBio on the official examples', () => {
   it('reads a replacement version (2021 Microbiologie_V2: RPLC, version 2)', () => {
     const { report } = parseCrBio(read('BIO-CR-BIO_2021.01_Microbiologie_V2.xml'));
     expect(report.versionNumber).toBe(2);
-    expect(report.relatedDocument).toEqual({ typeCode: 'RPLC', parentId: { root: '1.2.250.1.213.1.1.1.55.12345.8' } });
+    expect(report.relatedDocument).toEqual({
+      typeCode: 'RPLC',
+      parentId: { root: '1.2.250.1.213.1.1.1.55.12345.8' },
+    });
   });
 
   it('reads the level 1 wrapped PDF', () => {
@@ -186,7 +242,11 @@ describe('parseCrBio on the official examples', () => {
     expect(level).toBe(1);
     expect(report.sections).toEqual([]);
     expect(report.pdf?.mediaType).toBe('application/pdf');
-    expect(Buffer.from(report.pdf?.data ?? '', 'base64').subarray(0, 5).toString()).toBe('%PDF-');
+    expect(
+      Buffer.from(report.pdf?.data ?? '', 'base64')
+        .subarray(0, 5)
+        .toString(),
+    ).toBe('%PDF-');
   });
 });
 
@@ -244,15 +304,65 @@ describe('parseCrBio identity and bad input', () => {
         '<!-- [0..1] FR-Document-PDF-copie-->',
         '<component><section><templateId root="1.2.3.999"/><code code="X"/><title>Autre</title><text>hello</text></section></component>',
       )
-      .replace('<value xsi:type="PQ" value="7.67" unit="pg/mL"/>', '<value xsi:type="PQ" value="7.67" unit="pg/mL"/><priorityCode code="R"/>');
+      .replace(
+        '<value xsi:type="PQ" value="7.67" unit="pg/mL"/>',
+        '<value xsi:type="PQ" value="7.67" unit="pg/mL"/><priorityCode code="R"/>',
+      );
     const { report, warnings } = parseCrBio(xml);
     expect(report.unmodeled?.[0]).toMatchObject({ xpath: '/ClinicalDocument/copyTime' });
     expect(report.unmodeled?.[0]?.xml).toContain('copyTime');
     const other = report.sections.find((s) => s.kind === 'other');
-    expect(other).toMatchObject({ kind: 'other', templateIds: [{ root: '1.2.3.999' }], title: 'Autre', narrative: 'hello' });
+    expect(other).toMatchObject({
+      kind: 'other',
+      templateIds: [{ root: '1.2.3.999' }],
+      title: 'Autre',
+      narrative: 'hello',
+    });
     const codes = warnings.map((w) => w.code);
     expect(codes).toContain('UNKNOWN_SECTION');
     const dropped = warnings.find((w) => w.xpath.endsWith('/priorityCode'));
     expect(dropped?.code).toBe('UNMODELED_ELEMENT');
+  });
+
+  it('drops an invalid optional time with a warning at its XPath, refuses an invalid required one', () => {
+    const xml = tsh.replace('<low value="20210104092200+0100"/>', '<low value="2021-01-04"/>');
+    const { report, warnings } = parseCrBio(xml);
+    expect(report.serviceEvents[0]?.effectiveTime).toEqual({ high: '20210104160500+0100' });
+    expect(warnings).toContainEqual(
+      expect.objectContaining({
+        code: 'INVALID_VALUE',
+        xpath: '/ClinicalDocument/documentationOf/serviceEvent/effectiveTime/low/@value',
+      }),
+    );
+    const bad = tsh.replace('<effectiveTime value="20210401171000+0100"/>', '<effectiveTime value="hier"/>');
+    expect(() => parseCrBio(bad)).toThrow(
+      expect.objectContaining({ xpath: '/ClinicalDocument/effectiveTime/@value' }),
+    );
+  });
+
+  it('refuses a result value that is not a number, at its XPath (never guessed)', () => {
+    const bad = tsh.replace('value="1.950"', 'value="1,950"');
+    expect(() => parseCrBio(bad)).toThrow(
+      expect.objectContaining({
+        code: 'CDA_INVALID_VALUE',
+        xpath: expect.stringMatching(/\/observation\/value\/@value$/),
+      }),
+    );
+  });
+
+  it('reads every mutated parity document or refuses it with a typed error', () => {
+    const dir = join(PARITY_DIR, 'documents');
+    const files = readdirSync(dir).filter((f) => f.endsWith('.xml'));
+    expect(files.length).toBeGreaterThan(100);
+    let parsed = 0;
+    for (const f of files) {
+      try {
+        parseCrBio(readFileSync(join(dir, f)));
+        parsed++;
+      } catch (e) {
+        expect(e, f).toBeInstanceOf(CisisBioError);
+      }
+    }
+    expect(parsed).toBeGreaterThan(files.length * 0.9);
   });
 });

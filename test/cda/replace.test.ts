@@ -10,7 +10,11 @@ describe('replaceReport', () => {
     const chapter = sections[0];
     if (chapter?.kind !== 'chapter' || !chapter.entry) throw new Error('chapter expected');
     (chapter.entry.items[0] as Observation).value = { type: 'PQ', value: '2.100', unit: 'm[IU]/L' };
-    const v2 = replaceReport(v1, { sections }, { newId: { root: '1.2.250.1.213.1.1.1.55.2024.9.2' }, effectiveTime: '20210402090000+0100' });
+    const v2 = replaceReport(
+      v1,
+      { sections },
+      { newId: { root: '1.2.250.1.213.1.1.1.55.2024.9.2' }, effectiveTime: '20210402090000+0100' },
+    );
     expect(v2.id).toEqual({ root: '1.2.250.1.213.1.1.1.55.2024.9.2' });
     expect(v2.setId).toEqual(v1.setId);
     expect(v2.versionNumber).toBe(2);
@@ -18,7 +22,6 @@ describe('replaceReport', () => {
     expect(v2.relatedDocument).toEqual({
       typeCode: 'RPLC',
       parentId: v1.id,
-      parentSetId: v1.setId,
       parentVersionNumber: 1,
     });
     const obs = v2.sections[0]?.kind === 'chapter' ? v2.sections[0].entry?.items[0] : undefined;
@@ -38,7 +41,11 @@ describe('replaceReport', () => {
     const v1 = sampleReport();
     expect(() => replaceReport(v1, {}, { newId: { ...v1.id } })).toThrow(ReplaceError);
     expect(() =>
-      replaceReport(v1, { effectiveTime: 'yesterday' }, { newId: { root: '1.2.250.1.213.1.1.1.55.2024.9.2' } }),
+      replaceReport(
+        v1,
+        { effectiveTime: 'yesterday' },
+        { newId: { root: '1.2.250.1.213.1.1.1.55.2024.9.2' } },
+      ),
     ).toThrow(ModelValidationError);
   });
 });

@@ -32,7 +32,8 @@ const kids = (e: Element, name?: string): Element[] => {
   return out;
 };
 const kid = (e: Element | undefined, name: string): Element | undefined => (e ? kids(e, name)[0] : undefined);
-const a = (e: Element | undefined, n: string): string => (e?.hasAttribute(n) ? (e.getAttribute(n) ?? '') : '-');
+const a = (e: Element | undefined, n: string): string =>
+  e?.hasAttribute(n) ? (e.getAttribute(n) ?? '') : '-';
 
 function coded(e: Element | undefined): string {
   if (!e) return '';

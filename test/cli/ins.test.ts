@@ -61,6 +61,37 @@ describe('cisis-bio ins check', () => {
     expect(JSON.parse(r.out)).toMatchObject({ valid: false, code: 'INS_LENGTH' });
   });
 
+  it('--identity compares the number with the traits', async () => {
+    const agree = await cli('ins', 'check', '279035121518989', '--identity', IDENTITY);
+    expect(agree.code).toBe(0);
+    expect(agree.out).not.toContain('error:');
+    const f = join(tmp, 'male.json');
+    writeFileSync(
+      f,
+      JSON.stringify({
+        traits: {
+          birthFamilyName: 'X',
+          birthGivenNames: 'Y',
+          firstBirthGivenName: 'Y',
+          sex: 'M',
+          birthDate: '1979-03-28',
+          birthPlaceCog: '51454',
+        },
+      }),
+    );
+    const r = await cli('ins', 'check', '279035121518989', '--identity', f);
+    expect(r.code).toBe(1);
+    expect(r.out).toContain('error: NIR_SEX_MISMATCH');
+    expect(r.out).toContain('warning: NIR_BIRTH_COMMUNE_MISMATCH');
+    expect(r.err).toContain('inconsistent with the traits: NIR_SEX_MISMATCH');
+    const json = await cli('ins', 'check', '279035121518989', '--identity', f, '--json');
+    expect(JSON.parse(json.out).findings.map((x: { code: string }) => x.code)).toEqual([
+      'NIR_SEX_MISMATCH',
+      'NIR_BIRTH_COMMUNE_MISMATCH',
+    ]);
+    expect((await cli('ins', 'check', '279035121518989', '--identity', join(tmp, 'none.json'))).code).toBe(2);
+  });
+
   it('exits 2 on a usage error', async () => {
     expect((await cli('ins', 'check')).code).toBe(2);
     expect((await cli('ins', 'check', '279035121518989', '--bogus')).code).toBe(2);

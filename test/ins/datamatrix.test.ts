@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import {
   decodeInsDatamatrix,
   encodeInsDatamatrix,
-  GS,
+  INS_DATAMATRIX_GS,
   INS_DATAMATRIX_HEADER,
   InsError,
   showGs,
@@ -56,9 +56,9 @@ describe('INS Datamatrix: encode', () => {
     expect(INS_OID.NIR).toHaveLength(19);
     expect(INS_OID.TEST).toHaveLength(20);
     const nir = encodeInsDatamatrix({ ...ANS, ins: { matricule: '279035121518989', oid: INS_OID.NIR } });
-    expect(nir).toContain(`S2${INS_OID.NIR}${GS}S3`);
+    expect(nir).toContain(`S2${INS_OID.NIR}${INS_DATAMATRIX_GS}S3`);
     const nia = encodeInsDatamatrix({ ...ANS, ins: { matricule: '279035121518989', oid: INS_OID.NIA } });
-    expect(nia).toContain(`S2${INS_OID.NIA}${GS}S3`);
+    expect(nia).toContain(`S2${INS_OID.NIA}${INS_DATAMATRIX_GS}S3`);
     const demo = encodeInsDatamatrix({ ...ANS, ins: { matricule: '279035121518989', oid: INS_OID.DEMO } });
     expect(demo).toContain(`S2${INS_OID.DEMO}S3`);
     expect(ANS_PAYLOAD).toContain(`S2${INS_OID.TEST}S3`);
@@ -77,7 +77,7 @@ describe('INS Datamatrix: encode', () => {
       ...ANS,
       traits: { ...ANS.traits, birthGivenNames: given100, firstBirthGivenName: 'A'.repeat(49) },
     });
-    expect(p).toContain(`S3${given100}S4PAT-TROIS${GS}S5`);
+    expect(p).toContain(`S3${given100}S4PAT-TROIS${INS_DATAMATRIX_GS}S5`);
     expect(decodeInsDatamatrix(p).traits.birthGivenNames).toBe(given100);
     const e = errorOf(() =>
       encodeInsDatamatrix({ ...ANS, traits: { ...ANS.traits, birthFamilyName: 'X'.repeat(101) } }),
@@ -112,13 +112,13 @@ describe('INS Datamatrix: encode', () => {
     [
       'a lower-case name',
       { ...ANS, traits: { ...ANS.traits, birthFamilyName: 'Pat-Trois' } },
-      'INS_IDENTITY_INVALID',
+      'INS_TRAIT_ALPHABET',
       'traits.birthFamilyName',
     ],
     [
       'an accented given name',
       { ...ANS, traits: { ...ANS.traits, birthGivenNames: 'DOMINIQUE MARIE-LOUÏSE' } },
-      'INS_IDENTITY_INVALID',
+      'INS_TRAIT_ALPHABET',
       'traits.birthGivenNames',
     ],
     ['sex UN', { ...ANS, traits: { ...ANS.traits, sex: 'UN' } }, 'DATAMATRIX_SEX', 'traits.sex'],
@@ -147,14 +147,24 @@ describe('INS Datamatrix: decode', () => {
 
   it.each([
     ['wrong header', ANS_PAYLOAD.replace('IS01', 'IS02'), 'DATAMATRIX_HEADER', 'header'],
-    ['missing <GS> after S3', ANS_PAYLOAD.replace(`LOUISE${GS}`, 'LOUISE'), 'DATAMATRIX_GS', 'S3'],
-    ['<GS> after a 20-character OID', ANS_PAYLOAD.replace('4.10S3', `4.10${GS}S3`), 'DATAMATRIX_GS', 'S2'],
+    [
+      'missing <GS> after S3',
+      ANS_PAYLOAD.replace(`LOUISE${INS_DATAMATRIX_GS}`, 'LOUISE'),
+      'DATAMATRIX_GS',
+      'S3',
+    ],
+    [
+      '<GS> after a 20-character OID',
+      ANS_PAYLOAD.replace('4.10S3', `4.10${INS_DATAMATRIX_GS}S3`),
+      'DATAMATRIX_GS',
+      'S2',
+    ],
     ['missing <GS> after a 19-character OID', ANS_PAYLOAD.replace('4.10S3', '4.8S3'), 'DATAMATRIX_GS', 'S2'],
     [
       'S4 before S3',
       ANS_PAYLOAD.replace(
-        `S3DOMINIQUE MARIE-LOUISE${GS}S4PAT-TROIS${GS}`,
-        `S4PAT-TROIS${GS}S3DOMINIQUE MARIE-LOUISE${GS}`,
+        `S3DOMINIQUE MARIE-LOUISE${INS_DATAMATRIX_GS}S4PAT-TROIS${INS_DATAMATRIX_GS}`,
+        `S4PAT-TROIS${INS_DATAMATRIX_GS}S3DOMINIQUE MARIE-LOUISE${INS_DATAMATRIX_GS}`,
       ),
       'DATAMATRIX_FIELD',
       'S3',
@@ -163,10 +173,10 @@ describe('INS Datamatrix: decode', () => {
     ['ISO date', ANS_PAYLOAD.replace('28-03-1979', '1979-03-28'), 'DATAMATRIX_DATE', 'S6'],
     ['30 February', ANS_PAYLOAD.replace('28-03-1979', '30-02-1979'), 'DATAMATRIX_DATE', 'S6'],
     ['bad COG', ANS_PAYLOAD.replace('S751215', 'S75121X'), 'DATAMATRIX_COG', 'S7'],
-    ['trailing text', `${ANS_PAYLOAD}${GS}`, 'DATAMATRIX_TRAILING', 'S7'],
+    ['trailing text', `${ANS_PAYLOAD}${INS_DATAMATRIX_GS}`, 'DATAMATRIX_TRAILING', 'S7'],
     ['short S7', ANS_PAYLOAD.slice(0, -1), 'DATAMATRIX_FIELD', 'S7'],
     ['wrong matricule key', ANS_PAYLOAD.replace('518989', '518988'), 'INS_KEY', 'S1'],
-    ['not an INS OID', ANS_PAYLOAD.replace('4.10S3', `4.5${GS}S3`), 'INS_OID_UNKNOWN', 'S2'],
+    ['not an INS OID', ANS_PAYLOAD.replace('4.10S3', `4.5${INS_DATAMATRIX_GS}S3`), 'INS_OID_UNKNOWN', 'S2'],
     ['lower-case name', ANS_PAYLOAD.replace('PAT-TROIS', 'Pat-Trois'), 'INS_TRAIT_ALPHABET', 'S4'],
   ])('refuses %s', (_n, payload, code, where) => {
     const e = errorOf(() => decodeInsDatamatrix(payload));
@@ -224,7 +234,7 @@ describe('INS Datamatrix: round trip', () => {
           id.traits.birthGivenNames.length < 100,
           id.traits.birthFamilyName.length < 100,
         ].filter(Boolean).length;
-        expect(p.split(GS).length - 1).toBe(expectedGs);
+        expect(p.split(INS_DATAMATRIX_GS).length - 1).toBe(expectedGs);
       }),
       { numRuns: 200 },
     );

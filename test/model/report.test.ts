@@ -12,6 +12,7 @@ describe('CR-BIO report model', () => {
   });
 
   it('lists every problem of a model with five distinct problems in one error', () => {
+    // biome-ignore lint/suspicious/noExplicitAny: a deliberately broken model
     const bad = sampleReport() as unknown as Record<string, any>;
     bad.versionNumber = 0; // 1: not positive
     bad.effectiveTime = '2021-04-01'; // 2: not an HL7 TS
@@ -37,7 +38,28 @@ describe('CR-BIO report model', () => {
         'versionNumber',
       ].sort(),
     );
-    for (const w of ['authors', 'effectiveTime', 'patient.identity.ins', 'versionNumber']) expect(e.message).toContain(w);
+    for (const w of ['authors', 'effectiveTime', 'patient.identity.ins', 'versionNumber'])
+      expect(e.message).toContain(w);
+  });
+
+  it('points into nested batteries instead of reporting the whole union item', () => {
+    // biome-ignore lint/suspicious/noExplicitAny: a deliberately broken model
+    const bad = sampleReport() as unknown as Record<string, any>;
+    const obs = bad.sections[0].entry.items[0];
+    bad.sections[0].entry.items[0] = {
+      kind: 'battery',
+      status: 'completed',
+      components: [{ ...obs, value: { type: 'PQ', value: '1.950', unit: 'm g' } }, { kind: 'comment' }],
+    };
+    try {
+      validateReport(bad);
+      expect.unreachable();
+    } catch (e) {
+      expect((e as ModelValidationError).issues.map((i) => i.where)).toEqual([
+        'sections[0].entry.items[0].components[0].value.unit',
+        'sections[0].entry.items[0].components[1].text',
+      ]);
+    }
   });
 
   it('makes HL7 time stamps from a Date with an offset', () => {

@@ -6,11 +6,22 @@ export function sampleReport(): CrBioReport {
     ids: [{ root: '1.2.250.1.71.4.2.2', extension: '1120459876' }],
     name: 'Laboratoire des charmes',
     telecoms: [{ value: 'tel:0174589607', use: 'WP' }],
-    addresses: [{ houseNumber: '8', streetName: 'Rue Frédéric Bastia', postalCode: '92100', city: 'BOULOGNE-BILLANCOURT' }],
+    addresses: [
+      {
+        houseNumber: '8',
+        streetName: 'Rue Frédéric Bastia',
+        postalCode: '92100',
+        city: 'BOULOGNE-BILLANCOURT',
+      },
+    ],
   };
   const biologist = {
     ids: [{ root: '1.2.250.1.71.4.2.1', extension: '801234534765' }],
-    profession: { code: 'G15_10/SM03', displayName: 'Médecin - Biologie médicale (SM)', codeSystem: '1.2.250.1.213.1.1.4.5' },
+    profession: {
+      code: 'G15_10/SM03',
+      displayName: 'Médecin - Biologie médicale (SM)',
+      codeSystem: '1.2.250.1.213.1.1.4.5',
+    },
     addresses: lab.addresses,
     telecoms: lab.telecoms,
     name: { prefix: 'M', given: ['Marcel'], family: 'CAMPARINI', suffix: 'DR' },
@@ -38,7 +49,9 @@ export function sampleReport(): CrBioReport {
         usedGivenName: 'DOMINIQUE',
       },
       localIds: [{ root: '1.2.3.4.567.8.9.10', extension: '1234567890121' }],
-      addresses: [{ use: 'H', houseNumber: '28', streetName: 'Avenue de Breteuil', postalCode: '75007', city: 'Paris' }],
+      addresses: [
+        { use: 'H', houseNumber: '28', streetName: 'Avenue de Breteuil', postalCode: '75007', city: 'Paris' },
+      ],
       telecoms: [{ value: 'tel:0144534551', use: 'H' }],
     },
     authors: [{ ...biologist, time: '20210104160527+0100', organization: lab }],
@@ -60,7 +73,11 @@ export function sampleReport(): CrBioReport {
           time: { high: '20210104152530+0100' },
           organization: {
             ...lab,
-            standardIndustryClass: { code: 'AMBULATOIRE', displayName: 'Ambulatoire', codeSystem: '1.2.250.1.213.1.1.4.9' },
+            standardIndustryClass: {
+              code: 'AMBULATOIRE',
+              displayName: 'Ambulatoire',
+              codeSystem: '1.2.250.1.213.1.1.4.9',
+            },
           },
         },
       },
@@ -69,7 +86,11 @@ export function sampleReport(): CrBioReport {
       effectiveTime: { low: '202101040735+0100' },
       responsibleParty: { ...biologist, organization: lab },
       facility: {
-        code: { code: 'SA25', displayName: 'Laboratoire de biologie médicale', codeSystem: '1.2.250.1.71.4.2.4' },
+        code: {
+          code: 'SA25',
+          displayName: 'Laboratoire de biologie médicale',
+          codeSystem: '1.2.250.1.71.4.2.4',
+        },
       },
     },
     sections: [
@@ -94,7 +115,11 @@ export function sampleReport(): CrBioReport {
               value: { type: 'PQ', value: '1.950', unit: 'm[IU]/L' },
               interpretations: [{ code: 'N', displayName: 'Normal', codeSystem: '2.16.840.1.113883.5.83' }],
               referenceRange: {
-                value: { type: 'IVL_PQ', low: { value: '0.270', unit: 'm[IU]/L' }, high: { value: '4.200', unit: 'm[IU]/L' } },
+                value: {
+                  type: 'IVL_PQ',
+                  low: { value: '0.270', unit: 'm[IU]/L' },
+                  high: { value: '4.200', unit: 'm[IU]/L' },
+                },
                 interpretation: { code: 'N', codeSystem: '2.16.840.1.113883.5.83' },
               },
             },

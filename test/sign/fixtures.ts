@@ -51,7 +51,10 @@ export interface XmlsecResult {
 }
 
 /** Run `xmlsec1 --verify` with each manifest URI mapped to a file. */
-export function xmlsecVerify(sigXml: Uint8Array, opts: { trusted: string[]; urlMap?: Record<string, string>; xadesNs: string }): XmlsecResult {
+export function xmlsecVerify(
+  sigXml: Uint8Array,
+  opts: { trusted: string[]; urlMap?: Record<string, string>; xadesNs: string },
+): XmlsecResult {
   const dir = tmp();
   const sig = join(dir, 'sig.xml');
   writeFileSync(sig, sigXml);
@@ -68,7 +71,12 @@ export function xmlsecVerify(sigXml: Uint8Array, opts: { trusted: string[]; urlM
     const m = new RegExp(`${label} \\(ok/all\\): (\\d+)/(\\d+)`).exec(r.stderr);
     return m ? [Number(m[1]), Number(m[2])] : undefined;
   };
-  return { status: r.status, stderr: r.stderr, signedInfo: pair('SignedInfo References'), manifest: pair('Manifests References') };
+  return {
+    status: r.status,
+    stderr: r.stderr,
+    signedInfo: pair('SignedInfo References'),
+    manifest: pair('Manifests References'),
+  };
 }
 
 /** Manifest references as written: URI → DigestValue. */

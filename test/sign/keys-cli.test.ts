@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { run } from '../../src/cli/main.js';
 import { KeyLoadError, loadSigningKey, signDocument, verifySignature } from '../../src/sign/index.js';
 import { DOC, DOC_ID, DOC_PATH, tmp } from './fixtures.js';
-import { type TestIdentity, makeIdentity } from './pki.js';
+import { makeIdentity, type TestIdentity } from './pki.js';
 
 const PASSWORD = 'Tr3s-s3cret!';
 let rsa: TestIdentity;
@@ -17,14 +17,49 @@ beforeAll(async () => {
   rsa = await makeIdentity({ cn: 'Labo RSA' });
   ec = await makeIdentity({ cn: 'Labo EC', keyType: 'ec' });
   dir = tmp();
-  for (const [name, id] of [['rsa', rsa], ['ec', ec]] as const) {
+  for (const [name, id] of [
+    ['rsa', rsa],
+    ['ec', ec],
+  ] as const) {
     writeFileSync(join(dir, `${name}.key.pem`), id.keyPem);
     writeFileSync(join(dir, `${name}.cert.pem`), id.certPem);
     // PKCS#12 made by OpenSSL (AES-256/PBKDF2, and the legacy 3DES/RC2 form for RSA as old IGC-Santé files).
-    execFileSync('openssl', ['pkcs12', '-export', '-inkey', join(dir, `${name}.key.pem`), '-in', join(dir, `${name}.cert.pem`), '-out', join(dir, `${name}.p12`), '-passout', `pass:${PASSWORD}`]);
+    execFileSync('openssl', [
+      'pkcs12',
+      '-export',
+      '-inkey',
+      join(dir, `${name}.key.pem`),
+      '-in',
+      join(dir, `${name}.cert.pem`),
+      '-out',
+      join(dir, `${name}.p12`),
+      '-passout',
+      `pass:${PASSWORD}`,
+    ]);
   }
-  execFileSync('openssl', ['pkcs12', '-export', '-legacy', '-inkey', join(dir, 'rsa.key.pem'), '-in', join(dir, 'rsa.cert.pem'), '-out', join(dir, 'legacy.p12'), '-passout', `pass:${PASSWORD}`]);
-  execFileSync('openssl', ['pkey', '-in', join(dir, 'rsa.key.pem'), '-aes256', '-passout', `pass:${PASSWORD}`, '-out', join(dir, 'rsa.enc.pem')]);
+  execFileSync('openssl', [
+    'pkcs12',
+    '-export',
+    '-legacy',
+    '-inkey',
+    join(dir, 'rsa.key.pem'),
+    '-in',
+    join(dir, 'rsa.cert.pem'),
+    '-out',
+    join(dir, 'legacy.p12'),
+    '-passout',
+    `pass:${PASSWORD}`,
+  ]);
+  execFileSync('openssl', [
+    'pkey',
+    '-in',
+    join(dir, 'rsa.key.pem'),
+    '-aes256',
+    '-passout',
+    `pass:${PASSWORD}`,
+    '-out',
+    join(dir, 'rsa.enc.pem'),
+  ]);
 });
 
 /** Base64 body of a PEM key, i.e. what would leak. */
@@ -32,7 +67,12 @@ const keyMaterial = (pem: string) => pem.replace(/-----[^-]+-----|\s/g, '');
 
 function expectNoLeak(e: unknown, secrets: string[]): void {
   const err = e as Error;
-  const dump = [err.message, err.stack ?? '', JSON.stringify(err), String((err as { cause?: unknown }).cause ?? '')].join('\n');
+  const dump = [
+    err.message,
+    err.stack ?? '',
+    JSON.stringify(err),
+    String((err as { cause?: unknown }).cause ?? ''),
+  ].join('\n');
   for (const s of secrets) {
     expect(dump.includes(s)).toBe(false);
     expect(dump.includes(s.slice(0, 40))).toBe(false);
@@ -41,19 +81,43 @@ function expectNoLeak(e: unknown, secrets: string[]): void {
 
 describe('key loading', () => {
   it('reads PKCS#12 (RSA, ECDSA, legacy RSA) with its password, and encrypted PEM', () => {
-    for (const [file, type, cn] of [['rsa.p12', 'rsa', 'Labo RSA'], ['ec.p12', 'ec', 'Labo EC'], ['legacy.p12', 'rsa', 'Labo RSA']] as const) {
+    for (const [file, type, cn] of [
+      ['rsa.p12', 'rsa', 'Labo RSA'],
+      ['ec.p12', 'ec', 'Labo EC'],
+      ['legacy.p12', 'rsa', 'Labo RSA'],
+    ] as const) {
       const k = loadSigningKey({ key: readFileSync(join(dir, file)), password: PASSWORD });
       expect(k.keyType).toBe(type);
       expect(k.certificate.subject).toContain(`CN=${cn}`);
     }
-    const pem = loadSigningKey({ key: readFileSync(join(dir, 'rsa.enc.pem')), cert: rsa.certPem, password: PASSWORD });
+    const pem = loadSigningKey({
+      key: readFileSync(join(dir, 'rsa.enc.pem')),
+      cert: rsa.certPem,
+      password: PASSWORD,
+    });
     expect(pem.certificate.fingerprint256).toBe(rsa.cert.fingerprint256);
   });
 
   it('wrong password, garbage and mismatched certificate give typed errors that never show key or password', () => {
     const cases: Array<[() => unknown, string]> = [
-      [() => loadSigningKey({ key: readFileSync(join(dir, 'rsa.p12')), password: 'wrong-password', keyName: 'rsa.p12' }), 'KEY_BAD_PASSWORD'],
-      [() => loadSigningKey({ key: readFileSync(join(dir, 'rsa.enc.pem')), cert: rsa.certPem, password: 'wrong-password' }), 'KEY_BAD_PASSWORD'],
+      [
+        () =>
+          loadSigningKey({
+            key: readFileSync(join(dir, 'rsa.p12')),
+            password: 'wrong-password',
+            keyName: 'rsa.p12',
+          }),
+        'KEY_BAD_PASSWORD',
+      ],
+      [
+        () =>
+          loadSigningKey({
+            key: readFileSync(join(dir, 'rsa.enc.pem')),
+            cert: rsa.certPem,
+            password: 'wrong-password',
+          }),
+        'KEY_BAD_PASSWORD',
+      ],
       [() => loadSigningKey({ key: rsa.keyPem.replace(/A/g, 'B'), cert: rsa.certPem }), 'KEY_UNREADABLE'],
       [() => loadSigningKey({ key: rsa.keyPem, cert: ec.certPem }), 'KEY_CERT_MISMATCH'],
       [() => loadSigningKey({ key: rsa.keyPem }), 'CERT_MISSING'],
@@ -90,8 +154,14 @@ describe('CLI sign / verify', () => {
   async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
     let out = '';
     let err = '';
-    const o = vi.spyOn(process.stdout, 'write').mockImplementation((s) => ((out += String(s)), true));
-    const e = vi.spyOn(process.stderr, 'write').mockImplementation((s) => ((err += String(s)), true));
+    const o = vi.spyOn(process.stdout, 'write').mockImplementation((s) => {
+      out += String(s);
+      return true;
+    });
+    const e = vi.spyOn(process.stderr, 'write').mockImplementation((s) => {
+      err += String(s);
+      return true;
+    });
     try {
       const code = await run(args);
       process.exitCode = undefined;
@@ -105,7 +175,18 @@ describe('CLI sign / verify', () => {
   it('signs the official example (both profiles) and verifies it: exit 0', async () => {
     for (const profile of ['dsg', 'dmp-legacy']) {
       const out = join(dir, `${profile}.sig.xml`);
-      const s = await cli(['sign', DOC_PATH, '--key', join(dir, 'rsa.p12'), '--password', PASSWORD, '--profile', profile, '--out', out]);
+      const s = await cli([
+        'sign',
+        DOC_PATH,
+        '--key',
+        join(dir, 'rsa.p12'),
+        '--password',
+        PASSWORD,
+        '--profile',
+        profile,
+        '--out',
+        out,
+      ]);
       expect(s.code, s.err).toBe(0);
       expect(s.out).toContain(`urn:oid:${DOC_ID}`);
       expect(s.out + s.err).not.toContain(PASSWORD);
@@ -132,12 +213,38 @@ describe('CLI sign / verify', () => {
     const sig = join(dir, 'dsg.sig.xml');
     expect((await cli(['verify', sig, '--doc', DOC_PATH])).code).toBe(2);
     const out = join(dir, 'never.xml');
-    const bad = await cli(['sign', DOC_PATH, '--key', join(dir, 'rsa.p12'), '--password', 'nope', '--out', out]);
+    const bad = await cli([
+      'sign',
+      DOC_PATH,
+      '--key',
+      join(dir, 'rsa.p12'),
+      '--password',
+      'nope',
+      '--out',
+      out,
+    ]);
     expect(bad.code).toBe(2);
     expect(bad.err).toContain('KEY_BAD_PASSWORD');
     expect(bad.err).not.toContain('nope');
-    expect((await cli(['sign', DOC_PATH, '--key', join(dir, 'rsa.p12'), '--password', PASSWORD, '--profile', 'x', '--out', out])).code).toBe(2);
-    expect((await cli(['sign', join(dir, 'missing.xml'), '--key', join(dir, 'rsa.p12'), '--out', out])).code).toBe(2);
+    expect(
+      (
+        await cli([
+          'sign',
+          DOC_PATH,
+          '--key',
+          join(dir, 'rsa.p12'),
+          '--password',
+          PASSWORD,
+          '--profile',
+          'x',
+          '--out',
+          out,
+        ])
+      ).code,
+    ).toBe(2);
+    expect(
+      (await cli(['sign', join(dir, 'missing.xml'), '--key', join(dir, 'rsa.p12'), '--out', out])).code,
+    ).toBe(2);
     expect(() => readFileSync(out)).toThrow();
   });
 });

@@ -1,6 +1,6 @@
 // Test PKI generated at run time (@peculiar/x509 + webcrypto): nothing private is committed.
 import 'reflect-metadata';
-import { X509Certificate, createPrivateKey, webcrypto } from 'node:crypto';
+import { createPrivateKey, webcrypto, X509Certificate } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
 
 x509.cryptoProvider.set(webcrypto as unknown as Crypto);
@@ -13,7 +13,12 @@ export interface TestIdentity {
   peculiar: x509.X509Certificate;
 }
 
-const RSA = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256', publicExponent: new Uint8Array([1, 0, 1]), modulusLength: 2048 };
+const RSA = {
+  name: 'RSASSA-PKCS1-v1_5',
+  hash: 'SHA-256',
+  publicExponent: new Uint8Array([1, 0, 1]),
+  modulusLength: 2048,
+};
 const EC = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' };
 
 let serial = 1;
@@ -27,6 +32,8 @@ export async function makeIdentity(opts: {
   keyUsage?: number | null;
   notBefore?: Date;
   notAfter?: Date;
+  /** Extended key usage OIDs (critical), e.g. id-kp-timeStamping for a TSA. */
+  extKeyUsage?: string[];
 }): Promise<TestIdentity> {
   const alg = opts.keyType === 'ec' ? EC : RSA;
   const keys = (await webcrypto.subtle.generateKey(alg, true, ['sign', 'verify'])) as CryptoKeyPair;
@@ -41,6 +48,7 @@ export async function makeIdentity(opts: {
   const extensions: x509.Extension[] = [];
   if (opts.ca) extensions.push(new x509.BasicConstraintsExtension(true, undefined, true));
   if (usage !== null) extensions.push(new x509.KeyUsagesExtension(usage, true));
+  if (opts.extKeyUsage) extensions.push(new x509.ExtendedKeyUsageExtension(opts.extKeyUsage, true));
   const name = `CN=${opts.cn}, O=cisis-bio test, C=FR`;
   const serialNumber = (0x1000 + serial++).toString(16);
   const cert = opts.issuer
@@ -65,7 +73,10 @@ export async function makeIdentity(opts: {
         extensions,
       });
   const pkcs8 = Buffer.from(await webcrypto.subtle.exportKey('pkcs8', keys.privateKey));
-  const keyPem = createPrivateKey({ key: pkcs8, format: 'der', type: 'pkcs8' }).export({ type: 'pkcs8', format: 'pem' }) as string;
+  const keyPem = createPrivateKey({ key: pkcs8, format: 'der', type: 'pkcs8' }).export({
+    type: 'pkcs8',
+    format: 'pem',
+  }) as string;
   const certPem = cert.toString('pem');
   return { cert: new X509Certificate(certPem), certPem, keyPem, keys, peculiar: cert };
 }

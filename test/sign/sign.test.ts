@@ -1,21 +1,30 @@
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { x509 } from './pki.js';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { canonicalizeDocument } from '../../src/sign/c14n.js';
 import {
   C14N_10_COMMENTS,
-  type SigningKey,
-  type VerifyOptions,
   cdaDocumentId,
   loadSigningKey,
+  type SigningKey,
   signDocument,
   signSubmissionSet,
+  type VerifyOptions,
   verifySignature,
 } from '../../src/sign/index.js';
-import { canonicalizeDocument } from '../../src/sign/c14n.js';
-import { DOC, DOC_ID, DOC_PATH, independentC14nWithComments, manifestDigests, prng, tmp, xmlsecVerify } from './fixtures.js';
-import { type TestIdentity, makeIdentity } from './pki.js';
+import {
+  DOC,
+  DOC_ID,
+  DOC_PATH,
+  independentC14nWithComments,
+  manifestDigests,
+  prng,
+  tmp,
+  xmlsecVerify,
+} from './fixtures.js';
+import { makeIdentity, type TestIdentity, x509 } from './pki.js';
 import { localTsa } from './tsa.js';
 
 const XADES_132 = 'http://uri.etsi.org/01903/v1.3.2#';
@@ -49,10 +58,48 @@ describe('document id', () => {
     expect(cdaDocumentId(DOC)).toBe(DOC_ID);
   });
   it('appends a numeric extension and refuses a non-numeric one', () => {
-    const withExt = Buffer.from(DOC.toString('utf8').replace(`<id root="${DOC_ID}"/>`, `<id root="${DOC_ID}" extension="42"/>`));
+    const withExt = Buffer.from(
+      DOC.toString('utf8').replace(`<id root="${DOC_ID}"/>`, `<id root="${DOC_ID}" extension="42"/>`),
+    );
     expect(cdaDocumentId(withExt)).toBe(`${DOC_ID}.42`);
-    const bad = Buffer.from(DOC.toString('utf8').replace(`<id root="${DOC_ID}"/>`, `<id root="${DOC_ID}" extension="A-42"/>`));
+    const bad = Buffer.from(
+      DOC.toString('utf8').replace(`<id root="${DOC_ID}"/>`, `<id root="${DOC_ID}" extension="A-42"/>`),
+    );
     expect(() => cdaDocumentId(bad)).toThrow(/non-numeric extension/);
+  });
+});
+
+describe('bad input gives typed errors', () => {
+  it('non-CDA without an id, a DTD, bad options', async () => {
+    const err = async (p: Promise<unknown>) =>
+      p.then(
+        () => undefined,
+        (e: unknown) => e as { code?: string; name?: string },
+      );
+    expect(await err(signDocument(Buffer.from('<x/>'), { key }))).toMatchObject({
+      name: 'SignatureError',
+      code: 'SIGN_DOCUMENT_ID',
+    });
+    const pdf = Buffer.from('%PDF-1.7 …');
+    expect(await err(signDocument(pdf, { key }))).toMatchObject({ code: 'SIGN_DOCUMENT_XML' });
+    const signedPdf = await signDocument(pdf, { key, documentId: '1.2.3.4' }); // non-XML: digest of the bytes
+    expect(signedPdf.references[0]).toMatchObject({ uri: 'urn:oid:1.2.3.4', transform: null });
+    const dtd = Buffer.from('<!DOCTYPE x [<!ENTITY e "e">]><x>&e;</x>');
+    expect(await err(signDocument(dtd, { key, documentId: '1.2.3', profile: 'dmp-legacy' }))).toMatchObject({
+      code: 'XML_DTD_FORBIDDEN',
+    });
+    expect(await err(signDocument(DOC, { key, signatureId: '1.2.3' }))).toMatchObject({
+      code: 'SIGN_INVALID_OPTION',
+    });
+    expect(await err(signDocument(DOC, { key, documentId: 'abc' }))).toMatchObject({
+      code: 'SIGN_INVALID_OPTION',
+    });
+    expect(
+      await err(signDocument(DOC, { key, profile: 'dmp-legacy', packaging: 'enveloping' })),
+    ).toMatchObject({ code: 'SIGN_INVALID_OPTION' });
+    expect(await err(signSubmissionSet({ submissionSetId: '1.2', documents: [] }, { key }))).toMatchObject({
+      code: 'SIGN_INVALID_OPTION',
+    });
   });
 });
 
@@ -65,7 +112,11 @@ describe('xmlsec1 accepts every profile and every manifest reference', () => {
   for (const c of cases) {
     it(`${c.profile} / ${c.keyName}: xmlsec1 OK, manifest 1/1, digest recomputed independently`, async () => {
       const sig = await signDocument(DOC, { key: c.keyName === 'ec' ? ecKey : key, profile: c.profile });
-      const x = xmlsecVerify(sig.bytes, { trusted: [ca.certPem], urlMap: { [DOC_URI]: DOC_PATH }, xadesNs: c.ns });
+      const x = xmlsecVerify(sig.bytes, {
+        trusted: [ca.certPem],
+        urlMap: { [DOC_URI]: DOC_PATH },
+        xadesNs: c.ns,
+      });
       expect(x.status, x.stderr).toBe(0);
       expect(x.signedInfo).toEqual([2, 2]);
       expect(x.manifest).toEqual([1, 1]);
@@ -85,13 +136,93 @@ describe('xmlsec1 accepts every profile and every manifest reference', () => {
     });
   }
 
+  it('xmlsec1 counts a tampered document as a failed manifest reference (so the counts above mean something)', async () => {
+    const sig = await signDocument(DOC, { key });
+    const dir = tmp();
+    const tampered = join(dir, 'tampered.xml');
+    writeFileSync(tampered, DOC.toString('utf8').replace('TSH', 'TSX'));
+    const x = xmlsecVerify(sig.bytes, {
+      trusted: [ca.certPem],
+      urlMap: { [DOC_URI]: tampered },
+      xadesNs: XADES_132,
+    });
+    expect(x.signedInfo).toEqual([2, 2]);
+    expect(x.manifest).toEqual([0, 1]);
+  });
+
+  it('the other way: a signature completed by xmlsec1 from a re-indented template verifies here (both profiles)', async () => {
+    const dir = tmp();
+    writeFileSync(join(dir, 'key.pem'), signer.keyPem);
+    writeFileSync(join(dir, 'cert.pem'), signer.certPem);
+    for (const profile of ['dsg', 'dmp-legacy'] as const) {
+      const sig = await signDocument(DOC, { key, profile, signatureId: 'sig-x' });
+      // Whitespace everywhere (so canonical forms differ from our compact writing), digests and value emptied.
+      const template = sig.xml
+        .replace(/<ds:DigestValue>[^<]*<\/ds:DigestValue>/g, '<ds:DigestValue></ds:DigestValue>')
+        .replace(/(<ds:SignatureValue[^>]*>)[^<]*/, '$1')
+        .replace(/></g, '>\n  <');
+      // The SigningCertificate digest is a property value, not a reference: put it back.
+      const certDigest = /<(?:ds|xades):CertDigest>.*?<(?:ds|xades):DigestValue>([^<]+)/s.exec(sig.xml)![1]!;
+      const tpl = template.replace(
+        /(<(?:ds|xades):CertDigest>[\s\S]*?<(?:ds|xades):DigestValue>)/,
+        `$1${certDigest}`,
+      );
+      writeFileSync(join(dir, 'tpl.xml'), tpl);
+      const ns = profile === 'dsg' ? XADES_132 : XADES_111;
+      const out = join(dir, `${profile}.xmlsec.xml`);
+      const r = spawnSync(
+        'xmlsec1',
+        [
+          '--sign',
+          '--privkey-pem',
+          `${join(dir, 'key.pem')},${join(dir, 'cert.pem')}`,
+          '--id-attr:Id',
+          `${ns}:SignedProperties`,
+          `--url-map:${DOC_URI}`,
+          DOC_PATH,
+          '--output',
+          out,
+          join(dir, 'tpl.xml'),
+        ],
+        { encoding: 'utf8' },
+      );
+      expect(r.status, r.stderr).toBe(0);
+      const v = await verifySignature(readFileSync(out), trustCa());
+      expect(v.issues, profile).toEqual([]);
+      expect(v.manifest.map((m) => m.status)).toEqual(['ok']);
+    }
+  });
+
   it('dsg: the document reference can use the C14N 1.1 with comments transform (xmlsec1 checks it)', async () => {
-    const sig = await signDocument(DOC, { key, transform: 'http://www.w3.org/2006/12/xml-c14n11#WithComments' });
-    expect(sig.xml).toContain('<ds:Transform Algorithm="http://www.w3.org/2006/12/xml-c14n11#WithComments"/>');
-    const x = xmlsecVerify(sig.bytes, { trusted: [ca.certPem], urlMap: { [DOC_URI]: DOC_PATH }, xadesNs: XADES_132 });
+    const sig = await signDocument(DOC, {
+      key,
+      transform: 'http://www.w3.org/2006/12/xml-c14n11#WithComments',
+    });
+    expect(sig.xml).toContain(
+      '<ds:Transform Algorithm="http://www.w3.org/2006/12/xml-c14n11#WithComments"></ds:Transform>',
+    );
+    const x = xmlsecVerify(sig.bytes, {
+      trusted: [ca.certPem],
+      urlMap: { [DOC_URI]: DOC_PATH },
+      xadesNs: XADES_132,
+    });
     expect(x.status, x.stderr).toBe(0);
     expect(x.manifest).toEqual([1, 1]);
     expect((await verifySignature(sig.bytes, trustCa())).valid).toBe(true);
+  });
+
+  it('documents can come from an async resolver', async () => {
+    const sig = await signDocument(DOC, { key });
+    const asked: string[] = [];
+    const v = await verifySignature(sig.bytes, {
+      trustAnchors: [ca.certPem],
+      resolver: async (uri) => {
+        asked.push(uri);
+        return uri === DOC_URI ? DOC : undefined;
+      },
+    });
+    expect(asked).toEqual([DOC_URI]);
+    expect(v.valid).toBe(true);
   });
 
   it('dsg enveloping: the document travels in a ds:Object; xmlsec1 checks the 2 references', async () => {
@@ -108,12 +239,20 @@ describe('xmlsec1 accepts every profile and every manifest reference', () => {
 
   it('submission set (both profiles): placeholder AA== for the set, every document referenced and checked', async () => {
     const dir = tmp();
-    const second = Buffer.from(DOC.toString('utf8').replace(`<id root="${DOC_ID}"/>`, '<id root="1.2.250.1.999.2"/>'));
+    const second = Buffer.from(
+      DOC.toString('utf8').replace(`<id root="${DOC_ID}"/>`, '<id root="1.2.250.1.999.2"/>'),
+    );
     const secondPath = join(dir, 'second.xml');
     writeFileSync(secondPath, second);
     for (const profile of ['dsg', 'dmp-legacy'] as const) {
       const sig = await signSubmissionSet(
-        { submissionSetId: '1.2.250.1.999.1.1', documents: [{ id: DOC_ID, bytes: DOC }, { id: '1.2.250.1.999.2', bytes: second }] },
+        {
+          submissionSetId: '1.2.250.1.999.1.1',
+          documents: [
+            { id: DOC_ID, bytes: DOC },
+            { id: '1.2.250.1.999.2', bytes: second },
+          ],
+        },
         { key, profile },
       );
       const digests = manifestDigests(sig.xml);
@@ -121,20 +260,49 @@ describe('xmlsec1 accepts every profile and every manifest reference', () => {
       expect(digests.get('urn:oid:1.2.250.1.999.1.1')).toBe('AA==');
       const x = xmlsecVerify(sig.bytes, {
         trusted: [ca.certPem],
-        urlMap: { [DOC_URI]: DOC_PATH, 'urn:oid:1.2.250.1.999.2': secondPath, 'urn:oid:1.2.250.1.999.1.1': DOC_PATH },
+        urlMap: {
+          [DOC_URI]: DOC_PATH,
+          'urn:oid:1.2.250.1.999.2': secondPath,
+          'urn:oid:1.2.250.1.999.1.1': DOC_PATH,
+        },
         xadesNs: profile === 'dsg' ? XADES_132 : XADES_111,
       });
       expect(x.status, x.stderr).toBe(0);
       expect(x.signedInfo).toEqual([2, 2]);
       // Every document reference is OK; the submission-set placeholder cannot match any bytes (by design).
       expect(x.manifest).toEqual([2, 3]);
-      const opts = { documents: new Map([[DOC_URI, DOC], ['1.2.250.1.999.2', second]]), trustAnchors: [ca.certPem] };
+      const opts = {
+        documents: new Map([
+          [DOC_URI, DOC],
+          ['1.2.250.1.999.2', second],
+        ]),
+        trustAnchors: [ca.certPem],
+      };
       const v = await verifySignature(sig.bytes, { ...opts, submissionSetId: '1.2.250.1.999.1.1' });
       expect(v.issues).toEqual([]);
       expect(v.manifest.map((m) => m.status)).toEqual(['placeholder', 'ok', 'ok']);
       // Without naming the submission set, its reference is unresolved: invalid.
       expect(codes(await verifySignature(sig.bytes, opts))).toEqual(['MANIFEST_UNRESOLVED']);
     }
+  });
+});
+
+describe('canonical fragments', () => {
+  it('an issuer name with XML-special characters (IssuerSerial, dmp-legacy) is escaped canonically', async () => {
+    const odd = await makeIdentity({ cn: 'Lab & Co <Bio>', ca: true });
+    const leaf = await makeIdentity({ cn: 'Leaf', issuer: odd });
+    const k = loadSigningKey({ key: leaf.keyPem, cert: leaf.certPem });
+    const sig = await signDocument(DOC, { key: k, profile: 'dmp-legacy' });
+    expect(/<ds:X509IssuerName>[^<]*/.exec(sig.xml)?.[0]).toContain('CN=Lab &amp; Co \\&lt;Bio\\&gt;');
+    const v = await verifySignature(sig.bytes, { documents: docs(), trustAnchors: [odd.certPem] });
+    expect(v.issues).toEqual([]);
+    const x = xmlsecVerify(sig.bytes, {
+      trusted: [odd.certPem],
+      urlMap: { [DOC_URI]: DOC_PATH },
+      xadesNs: XADES_111,
+    });
+    expect(x.status, x.stderr).toBe(0);
+    expect(x.signedInfo).toEqual([2, 2]);
   });
 });
 
@@ -157,7 +325,6 @@ describe('tampering', () => {
     const canonical = canonicalizeDocument(DOC, C14N_10_COMMENTS);
     const rnd = prng(424242);
     let altering = 0;
-    let erased = 0;
     // Mutations are printable ASCII so that both "erased" (e.g. whitespace inside a tag) and real changes occur.
     while (altering < 100) {
       const pos = Math.floor(rnd() * DOC.length);
@@ -173,7 +340,6 @@ describe('tampering', () => {
       }
       const v = await verifySignature(sig.bytes, { documents: docs(mutated), trustAnchors: [ca.certPem] });
       if (same) {
-        erased++;
         expect(v.valid, `erased change at ${pos}`).toBe(true);
       } else {
         altering++;
@@ -188,7 +354,9 @@ describe('tampering', () => {
     const text = DOC.toString('utf8');
     const erased = Buffer.from(text.replace(`<id root="${DOC_ID}"/>`, `<id  root="${DOC_ID}"></id>`));
     expect(erased.equals(DOC)).toBe(false);
-    expect((await verifySignature(sig.bytes, { documents: docs(erased), trustAnchors: [ca.certPem] })).valid).toBe(true);
+    expect(
+      (await verifySignature(sig.bytes, { documents: docs(erased), trustAnchors: [ca.certPem] })).valid,
+    ).toBe(true);
   });
 
   it('a SigningTime moved by one second fails (SignedProperties digest)', async () => {
@@ -220,7 +388,13 @@ describe('tampering', () => {
     });
     expect(codes(v2)).toContain('REFERENCE_DIGEST_MISMATCH');
     // SignedInfo: switch the signature method / canonicalisation → SignatureValue no longer verifies.
-    const v3 = await verifySignature(sig.xml.replace('xml-c14n11#WithComments"/>', 'xml-c14n11"/>'), trustCa());
+    const v3 = await verifySignature(
+      sig.xml.replace(
+        'xml-c14n11#WithComments"></ds:CanonicalizationMethod>',
+        'xml-c14n11"></ds:CanonicalizationMethod>',
+      ),
+      trustCa(),
+    );
     expect(codes(v3)).toEqual(['SIGNATURE_VALUE_INVALID']);
     const v4 = await verifySignature(sig.xml.replace('<ds:SignedInfo>\n', '<ds:SignedInfo>\n\n'), trustCa());
     expect(codes(v4)).toEqual(['SIGNATURE_VALUE_INVALID']);
@@ -231,11 +405,16 @@ describe('signature wrapping', () => {
   let xml: string;
   let sigId: string;
   beforeAll(async () => {
-    const sig = await signDocument(DOC, { key, signatureId: 'sig-1', signingTime: new Date('2026-11-25T10:00:00Z') });
+    const sig = await signDocument(DOC, {
+      key,
+      signatureId: 'sig-1',
+      signingTime: new Date('2026-11-25T10:00:00Z'),
+    });
     xml = sig.xml;
     sigId = sig.signatureId;
   });
-  const objectWith = (inner: string) => xml.replace('</ds:Signature>', `<ds:Object>${inner}</ds:Object>\n</ds:Signature>`);
+  const objectWith = (inner: string) =>
+    xml.replace('</ds:Signature>', `<ds:Object>${inner}</ds:Object>\n</ds:Signature>`);
   const signedProps = () => /<xades:SignedProperties[\s\S]*?<\/xades:SignedProperties>/.exec(xml)![0];
   const manifest = () => /<ds:Manifest[\s\S]*?<\/ds:Manifest>/.exec(xml)![0];
 
@@ -244,16 +423,26 @@ describe('signature wrapping', () => {
   });
   it('duplicated Id (a forged SignedProperties with the same Id) fails', async () => {
     const forged = signedProps().replace('2026-11-25T10:00:00Z', '2020-01-01T00:00:00Z');
-    const v = await verifySignature(objectWith(`<xades:QualifyingProperties xmlns:xades="${XADES_132}" Target="#${sigId}">${forged}</xades:QualifyingProperties>`), trustCa());
+    const v = await verifySignature(
+      objectWith(
+        `<xades:QualifyingProperties xmlns:xades="${XADES_132}" Target="#${sigId}">${forged}</xades:QualifyingProperties>`,
+      ),
+      trustCa(),
+    );
     expect(v.valid).toBe(false);
     expect(codes(v)).toContain('WRAPPING_DUPLICATE_ID');
   });
   it('moved Id: the signed Manifest moved under another element and a forged one in its place fails', async () => {
     const signed = manifest();
-    const forged = signed.replace(/Id="[^"]+"/, 'Id="forged"').replace(/<ds:DigestValue>[^<]+/, '<ds:DigestValue>AAAA');
+    const forged = signed
+      .replace(/Id="[^"]+"/, 'Id="forged"')
+      .replace(/<ds:DigestValue>[^<]+/, '<ds:DigestValue>AAAA');
     const moved = xml
       .replace(signed, forged)
-      .replace('</ds:Signature>', `<ds:Object><ds:SignatureProperties><ds:SignatureProperty Target="#${sigId}">${signed}</ds:SignatureProperty></ds:SignatureProperties></ds:Object>\n</ds:Signature>`);
+      .replace(
+        '</ds:Signature>',
+        `<ds:Object><ds:SignatureProperties><ds:SignatureProperty Target="#${sigId}">${signed}</ds:SignatureProperty></ds:SignatureProperties></ds:Object>\n</ds:Signature>`,
+      );
     const v = await verifySignature(moved, trustCa());
     expect(v.valid).toBe(false);
     expect(codes(v)).toEqual(expect.arrayContaining(['WRAPPING_REFERENCE_TARGET']));
@@ -283,8 +472,20 @@ describe('signature wrapping', () => {
     const wrapped = `<wrapper>${xml.replace(/^<\?xml[^>]*>\n/, '')}</wrapper>`;
     expect(codes(await verifySignature(wrapped, trustCa()))).toEqual(['STRUCTURE']);
   });
+  it('a QualifyingProperties not targeting this signature (or a signature without Id) fails', async () => {
+    const noId = xml.replace(
+      `<ds:Signature xmlns:ds="http://www.w3.org/2000/09/xmldsig#" Id="${sigId}">`,
+      '<ds:Signature xmlns:ds="http://www.w3.org/2000/09/xmldsig#">',
+    );
+    expect(codes(await verifySignature(noId, trustCa()))).toEqual(['STRUCTURE']);
+    const otherTarget = xml.replace(`Target="#${sigId}"`, 'Target="#other"');
+    expect(codes(await verifySignature(otherTarget, trustCa()))).toEqual(['STRUCTURE']);
+  });
   it('a DTD or entity is refused before parsing', async () => {
-    const withDtd = xml.replace('<ds:Signature', '<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>\n<ds:Signature');
+    const withDtd = xml.replace(
+      '<ds:Signature',
+      '<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>\n<ds:Signature',
+    );
     expect(codes(await verifySignature(withDtd, trustCa()))).toEqual(['MALFORMED_XML']);
   });
 });
@@ -300,8 +501,12 @@ describe('certificates and trust', () => {
   });
   it('a pinned self-signed certificate is its own anchor', async () => {
     const sig = await signDocument(DOC, { key: selfKey });
-    expect((await verifySignature(sig.bytes, { documents: docs(), trustAnchors: [selfSigned.certPem] })).valid).toBe(true);
-    expect(codes(await verifySignature(sig.bytes, { documents: docs(), trustAnchors: [ca.certPem] }))).toEqual(['CHAIN_UNTRUSTED']);
+    expect(
+      (await verifySignature(sig.bytes, { documents: docs(), trustAnchors: [selfSigned.certPem] })).valid,
+    ).toBe(true);
+    expect(
+      codes(await verifySignature(sig.bytes, { documents: docs(), trustAnchors: [ca.certPem] })),
+    ).toEqual(['CHAIN_UNTRUSTED']);
   });
   it('a certificate expired at signing time is invalid', async () => {
     const expired = await makeIdentity({
@@ -310,18 +515,54 @@ describe('certificates and trust', () => {
       notBefore: new Date(Date.now() - 40 * 86400_000),
       notAfter: new Date(Date.now() - 10 * 86400_000),
     });
-    const sig = await signDocument(DOC, { key: loadSigningKey({ key: expired.keyPem, cert: expired.certPem }) });
+    const sig = await signDocument(DOC, {
+      key: loadSigningKey({ key: expired.keyPem, cert: expired.certPem }),
+    });
     const v = await verifySignature(sig.bytes, trustCa());
     expect(codes(v)).toEqual(['SIGNING_TIME_OUTSIDE_VALIDITY', 'CHAIN_UNTRUSTED']);
     expect(v.issues[0]!.message).toMatch(/not valid at SigningTime/);
   });
   it('key usage: keyEncipherment only is refused; no keyUsage extension is unrestricted', async () => {
-    const enc = await makeIdentity({ cn: 'Encryption only', issuer: ca, keyUsage: x509.KeyUsageFlags.keyEncipherment });
-    const v = await verifySignature((await signDocument(DOC, { key: loadSigningKey({ key: enc.keyPem, cert: enc.certPem }) })).bytes, trustCa());
+    const enc = await makeIdentity({
+      cn: 'Encryption only',
+      issuer: ca,
+      keyUsage: x509.KeyUsageFlags.keyEncipherment,
+    });
+    const v = await verifySignature(
+      (await signDocument(DOC, { key: loadSigningKey({ key: enc.keyPem, cert: enc.certPem }) })).bytes,
+      trustCa(),
+    );
     expect(codes(v)).toEqual(['KEY_USAGE']);
     const noKu = await makeIdentity({ cn: 'No key usage', issuer: ca, keyUsage: null });
-    const ok = await verifySignature((await signDocument(DOC, { key: loadSigningKey({ key: noKu.keyPem, cert: noKu.certPem }) })).bytes, trustCa());
+    const ok = await verifySignature(
+      (await signDocument(DOC, { key: loadSigningKey({ key: noKu.keyPem, cert: noKu.certPem }) })).bytes,
+      trustCa(),
+    );
     expect(ok.issues).toEqual([]);
+  });
+  it('a chain through an intermediate CA: from KeyInfo, from options.intermediates, or refused when missing', async () => {
+    const intermediate = await makeIdentity({ cn: 'Intermediate CA', issuer: ca, ca: true });
+    const leaf = await makeIdentity({ cn: 'Leaf via intermediate', issuer: intermediate });
+    const withChain = loadSigningKey({ key: leaf.keyPem, cert: leaf.certPem + intermediate.certPem });
+    expect(withChain.chain.map((c) => c.fingerprint256)).toEqual([intermediate.cert.fingerprint256]);
+    const sig = await signDocument(DOC, { key: withChain });
+    expect((await verifySignature(sig.bytes, trustCa())).issues).toEqual([]);
+    const bare = await signDocument(DOC, { key: loadSigningKey({ key: leaf.keyPem, cert: leaf.certPem }) });
+    expect(codes(await verifySignature(bare.bytes, trustCa()))).toEqual(['CHAIN_UNTRUSTED']);
+    expect(
+      (await verifySignature(bare.bytes, { ...trustCa(), intermediates: [intermediate.cert] })).valid,
+    ).toBe(true);
+    // An "intermediate" without basicConstraints cA cannot issue.
+    const notCa = await makeIdentity({ cn: 'Not a CA', issuer: ca });
+    const leaf2 = await makeIdentity({ cn: 'Leaf of a non-CA', issuer: notCa });
+    const sig2 = await signDocument(DOC, {
+      key: loadSigningKey({ key: leaf2.keyPem, cert: leaf2.certPem + notCa.certPem }),
+    });
+    expect(codes(await verifySignature(sig2.bytes, trustCa()))).toEqual(['CHAIN_UNTRUSTED']);
+  });
+  it('a SigningTime in the future is refused', async () => {
+    const sig = await signDocument(DOC, { key, signingTime: new Date(Date.now() + 86400_000) });
+    expect(codes(await verifySignature(sig.bytes, trustCa()))).toEqual(['SIGNING_TIME_IN_FUTURE']);
   });
   it('a KeyInfo certificate swapped for another one fails the SigningCertificate check', async () => {
     const sig = await signDocument(DOC, { key });
@@ -336,28 +577,55 @@ describe('certificates and trust', () => {
 describe('timestamp and long-term hooks (dsg)', () => {
   let tsaId: TestIdentity;
   beforeAll(async () => {
-    tsaId = await makeIdentity({ cn: 'Test TSA', keyUsage: x509.KeyUsageFlags.digitalSignature });
+    tsaId = await makeIdentity({
+      cn: 'Test TSA',
+      keyUsage: x509.KeyUsageFlags.digitalSignature,
+      extKeyUsage: ['1.3.6.1.5.5.7.3.8'],
+    });
   });
   it('a local RFC 3161 TSA adds a SignatureTimeStamp (B-T) that verifies; xmlsec1 still accepts', async () => {
     const tsa = localTsa(tsaId);
     const sig = await signDocument(DOC, { key, timestampAuthority: tsa });
     expect(tsa.calls).toBe(1);
     expect(sig.level).toBe('B-T');
-    const v = await verifySignature(sig.bytes, { documents: docs(), trustAnchors: [ca.certPem, tsaId.certPem] });
+    const v = await verifySignature(sig.bytes, {
+      documents: docs(),
+      trustAnchors: [ca.certPem, tsaId.certPem],
+    });
     expect(v.issues).toEqual([]);
     expect(v.level).toBe('B-T');
     expect(v.timestamp?.genTime).toBeInstanceOf(Date);
-    const x = xmlsecVerify(sig.bytes, { trusted: [ca.certPem], urlMap: { [DOC_URI]: DOC_PATH }, xadesNs: XADES_132 });
+    const x = xmlsecVerify(sig.bytes, {
+      trusted: [ca.certPem],
+      urlMap: { [DOC_URI]: DOC_PATH },
+      xadesNs: XADES_132,
+    });
     expect(x.status, x.stderr).toBe(0);
     // TSA not pinned → the time-stamp is not trusted.
     const untrusted = await verifySignature(sig.bytes, { documents: docs(), trustAnchors: [ca.certPem] });
     expect(codes(untrusted)).toEqual(['TIMESTAMP_INVALID']);
   });
+  it('a TSA certificate without id-kp-timeStamping is refused', async () => {
+    const plain = await makeIdentity({ cn: 'Not a TSA', keyUsage: x509.KeyUsageFlags.digitalSignature });
+    const sig = await signDocument(DOC, { key, timestampAuthority: localTsa(plain) });
+    const v = await verifySignature(sig.bytes, {
+      documents: docs(),
+      trustAnchors: [ca.certPem, plain.certPem],
+    });
+    expect(codes(v)).toEqual(['TIMESTAMP_INVALID']);
+    expect(v.issues[0]!.message).toMatch(/id-kp-timeStamping/);
+  });
   it('a time-stamp over other data fails', async () => {
     const tsa = localTsa(tsaId);
-    const wrong: typeof tsa = Object.assign((r: Parameters<typeof tsa>[0]) => tsa({ ...r, digest: createHash('sha256').update('x').digest() }), { calls: 0 });
+    const wrong: typeof tsa = Object.assign(
+      (r: Parameters<typeof tsa>[0]) => tsa({ ...r, digest: createHash('sha256').update('x').digest() }),
+      { calls: 0 },
+    );
     const sig = await signDocument(DOC, { key, timestampAuthority: wrong });
-    const v = await verifySignature(sig.bytes, { documents: docs(), trustAnchors: [ca.certPem, tsaId.certPem] });
+    const v = await verifySignature(sig.bytes, {
+      documents: docs(),
+      trustAnchors: [ca.certPem, tsaId.certPem],
+    });
     expect(codes(v)).toEqual(['TIMESTAMP_INVALID']);
     expect(v.issues[0]!.message).toMatch(/imprint/);
   });
@@ -371,11 +639,16 @@ describe('timestamp and long-term hooks (dsg)', () => {
     expect(sig.level).toBe('B-LT');
     expect(sig.xml).toContain('<xades:EncapsulatedCRLValue>MAA=</xades:EncapsulatedCRLValue>');
     expect(sig.xml).toContain('<xades:CertificateValues>');
-    const v = await verifySignature(sig.bytes, { documents: docs(), trustAnchors: [ca.certPem, tsaId.certPem] });
+    const v = await verifySignature(sig.bytes, {
+      documents: docs(),
+      trustAnchors: [ca.certPem, tsaId.certPem],
+    });
     expect(v.valid).toBe(true);
     expect(v.level).toBe('B-LT');
   });
   it('dmp-legacy refuses long-term options', async () => {
-    await expect(signDocument(DOC, { key, profile: 'dmp-legacy', timestampAuthority: localTsa(tsaId) })).rejects.toThrow(/dmp-legacy/);
+    await expect(
+      signDocument(DOC, { key, profile: 'dmp-legacy', timestampAuthority: localTsa(tsaId) }),
+    ).rejects.toThrow(/dmp-legacy/);
   });
 });

@@ -11,11 +11,11 @@ import {
   EncapsulatedContent,
   EncapsulatedContentInfo,
   IssuerAndSerialNumber,
+  id_signedData,
   SignedData,
   SignerIdentifier,
   SignerInfo,
   SignerInfos,
-  id_signedData,
 } from '@peculiar/asn1-cms';
 import { AsnConvert, OctetString } from '@peculiar/asn1-schema';
 import { MessageImprint, TSTInfo } from '@peculiar/asn1-tsp';
@@ -31,11 +31,15 @@ const CT_TSTINFO_DER = Buffer.from('060b2a864886f70d0109100104', 'hex');
 function derSetOf(items: Buffer[]): Buffer {
   const body = Buffer.concat([...items].sort(Buffer.compare));
   const n = body.length;
-  const len = n < 0x80 ? Buffer.from([n]) : n < 0x100 ? Buffer.from([0x81, n]) : Buffer.from([0x82, n >> 8, n & 0xff]);
+  const len =
+    n < 0x80 ? Buffer.from([n]) : n < 0x100 ? Buffer.from([0x81, n]) : Buffer.from([0x82, n >> 8, n & 0xff]);
   return Buffer.concat([Buffer.from([0x31]), len, body]);
 }
 
-export function localTsa(tsa: TestIdentity, genTime: () => Date = () => new Date()): TimestampAuthority & { calls: number } {
+export function localTsa(
+  tsa: TestIdentity,
+  genTime: () => Date = () => new Date(),
+): TimestampAuthority & { calls: number } {
   const key = createPrivateKey(tsa.keyPem);
   const certAsn = AsnConvert.parse(tsa.cert.raw, Certificate);
   const fn = (({ digest }) => {
@@ -51,13 +55,25 @@ export function localTsa(tsa: TestIdentity, genTime: () => Date = () => new Date
     });
     const tstDer = Buffer.from(AsnConvert.serialize(tst));
     const signedAttrs = [
-      new Attribute({ attrType: '1.2.840.113549.1.9.3', attrValues: [CT_TSTINFO_DER.buffer.slice(CT_TSTINFO_DER.byteOffset, CT_TSTINFO_DER.byteOffset + CT_TSTINFO_DER.byteLength)] }),
+      new Attribute({
+        attrType: '1.2.840.113549.1.9.3',
+        attrValues: [
+          CT_TSTINFO_DER.buffer.slice(
+            CT_TSTINFO_DER.byteOffset,
+            CT_TSTINFO_DER.byteOffset + CT_TSTINFO_DER.byteLength,
+          ),
+        ],
+      }),
       new Attribute({
         attrType: '1.2.840.113549.1.9.4',
         attrValues: [AsnConvert.serialize(new OctetString(createHash('sha256').update(tstDer).digest()))],
       }),
     ];
-    const signature = sign('sha256', derSetOf(signedAttrs.map((a) => Buffer.from(AsnConvert.serialize(a)))), key);
+    const signature = sign(
+      'sha256',
+      derSetOf(signedAttrs.map((a) => Buffer.from(AsnConvert.serialize(a)))),
+      key,
+    );
     const si = new SignerInfo({
       version: CMSVersion.v1,
       sid: new SignerIdentifier({
@@ -81,7 +97,11 @@ export function localTsa(tsa: TestIdentity, genTime: () => Date = () => new Date
       certificates: new CertificateSet([new CertificateChoices({ certificate: certAsn })]),
       signerInfos: new SignerInfos([si]),
     });
-    return new Uint8Array(AsnConvert.serialize(new ContentInfo({ contentType: id_signedData, content: AsnConvert.serialize(sd) })));
+    return new Uint8Array(
+      AsnConvert.serialize(
+        new ContentInfo({ contentType: id_signedData, content: AsnConvert.serialize(sd) }),
+      ),
+    );
   }) as TimestampAuthority & { calls: number };
   fn.calls = 0;
   return fn;

@@ -1,8 +1,26 @@
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeEach, describe, expect, it } from 'vitest';
-import { cacheDir, cacheKey, cacheStats, clearMemoryCache, getCompiled, resetCacheStats } from '../../src/validate/cache.js';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  cacheDir,
+  cacheKey,
+  cacheStats,
+  clearMemoryCache,
+  getCompiled,
+  MAX_CACHE_ENTRIES,
+  resetCacheStats,
+} from '../../src/validate/cache.js';
 
 const FIXTURES = join(import.meta.dirname, 'fixtures');
 
@@ -17,6 +35,9 @@ beforeEach(() => {
   sch = join(schDir, 'mini.sch');
   clearMemoryCache();
   resetCacheStats();
+});
+afterEach(() => {
+  for (const d of [cache, schDir]) rmSync(d, { recursive: true, force: true });
 });
 
 const entries = () => readdirSync(join(cache, 'cisis-bio', 'compiled'));
@@ -43,7 +64,10 @@ describe('compiled-schematron cache', () => {
   it('keys on the content of included files, the phase and the path', () => {
     const before = cacheKey({ schPath: sch });
     expect(cacheKey({ schPath: sch, phase: '#ALL' })).not.toBe(before);
-    writeFileSync(join(schDir, 'include/title.sch'), readFileSync(join(schDir, 'include/title.sch'), 'utf8').replace('no   title', 'no title!'));
+    writeFileSync(
+      join(schDir, 'include/title.sch'),
+      readFileSync(join(schDir, 'include/title.sch'), 'utf8').replace('no   title', 'no title!'),
+    );
     expect(cacheKey({ schPath: sch })).not.toBe(before);
   });
 
@@ -58,6 +82,22 @@ describe('compiled-schematron cache', () => {
     expect(cacheStats).toMatchObject({ corruptEntries: 1, compiles: 1, diskWrites: 1 });
     expect(readFileSync(file, 'utf8')).toBe(good);
     expect(readdirSync(join(cache, 'cisis-bio', 'compiled')).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('keeps at most MAX_CACHE_ENTRIES entries, dropping the oldest', async () => {
+    const dir = join(cache, 'cisis-bio', 'compiled');
+    mkdirSync(dir, { recursive: true });
+    for (let i = 0; i < MAX_CACHE_ENTRIES + 5; i++) {
+      const f = join(dir, `old${i}.txt`);
+      writeFileSync(f, 'x');
+      utimesSync(f, 1_000_000 + i, 1_000_000 + i);
+    }
+    await getCompiled({ schPath: sch });
+    const left = entries();
+    expect(left).toHaveLength(MAX_CACHE_ENTRIES);
+    expect(left).toContain(`${cacheKey({ schPath: sch })}.txt`);
+    expect(left).not.toContain('old0.txt');
+    expect(left).toContain(`old${MAX_CACHE_ENTRIES + 4}.txt`);
   });
 
   it('--no-cache neither reads nor writes the disk', async () => {

@@ -1,6 +1,6 @@
 import { DOMParser } from '@xmldom/xmldom';
-import xpath from 'xpath';
 import { describe, expect, it } from 'vitest';
+import xpath from 'xpath';
 import { formatReport, type ValidationReport } from '../../src/validate/formats/index.js';
 import { SVRL_NS } from '../../src/validate/formats/svrl.js';
 
@@ -14,19 +14,39 @@ const report: ValidationReport = {
       file: 'ok.xml',
       valid: true,
       xsd: { valid: true, errors: [] },
-      profiles: { IHE: { findings: [{ kind: 'successful-report', location: '/ClinicalDocument', text: 'Note: fine' }] }, StrucMin: { findings: [] } },
+      profiles: {
+        IHE: { findings: [{ kind: 'successful-report', location: '/ClinicalDocument', text: 'Note: fine' }] },
+        StrucMin: { findings: [] },
+      },
       level: 3,
       rules: 'kit',
     },
     {
       file: 'dir/bad, "one".xml',
       valid: false,
-      xsd: { valid: false, errors: [{ line: 45, column: 5, message: "Element '{urn:hl7-org:v3}foo': This element is not expected." }] },
+      xsd: {
+        valid: false,
+        errors: [
+          { line: 45, column: 5, message: "Element '{urn:hl7-org:v3}foo': This element is not expected." },
+        ],
+      },
       profiles: {
         IHE: {
           findings: [
-            { kind: 'failed-assert', location: '/ClinicalDocument/component/structuredBody/component[2]/section', text: 'Erreur: <code> absent', role: 'error', line: 120, column: 9 },
-            { kind: 'failed-assert', location: '/ClinicalDocument/title', text: 'Attention 100%', role: 'warning' },
+            {
+              kind: 'failed-assert',
+              location: '/ClinicalDocument/component/structuredBody/component[2]/section',
+              text: 'Erreur: <code> absent',
+              role: 'error',
+              line: 120,
+              column: 9,
+            },
+            {
+              kind: 'failed-assert',
+              location: '/ClinicalDocument/title',
+              text: 'Attention 100%',
+              role: 'warning',
+            },
           ],
         },
         StrucMin: { error: 'XPTY0004: a sequence of more than one item is not allowed' },
@@ -35,7 +55,9 @@ const report: ValidationReport = {
       rules: 'kit',
     },
   ],
-  failures: [{ file: 'broken.xml', code: 'XML_MALFORMED', message: 'malformed XML: unclosed tag', line: 3, column: 7 }],
+  failures: [
+    { file: 'broken.xml', code: 'XML_MALFORMED', message: 'malformed XML: unclosed tag', line: 3, column: 7 },
+  ],
 };
 
 const parseXmlText = (s: string) => new DOMParser().parseFromString(s, 'text/xml');
@@ -56,12 +78,27 @@ describe('output formats', () => {
     expect(out.documents[1]).toEqual({
       file: 'dir/bad, "one".xml',
       valid: false,
-      xsd: { valid: false, errors: [{ line: 45, column: 5, message: "Element '{urn:hl7-org:v3}foo': This element is not expected." }] },
+      xsd: {
+        valid: false,
+        errors: [
+          { line: 45, column: 5, message: "Element '{urn:hl7-org:v3}foo': This element is not expected." },
+        ],
+      },
       profiles: {
         IHE: {
           findings: [
-            { kind: 'failed-assert', location: '/ClinicalDocument/component/structuredBody/component[2]/section', text: 'Erreur: <code> absent', role: 'error' },
-            { kind: 'failed-assert', location: '/ClinicalDocument/title', text: 'Attention 100%', role: 'warning' },
+            {
+              kind: 'failed-assert',
+              location: '/ClinicalDocument/component/structuredBody/component[2]/section',
+              text: 'Erreur: <code> absent',
+              role: 'error',
+            },
+            {
+              kind: 'failed-assert',
+              location: '/ClinicalDocument/title',
+              text: 'Attention 100%',
+              role: 'warning',
+            },
           ],
         },
         StrucMin: { error: 'XPTY0004: a sequence of more than one item is not allowed' },
@@ -109,31 +146,49 @@ describe('output formats', () => {
         r.locations[0].physicalLocation.artifactLocation.uri,
       );
     }
-    const asserts = run.results.filter((r: { properties?: { findingKind?: string } }) => r.properties?.findingKind === 'failed-assert');
+    const asserts = run.results.filter(
+      (r: { properties?: { findingKind?: string } }) => r.properties?.findingKind === 'failed-assert',
+    );
     expect(asserts).toHaveLength(2);
     expect(asserts[0].level).toBe('error');
     expect(asserts[1].level).toBe('warning');
-    expect(asserts[0].locations[0].logicalLocations[0].fullyQualifiedName).toBe('/ClinicalDocument/component/structuredBody/component[2]/section');
+    expect(asserts[0].locations[0].logicalLocations[0].fullyQualifiedName).toBe(
+      '/ClinicalDocument/component/structuredBody/component[2]/section',
+    );
     expect(asserts[0].locations[0].physicalLocation.region).toEqual({ startLine: 120, startColumn: 9 });
     expect(asserts[0].locations[0].physicalLocation.artifactLocation.uri).toBe('dir/bad,%20%22one%22.xml');
     const xsd = run.results.find((r: { ruleId: string }) => r.ruleId === 'xsd');
     expect(xsd.locations[0].physicalLocation.region).toEqual({ startLine: 45, startColumn: 5 });
-    expect(run.results.find((r: { ruleId: string }) => r.ruleId === 'xml').message.text).toMatch(/^XML_MALFORMED/);
-    expect(run.results.filter((r: { ruleId: string; level: string }) => r.ruleId === 'StrucMin')[0].level).toBe('error');
+    expect(run.results.find((r: { ruleId: string }) => r.ruleId === 'xml').message.text).toMatch(
+      /^XML_MALFORMED/,
+    );
+    expect(
+      run.results.filter((r: { ruleId: string; level: string }) => r.ruleId === 'StrucMin')[0].level,
+    ).toBe('error');
   });
 
   it('github: workflow commands with escaped properties and data', () => {
     const lines = formatReport(report, 'github').trimEnd().split('\n');
     expect(lines).toContain(
-      "::error file=dir/bad%2C \"one\".xml,line=45,col=5,title=XSD::Element '{urn:hl7-org:v3}foo': This element is not expected.",
+      '::error file=dir/bad%2C "one".xml,line=45,col=5,title=XSD::Element \'{urn:hl7-org:v3}foo\': This element is not expected.',
     );
     expect(lines).toContain(
       '::error file=dir/bad%2C "one".xml,line=120,col=9,title=IHE failed-assert::Erreur: <code> absent (at /ClinicalDocument/component/structuredBody/component[2]/section)',
     );
-    expect(lines).toContain('::warning file=dir/bad%2C "one".xml,title=IHE failed-assert::Attention 100%25 (at /ClinicalDocument/title)');
-    expect(lines).toContain('::notice file=ok.xml,title=IHE successful-report::Note: fine (at /ClinicalDocument)');
-    expect(lines.some((l) => l.startsWith('::error file=dir/bad%2C "one".xml,title=StrucMin%3A engine error::XPTY0004'))).toBe(true);
-    expect(lines).toContain('::error file=broken.xml,line=3,col=7,title=XML_MALFORMED::malformed XML: unclosed tag');
+    expect(lines).toContain(
+      '::warning file=dir/bad%2C "one".xml,title=IHE failed-assert::Attention 100%25 (at /ClinicalDocument/title)',
+    );
+    expect(lines).toContain(
+      '::notice file=ok.xml,title=IHE successful-report::Note: fine (at /ClinicalDocument)',
+    );
+    expect(
+      lines.some((l) =>
+        l.startsWith('::error file=dir/bad%2C "one".xml,title=StrucMin%3A engine error::XPTY0004'),
+      ),
+    ).toBe(true);
+    expect(lines).toContain(
+      '::error file=broken.xml,line=3,col=7,title=XML_MALFORMED::malformed XML: unclosed tag',
+    );
   });
 
   it('svrl: one svrl:schematron-output per document and profile, findings with location, role and text', () => {
@@ -143,7 +198,9 @@ describe('output formats', () => {
     expect(nodes('//svrl:schematron-output', doc, ns)).toHaveLength(3);
     const fa = nodes('//c:document[2]/svrl:schematron-output[@title="IHE"]/svrl:failed-assert', doc, ns);
     expect(fa).toHaveLength(2);
-    expect(fa[0]!.getAttribute('location')).toBe('/ClinicalDocument/component/structuredBody/component[2]/section');
+    expect(fa[0]!.getAttribute('location')).toBe(
+      '/ClinicalDocument/component/structuredBody/component[2]/section',
+    );
     expect(fa[0]!.getAttribute('role')).toBe('error');
     expect(str('string(svrl:text)', fa[0], ns)).toBe('Erreur: <code> absent');
     expect(str('string(//c:document[2]/c:engine-error/@profile)', doc, ns)).toBe('StrucMin');

@@ -1,9 +1,16 @@
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { XmlParseError } from '../../src/common/errors.js';
-import { CR_BIO_PROFILES, EMBEDDED_PROFILE, MAX_DOCUMENT_BYTES, RulesNotFoundError, validate, Validator } from '../../src/validate/index.js';
+import {
+  CR_BIO_PROFILES,
+  EMBEDDED_PROFILE,
+  MAX_DOCUMENT_BYTES,
+  RulesNotFoundError,
+  Validator,
+  validate,
+} from '../../src/validate/index.js';
 import { EXAMPLES_DIR, KIT_DIR } from '../helpers/shared.js';
 
 const FIXTURES = join(import.meta.dirname, 'fixtures');
@@ -14,6 +21,9 @@ beforeAll(() => {
   process.env.XDG_CACHE_HOME = mkdtempSync(join(tmpdir(), 'cisis-bio-test-cache-'));
   delete process.env.CISIS_BIO_KIT;
 });
+afterAll(() => {
+  rmSync(process.env.XDG_CACHE_HOME!, { recursive: true, force: true });
+});
 
 describe('the ANS pipeline (XSD + 5 profiles)', () => {
   let kit: Validator;
@@ -22,12 +32,20 @@ describe('the ANS pipeline (XSD + 5 profiles)', () => {
   });
 
   it('finds every BIO-CR-BIO_2024.01 example of the kit conformant', () => {
-    const examples = readdirSync(EXAMPLES_DIR).filter((f) => f.startsWith('BIO-CR-BIO_2024.01_') && f.endsWith('.xml'));
+    const examples = readdirSync(EXAMPLES_DIR).filter(
+      (f) => f.startsWith('BIO-CR-BIO_2024.01_') && f.endsWith('.xml'),
+    );
     expect(examples.length).toBeGreaterThanOrEqual(7);
     const verdicts = examples.map((f) => kit.validate(readFileSync(join(EXAMPLES_DIR, f)), f));
     const problems = verdicts
       .filter((v) => !v.valid)
-      .map((v) => ({ file: v.file, xsd: v.xsd?.errors.slice(0, 2), profiles: Object.entries(v.profiles).filter(([, p]) => !('findings' in p) || p.findings.some((f) => f.kind === 'failed-assert')) }));
+      .map((v) => ({
+        file: v.file,
+        xsd: v.xsd?.errors.slice(0, 2),
+        profiles: Object.entries(v.profiles).filter(
+          ([, p]) => !('findings' in p) || p.findings.some((f) => f.kind === 'failed-assert'),
+        ),
+      }));
     expect(problems).toEqual([]);
     for (const v of verdicts) {
       expect(v.xsd).toEqual({ valid: true, errors: [] });
@@ -36,7 +54,10 @@ describe('the ANS pipeline (XSD + 5 profiles)', () => {
   });
 
   it('judges a level 1 document without the CR-BIO volet', () => {
-    const v = kit.validate(readFileSync(join(EXAMPLES_DIR, 'BIO-CR-BIO_2021.01_CDA-R2-Niveau-1.xml')), 'n1.xml');
+    const v = kit.validate(
+      readFileSync(join(EXAMPLES_DIR, 'BIO-CR-BIO_2021.01_CDA-R2-Niveau-1.xml')),
+      'n1.xml',
+    );
     expect(v.level).toBe(1);
     expect(Object.keys(v.profiles)).toEqual(ALL_PROFILES.filter((p) => p !== 'CI-SIS_BIO-CR-BIO_2024.01'));
   });
@@ -47,7 +68,10 @@ describe('the ANS pipeline (XSD + 5 profiles)', () => {
     const v = kit.validate(bad, 'bad.xml');
     expect(v.valid).toBe(false);
     expect(v.xsd?.valid).toBe(false);
-    expect(v.xsd?.errors[0]).toMatchObject({ line, column: bad.split('\n')[line - 1]!.indexOf('<unknownElement') + 1 });
+    expect(v.xsd?.errors[0]).toMatchObject({
+      line,
+      column: bad.split('\n')[line - 1]!.indexOf('<unknownElement') + 1,
+    });
     expect(v.xsd?.errors[0]?.message).toMatch(/unknownElement.*not expected/);
   });
 
@@ -98,16 +122,37 @@ describe('rules resolution', () => {
   });
 
   it('refuses a kit folder that does not exist', async () => {
-    await expect(validate(TSH, { kit: join(FIXTURES, 'no-such-kit') })).rejects.toBeInstanceOf(RulesNotFoundError);
+    await expect(validate(TSH, { kit: join(FIXTURES, 'no-such-kit') })).rejects.toBeInstanceOf(
+      RulesNotFoundError,
+    );
   });
 
   it('runs one schematron, with role and collapsed text', async () => {
-    const v = await validate({ path: join(FIXTURES, 'no-title.xml') }, { schematron: join(FIXTURES, 'mini.sch') });
+    const v = await validate(
+      { path: join(FIXTURES, 'no-title.xml') },
+      { schematron: join(FIXTURES, 'mini.sch') },
+    );
     expect(v.valid).toBe(false);
     expect(v.profiles.mini).toEqual({
       findings: [
-        { kind: 'failed-assert', location: '/ClinicalDocument', text: 'the document has no title (ClinicalDocument/title)', role: 'error', line: 2, column: 1, ...pick(v, 0) },
-        { kind: 'successful-report', location: '/ClinicalDocument', text: 'language fr-FR', role: 'info', line: 2, column: 1, ...pick(v, 1) },
+        {
+          kind: 'failed-assert',
+          location: '/ClinicalDocument',
+          text: 'the document has no title (ClinicalDocument/title)',
+          role: 'error',
+          line: 2,
+          column: 1,
+          ...pick(v, 0),
+        },
+        {
+          kind: 'successful-report',
+          location: '/ClinicalDocument',
+          text: 'language fr-FR',
+          role: 'info',
+          line: 2,
+          column: 1,
+          ...pick(v, 1),
+        },
       ],
     });
     const ok = await validate({ path: join(FIXTURES, 'ok.xml') }, { schematron: join(FIXTURES, 'mini.sch') });
@@ -117,7 +162,10 @@ describe('rules resolution', () => {
 
 describe('bad input', () => {
   it('malformed XML: XmlParseError with line and column', async () => {
-    const e = await validate({ path: join(FIXTURES, 'malformed.xml') }, { schematron: join(FIXTURES, 'mini.sch') }).catch((x) => x);
+    const e = await validate(
+      { path: join(FIXTURES, 'malformed.xml') },
+      { schematron: join(FIXTURES, 'mini.sch') },
+    ).catch((x) => x);
     expect(e).toBeInstanceOf(XmlParseError);
     expect(e.code).toBe('XML_MALFORMED');
     expect(e.line).toBe(3);
@@ -125,9 +173,15 @@ describe('bad input', () => {
   });
 
   it('an external entity (XXE) is never resolved; an entity bomb is refused before expansion', async () => {
-    const xxe = '<?xml version="1.0"?>\n<!DOCTYPE ClinicalDocument [<!ENTITY x SYSTEM "file:///etc/passwd">]>\n<ClinicalDocument xmlns="urn:hl7-org:v3"><title>&x;</title></ClinicalDocument>';
-    await expect(validate(xxe, { kit: KIT_DIR })).rejects.toMatchObject({ code: 'XML_DTD_FORBIDDEN', line: 2 });
-    const levels = Array.from({ length: 30 }, (_, i) => `<!ENTITY e${i + 1} "${`&e${i};`.repeat(10)}">`).join('');
+    const xxe =
+      '<?xml version="1.0"?>\n<!DOCTYPE ClinicalDocument [<!ENTITY x SYSTEM "file:///etc/passwd">]>\n<ClinicalDocument xmlns="urn:hl7-org:v3"><title>&x;</title></ClinicalDocument>';
+    await expect(validate(xxe, { kit: KIT_DIR })).rejects.toMatchObject({
+      code: 'XML_DTD_FORBIDDEN',
+      line: 2,
+    });
+    const levels = Array.from({ length: 30 }, (_, i) => `<!ENTITY e${i + 1} "${`&e${i};`.repeat(10)}">`).join(
+      '',
+    );
     const bomb = `<!DOCTYPE ClinicalDocument [<!ENTITY e0 "lol">${levels}]><ClinicalDocument xmlns="urn:hl7-org:v3"><title>&e30;</title></ClinicalDocument>`;
     await expect(validate(bomb, { kit: KIT_DIR })).rejects.toMatchObject({ code: 'XML_DTD_FORBIDDEN' });
   });

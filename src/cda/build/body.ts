@@ -32,11 +32,11 @@ import type {
   ResultsEntry,
   Specimen,
 } from '../../model/results.js';
-import { sub, type BuildContext } from './context.js';
+import { type BuildContext, sub } from './context.js';
 import { writeCode, writeCS, writeIds, writeII, writeTime, writeValue } from './datatypes.js';
 import { codeText, formatTime, interpretationText, rangeText, unitText, valueText } from './display.js';
 import { writeAssignedEntity, writePerformingLab, writeValidator } from './parties.js';
-import { el, importFragment, type XMLBuilder } from './xml.js';
+import { el, importFragment, importNarrative, type XMLBuilder } from './xml.js';
 
 // Template ids (CI-SIS BIO-CR-BIO 2024.01, IHE PaLM / PCC).
 export const TPL = {
@@ -58,8 +58,18 @@ export const TPL = {
 } as const;
 
 const LOINC = CODE_SYSTEM.LOINC;
-const COMMENT_CODE: Code = { code: '48767-8', displayName: 'Commentaire', codeSystem: LOINC, codeSystemName: 'LOINC' };
-const PDF_COPY_CODE: Code = { code: '55108-5', displayName: 'Copie du document', codeSystem: LOINC, codeSystemName: 'LOINC' };
+const COMMENT_CODE: Code = {
+  code: '48767-8',
+  displayName: 'Commentaire',
+  codeSystem: LOINC,
+  codeSystemName: 'LOINC',
+};
+const PDF_COPY_CODE: Code = {
+  code: '55108-5',
+  displayName: 'Copie du document',
+  codeSystem: LOINC,
+  codeSystemName: 'LOINC',
+};
 /** Exact title the ANS profile requires on the PDF copy section. */
 export const PDF_COPY_TITLE = 'Copie du document';
 
@@ -115,13 +125,17 @@ export function writeSections(ctx: BuildContext, body: XMLBuilder, sections: rea
     const section = el(el(body, 'component'), 'section');
     switch (s.kind) {
       case 'chapter':
-        return writeChapter(ctx, section, s, path);
+        writeChapter(ctx, section, s, path);
+        return;
       case 'comment':
-        return writeCommentSection(section, s);
+        writeCommentSection(section, s);
+        return;
       case 'secondIntention':
-        return writeSecondIntention(ctx, section, s, path);
+        writeSecondIntention(ctx, section, s, path);
+        return;
       default:
-        return writeRawSection(ctx, section, s, path);
+        writeRawSection(ctx, section, s, path);
+        return;
     }
   });
 }
@@ -142,10 +156,24 @@ function writeChapter(ctx: BuildContext, section: XMLBuilder, ch: ChapterSection
     writeResultsEntry(ctx, section, narrative, ch.entry, ch.code, sub(path, 'entry'));
     return;
   }
-  subs.forEach((s, i) => writeSubChapter(ctx, el(el(section, 'component'), 'section'), s, ch.code, sub(sub(path, 'subSections'), i)));
+  subs.forEach((s, i) => {
+    writeSubChapter(
+      ctx,
+      el(el(section, 'component'), 'section'),
+      s,
+      ch.code,
+      sub(sub(path, 'subSections'), i),
+    );
+  });
 }
 
-function writeSubChapter(ctx: BuildContext, section: XMLBuilder, s: SubSection, chapterCode: Code, path: string): void {
+function writeSubChapter(
+  ctx: BuildContext,
+  section: XMLBuilder,
+  s: SubSection,
+  chapterCode: Code,
+  path: string,
+): void {
   templates(section, TPL.SUB_CHAPTER);
   writeIds(section, s.ids);
   if (s.code) {
@@ -162,7 +190,12 @@ function writeSubChapter(ctx: BuildContext, section: XMLBuilder, s: SubSection, 
 function writeCommentSection(section: XMLBuilder, s: CommentSection): void {
   templates(section, TPL.COMMENT_SECTION);
   if (s.ids?.[0]) writeII(section, 'id', s.ids[0]);
-  writeCode(section, 'code', { code: '55112-7', displayName: 'Commentaire', codeSystem: LOINC, codeSystemName: 'LOINC' });
+  writeCode(section, 'code', {
+    code: '55112-7',
+    displayName: 'Commentaire',
+    codeSystem: LOINC,
+    codeSystemName: 'LOINC',
+  });
   el(section, 'title').txt(s.title);
   const text = el(section, 'text');
   const lines = s.text.split(/\r?\n/);
@@ -170,7 +203,12 @@ function writeCommentSection(section: XMLBuilder, s: CommentSection): void {
   else for (const line of lines) el(text, 'paragraph').txt(line);
 }
 
-function writeSecondIntention(ctx: BuildContext, section: XMLBuilder, s: SecondIntentionSection, path: string): void {
+function writeSecondIntention(
+  ctx: BuildContext,
+  section: XMLBuilder,
+  s: SecondIntentionSection,
+  path: string,
+): void {
   templates(section, TPL.SECOND_INTENTION);
   writeIds(section, s.ids);
   writeCode(section, 'code', s.code);
@@ -182,7 +220,10 @@ function writeSecondIntention(ctx: BuildContext, section: XMLBuilder, s: SecondI
 }
 
 function writeRawSection(ctx: BuildContext, section: XMLBuilder, s: RawSection, path: string): void {
-  templates(section, s.templateIds.map((t) => t.root));
+  templates(
+    section,
+    s.templateIds.map((t) => t.root),
+  );
   writeIds(section, s.ids);
   if (s.code) writeCode(section, 'code', s.code);
   if (s.title !== undefined) el(section, 'title').txt(s.title);
@@ -191,26 +232,22 @@ function writeRawSection(ctx: BuildContext, section: XMLBuilder, s: RawSection, 
     try {
       importNarrative(text, s.narrative);
     } catch (e) {
-      ctx.problem(sub(path, 'narrative'), `the kept narrative is not well-formed XML: ${(e as Error).message}`);
+      ctx.problem(
+        sub(path, 'narrative'),
+        `the kept narrative is not well-formed XML: ${(e as Error).message}`,
+      );
     }
   }
   (s.entries ?? []).forEach((xml, i) => {
     try {
       importFragment(section, xml);
     } catch (e) {
-      ctx.problem(sub(sub(path, 'entries'), i), `the kept entry is not well-formed XML: ${(e as Error).message}`);
+      ctx.problem(
+        sub(sub(path, 'entries'), i),
+        `the kept entry is not well-formed XML: ${(e as Error).message}`,
+      );
     }
   });
-}
-
-/** Import narrative content kept as written (inner XML of `<text>`, HL7 namespace) under `text`. */
-function importNarrative(text: XMLBuilder, inner: string): void {
-  const wrapper = ['<text xmlns="urn:hl7-org:v3">', inner, '</text>'].join('');
-  // Parsed by xmlbuilder2 as a whole; its children are then imported one by one.
-  importFragment(text, wrapper);
-  const imported = text.last();
-  for (const child of imported.toArray(false, false)) text.import(child);
-  imported.remove();
 }
 
 // ------------------------------------------------------------------------------------------------ results entry
@@ -227,7 +264,12 @@ function writeResultsEntry(
   templates(e, TPL.RESULTS_ENTRY);
   const act = el(e, 'act', { classCode: 'ACT', moodCode: 'EVN' });
   writeIds(act, entry.ids);
-  const code = entry.code ?? { code: sectionCode.code, displayName: sectionCode.displayName, codeSystem: sectionCode.codeSystem, codeSystemName: sectionCode.codeSystemName };
+  const code = entry.code ?? {
+    code: sectionCode.code,
+    displayName: sectionCode.displayName,
+    codeSystem: sectionCode.codeSystem,
+    codeSystemName: sectionCode.codeSystemName,
+  };
   if (code.code !== undefined && code.codeSystem !== LOINC) {
     ctx.problem(sub(path, 'code'), 'the results entry act code must be LOINC (or carry no @code)');
   }
@@ -242,7 +284,14 @@ function writeResultsEntry(
   if (entry.performer) writeSubcontractor(ctx, act, narrative, entry.performer, sub(path, 'performer'));
   for (const v of entry.validators ?? []) writeValidator(act, v);
   entry.items.forEach((item, i) => {
-    writeItem(ctx, el(act, 'entryRelationship', { typeCode: 'COMP' }), narrative, item, sub(sub(path, 'items'), i), 0);
+    writeItem(
+      ctx,
+      el(act, 'entryRelationship', { typeCode: 'COMP' }),
+      narrative,
+      item,
+      sub(sub(path, 'items'), i),
+      0,
+    );
   });
   (entry.comments ?? []).forEach((c) => {
     const p = narrative.paragraph();
@@ -254,7 +303,9 @@ function writeResultsEntry(
   }
 }
 
-function personText(n: { prefix?: string; given?: string[]; family?: string; suffix?: string } | undefined): string {
+function personText(
+  n: { prefix?: string; given?: string[]; family?: string; suffix?: string } | undefined,
+): string {
   if (!n) return '';
   return [...(n.given ?? []), n.family ?? ''].filter(Boolean).join(' ');
 }
@@ -271,16 +322,27 @@ function writeSubcontractor(
   if (name) narrative.paragraph().txt(`Examens réalisés par : ${name}`);
 }
 
-function writeItem(ctx: BuildContext, parent: XMLBuilder, narrative: Narrative, item: ResultItem, path: string, depth: number): void {
+function writeItem(
+  ctx: BuildContext,
+  parent: XMLBuilder,
+  narrative: Narrative,
+  item: ResultItem,
+  path: string,
+  depth: number,
+): void {
   switch (item.kind) {
     case 'specimen':
-      return writeSpecimen(ctx, parent, narrative, item, path);
+      writeSpecimen(ctx, parent, narrative, item, path);
+      return;
     case 'observation':
-      return writeObservation(ctx, parent, narrative, item, path, depth);
+      writeObservation(ctx, parent, narrative, item, path, depth);
+      return;
     case 'battery':
-      return writeBattery(ctx, parent, narrative, item, path, depth);
+      writeBattery(ctx, parent, narrative, item, path, depth);
+      return;
     case 'isolate':
-      return writeIsolate(ctx, parent, narrative, item, path, depth);
+      writeIsolate(ctx, parent, narrative, item, path, depth);
+      return;
   }
 }
 
@@ -295,19 +357,29 @@ function writeComponent(
   const comp = el(parent, 'component');
   switch (c.kind) {
     case 'observation':
-      return writeObservation(ctx, comp, narrative, c, path, depth);
+      writeObservation(ctx, comp, narrative, c, path, depth);
+      return;
     case 'battery':
-      return writeBattery(ctx, comp, narrative, c, path, depth);
+      writeBattery(ctx, comp, narrative, c, path, depth);
+      return;
     case 'comment':
-      return writeCommentAct(ctx, comp, narrative.wideRow(), c, false);
+      writeCommentAct(ctx, comp, narrative.wideRow(), c, false);
+      return;
     case 'media':
-      return writeMedia(ctx, comp, narrative.wideRow(), c, path);
+      writeMedia(ctx, comp, narrative.wideRow(), c, path);
+      return;
   }
 }
 
 // ------------------------------------------------------------------------------------------------ specimen
 
-function writeSpecimen(ctx: BuildContext, parent: XMLBuilder, narrative: Narrative, s: Specimen, path: string): void {
+function writeSpecimen(
+  ctx: BuildContext,
+  parent: XMLBuilder,
+  narrative: Narrative,
+  s: Specimen,
+  path: string,
+): void {
   const p = narrative.paragraph();
   const proc = el(parent, 'procedure', { classCode: 'PROC', moodCode: 'EVN' });
   templates(proc, TPL.SPECIMEN);
@@ -335,10 +407,19 @@ function writeSpecimen(ctx: BuildContext, parent: XMLBuilder, narrative: Narrati
   const sampled = formatTime(s.samplingTime);
   if (sampled) p.txt(` ; prélevé le ${sampled}`);
   if (s.receivedTime) {
-    const act = el(el(proc, 'entryRelationship', { typeCode: 'COMP' }), 'act', { classCode: 'ACT', moodCode: 'EVN' });
+    const act = el(el(proc, 'entryRelationship', { typeCode: 'COMP' }), 'act', {
+      classCode: 'ACT',
+      moodCode: 'EVN',
+    });
     templates(act, TPL.SPECIMEN_RECEIVED);
-    el(act, 'code', { code: 'SPRECEIVE', displayName: 'Échantillon reçu', codeSystem: CODE_SYSTEM.IHE_ACT_CODE, codeSystemName: 'IHEActCode' });
-    if (s.receivedTime.value === undefined) ctx.problem(sub(path, 'receivedTime'), 'the specimen receipt time needs a value');
+    el(act, 'code', {
+      code: 'SPRECEIVE',
+      displayName: 'Échantillon reçu',
+      codeSystem: CODE_SYSTEM.IHE_ACT_CODE,
+      codeSystemName: 'IHEActCode',
+    });
+    if (s.receivedTime.value === undefined)
+      ctx.problem(sub(path, 'receivedTime'), 'the specimen receipt time needs a value');
     writeTime(act, 'effectiveTime', s.receivedTime);
     p.txt(` ; reçu le ${formatTime(s.receivedTime)}`);
   }
@@ -384,7 +465,9 @@ function writeObservation(
   const valueTd = el(tr, 'td');
   if (obs.value) {
     const v = obs.value;
-    const textOnly = (v.type === 'CD' || v.type === 'CE' || v.type === 'CV' || v.type === 'CO') && (v.originalText !== undefined || v.code === undefined);
+    const textOnly =
+      (v.type === 'CD' || v.type === 'CE' || v.type === 'CV' || v.type === 'CO') &&
+      (v.originalText !== undefined || v.code === undefined);
     if (textOnly) {
       const vid = ctx.nid('val');
       content(valueTd, vid, valueText(v));
@@ -412,20 +495,43 @@ function writeObservation(
   }
   if (obs.performer) writeSubcontractorRow(ctx, o, narrative, obs.performer, sub(path, 'performer'));
   for (const d of obs.devices ?? []) {
-    const role = el(el(o, 'participant', { typeCode: d.typeCode }), 'participantRole', { classCode: d.classCode });
+    const role = el(el(o, 'participant', { typeCode: d.typeCode }), 'participantRole', {
+      classCode: d.classCode,
+    });
     const dev = el(role, 'playingDevice');
     if (d.code) writeCode(dev, 'code', d.code);
   }
   for (const c of obs.comments ?? []) {
-    writeCommentAct(ctx, el(o, 'entryRelationship', { typeCode: 'SUBJ', inversionInd: 'true' }), narrative.wideRow(), c, false);
+    writeCommentAct(
+      ctx,
+      el(o, 'entryRelationship', { typeCode: 'SUBJ', inversionInd: 'true' }),
+      narrative.wideRow(),
+      c,
+      false,
+    );
   }
-  (obs.previousResults ?? []).forEach((pr, i) => writePreviousResult(ctx, o, narrative, pr, sub(sub(path, 'previousResults'), i)));
+  (obs.previousResults ?? []).forEach((pr, i) => {
+    writePreviousResult(ctx, o, narrative, pr, sub(sub(path, 'previousResults'), i));
+  });
+  checkInterval(ctx, obs.value, sub(path, 'value'));
   if (obs.referenceRange) {
     const r = obs.referenceRange;
-    const range = el(el(o, 'referenceRange', { typeCode: 'REFV' }), 'observationRange', { classCode: 'OBS', moodCode: 'EVN.CRT' });
+    checkInterval(ctx, r.value, sub(sub(path, 'referenceRange'), 'value'));
+    const range = el(el(o, 'referenceRange', { typeCode: 'REFV' }), 'observationRange', {
+      classCode: 'OBS',
+      moodCode: 'EVN.CRT',
+    });
     if (r.text !== undefined) el(range, 'text').txt(r.text);
     if (r.value) writeValue(range, r.value);
     if (r.interpretation) writeCode(range, 'interpretationCode', r.interpretation);
+  }
+}
+
+/** An interval whose low is above its high cannot be a result nor a reference range. */
+function checkInterval(ctx: BuildContext, v: Observation['value'], path: string): void {
+  if (v?.type !== 'IVL_PQ' || v.low?.value === undefined || v.high?.value === undefined) return;
+  if (Number(v.low.value) > Number(v.high.value)) {
+    ctx.problem(path, `interval low ${v.low.value} is greater than high ${v.high.value}`);
   }
 }
 
@@ -440,8 +546,17 @@ function writeSubcontractorRow(
   if (lab.organization?.name) narrative.wideRow().txt(`Réalisé par : ${lab.organization.name}`);
 }
 
-function writePreviousResult(ctx: BuildContext, parent: XMLBuilder, narrative: Narrative, pr: PreviousResult, path: string): void {
-  const o = el(el(parent, 'entryRelationship', { typeCode: 'REFR' }), 'observation', { classCode: 'OBS', moodCode: 'EVN' });
+function writePreviousResult(
+  ctx: BuildContext,
+  parent: XMLBuilder,
+  narrative: Narrative,
+  pr: PreviousResult,
+  path: string,
+): void {
+  const o = el(el(parent, 'entryRelationship', { typeCode: 'REFR' }), 'observation', {
+    classCode: 'OBS',
+    moodCode: 'EVN',
+  });
   writeIds(o, pr.ids);
   writeCode(o, 'code', pr.code);
   if (pr.status !== 'completed') ctx.problem(sub(path, 'status'), 'a previous result must be completed');
@@ -452,18 +567,31 @@ function writePreviousResult(ctx: BuildContext, parent: XMLBuilder, narrative: N
   for (const i of pr.interpretations ?? []) writeCode(o, 'interpretationCode', i);
   for (const m of pr.methods ?? []) writeCode(o, 'methodCode', m);
   if (pr.referenceRange?.value) {
-    const range = el(el(o, 'referenceRange', { typeCode: 'REFV' }), 'observationRange', { classCode: 'OBS', moodCode: 'EVN.CRT' });
+    const range = el(el(o, 'referenceRange', { typeCode: 'REFV' }), 'observationRange', {
+      classCode: 'OBS',
+      moodCode: 'EVN.CRT',
+    });
     if (pr.referenceRange.text !== undefined) el(range, 'text').txt(pr.referenceRange.text);
     writeValue(range, pr.referenceRange.value);
-    if (pr.referenceRange.interpretation) writeCode(range, 'interpretationCode', pr.referenceRange.interpretation);
+    if (pr.referenceRange.interpretation)
+      writeCode(range, 'interpretationCode', pr.referenceRange.interpretation);
   }
   const unit = unitText(pr.value);
-  narrative.wideRow().txt(`Antériorité du ${formatTime(pr.effectiveTime)} : ${valueText(pr.value)}${unit ? ` ${unit}` : ''}`);
+  narrative
+    .wideRow()
+    .txt(`Antériorité du ${formatTime(pr.effectiveTime)} : ${valueText(pr.value)}${unit ? ` ${unit}` : ''}`);
 }
 
 // ------------------------------------------------------------------------------------------------ battery, isolate
 
-function writeBattery(ctx: BuildContext, parent: XMLBuilder, narrative: Narrative, b: Battery, path: string, depth: number): void {
+function writeBattery(
+  ctx: BuildContext,
+  parent: XMLBuilder,
+  narrative: Narrative,
+  b: Battery,
+  path: string,
+  depth: number,
+): void {
   const org = el(parent, 'organizer', { classCode: 'BATTERY', moodCode: 'EVN' });
   templates(org, TPL.BATTERY);
   if ((b.ids?.length ?? 0) > 1) ctx.problem(sub(path, 'ids'), 'a battery has at most one id');
@@ -478,10 +606,19 @@ function writeBattery(ctx: BuildContext, parent: XMLBuilder, narrative: Narrativ
   if (b.effectiveTime) writeTime(org, 'effectiveTime', b.effectiveTime);
   if (b.performer) writeSubcontractorRow(ctx, org, narrative, b.performer, sub(path, 'performer'));
   for (const v of b.validators ?? []) writeValidator(org, v);
-  b.components.forEach((c, i) => writeComponent(ctx, org, narrative, c, sub(sub(path, 'components'), i), depth + 1));
+  b.components.forEach((c, i) => {
+    writeComponent(ctx, org, narrative, c, sub(sub(path, 'components'), i), depth + 1);
+  });
 }
 
-function writeIsolate(ctx: BuildContext, parent: XMLBuilder, narrative: Narrative, iso: Isolate, path: string, depth: number): void {
+function writeIsolate(
+  ctx: BuildContext,
+  parent: XMLBuilder,
+  narrative: Narrative,
+  iso: Isolate,
+  path: string,
+  depth: number,
+): void {
   const org = el(parent, 'organizer', { classCode: 'CLUSTER', moodCode: 'EVN' });
   templates(org, TPL.ISOLATE);
   writeIds(org, iso.ids);
@@ -496,13 +633,21 @@ function writeIsolate(ctx: BuildContext, parent: XMLBuilder, narrative: Narrativ
   content(heading, id, codeText(iso.organism.code), 'Bold');
   writeCode(entity, 'code', iso.organism.code, { ref: id });
   if (iso.performer) writeSubcontractorRow(ctx, org, narrative, iso.performer, sub(path, 'performer'));
-  iso.components.forEach((c, i) => writeComponent(ctx, org, narrative, c, sub(sub(path, 'components'), i), depth + 1));
+  iso.components.forEach((c, i) => {
+    writeComponent(ctx, org, narrative, c, sub(sub(path, 'components'), i), depth + 1);
+  });
 }
 
 // ------------------------------------------------------------------------------------------------ comment, media
 
 /** FR-Commentaire-ER act; its text goes into `holder` (a paragraph or a table cell) with an ID. */
-function writeCommentAct(ctx: BuildContext, parent: XMLBuilder, holder: XMLBuilder, c: Comment, paragraphId: boolean): void {
+function writeCommentAct(
+  ctx: BuildContext,
+  parent: XMLBuilder,
+  holder: XMLBuilder,
+  c: Comment,
+  paragraphId: boolean,
+): void {
   const act = el(parent, 'act', { classCode: 'ACT', moodCode: 'EVN' });
   templates(act, TPL.COMMENT);
   writeIds(act, c.ids);
@@ -555,18 +700,32 @@ function writeAttachedDocument(
   templates(org, TPL.ATTACHED_DOC);
   if ((d.ids?.length ?? 0) > 1) ctx.problem(sub(path, 'ids'), 'an attached document has exactly one id');
   writeII(org, 'id', d.ids?.[0] ?? { root: ctx.newId() });
-  writeCode(org, 'code', { code: '55107-7', displayName: 'Document attaché', codeSystem: LOINC, codeSystemName: 'LOINC' });
+  writeCode(org, 'code', {
+    code: '55107-7',
+    displayName: 'Document attaché',
+    codeSystem: LOINC,
+    codeSystemName: 'LOINC',
+  });
   writeCS(org, 'statusCode', 'completed');
   if (d.effectiveTime) writeTime(org, 'effectiveTime', d.effectiveTime);
   const obs = el(el(org, 'component'), 'observation', { classCode: 'OBS', moodCode: 'EVN' });
   templates(obs, TPL.ATTACHED_TYPE);
   writeII(obs, 'id', d.typeObservationIds?.[0] ?? { root: ctx.newId() });
-  writeCode(obs, 'code', { code: '69764-9', displayName: 'Type de document', codeSystem: LOINC, codeSystemName: 'LOINC' });
+  writeCode(obs, 'code', {
+    code: '69764-9',
+    displayName: 'Type de document',
+    codeSystem: LOINC,
+    codeSystemName: 'LOINC',
+  });
   el(el(obs, 'text'), 'reference', { value: `#${typeId}` });
   writeCS(obs, 'statusCode', 'completed');
   el(obs, 'effectiveTime', { nullFlavor: 'NA' });
   writeCode(obs, 'value', type, { xsiType: 'CD' });
-  const media = el(el(org, 'component'), 'observationMedia', { classCode: 'OBS', moodCode: 'EVN', ID: mediaId });
+  const media = el(el(org, 'component'), 'observationMedia', {
+    classCode: 'OBS',
+    moodCode: 'EVN',
+    ID: mediaId,
+  });
   el(media, 'value', { mediaType: d.mediaType, representation: 'B64' }).txt(d.data);
 }
 
@@ -581,11 +740,17 @@ export function writePdfCopySection(ctx: BuildContext, body: XMLBuilder, pdf: Pd
   }
   el(section, 'title').txt(PDF_COPY_TITLE);
   const text = el(section, 'text');
-  writeAttachedDocument(ctx, section, text, { ...pdf, mediaType: pdf.mediaType || 'application/pdf' }, path, { type: PDF_COPY_CODE });
+  writeAttachedDocument(ctx, section, text, { ...pdf, mediaType: pdf.mediaType || 'application/pdf' }, path, {
+    type: PDF_COPY_CODE,
+  });
 }
 
 /** Media IDs the model fixes (observationMedia@ID), reserved before any generated ID. */
-export function collectMediaIds(sections: readonly Section[], pdf: PdfCopy | undefined, reserve: (id: string, path: string) => void): void {
+export function collectMediaIds(
+  sections: readonly Section[],
+  pdf: PdfCopy | undefined,
+  reserve: (id: string, path: string) => void,
+): void {
   const walkComponents = (list: readonly BatteryComponent[], path: string) =>
     list.forEach((c, i) => {
       const p = sub(sub(path, 'components'), i);
@@ -601,9 +766,13 @@ export function collectMediaIds(sections: readonly Section[], pdf: PdfCopy | und
     const p = sub('sections', i);
     if (s.kind === 'chapter') {
       if (s.entry) walkEntry(s.entry, sub(p, 'entry'));
-      (s.subSections ?? []).forEach((ss, j) => walkEntry(ss.entry, sub(sub(sub(p, 'subSections'), j), 'entry')));
+      (s.subSections ?? []).forEach((ss, j) => {
+        walkEntry(ss.entry, sub(sub(sub(p, 'subSections'), j), 'entry'));
+      });
     } else if (s.kind === 'secondIntention') {
-      s.documents.forEach((d, j) => d.mediaId && reserve(d.mediaId, sub(sub(sub(p, 'documents'), j), 'mediaId')));
+      s.documents.forEach((d, j) => {
+        if (d.mediaId) reserve(d.mediaId, sub(sub(sub(p, 'documents'), j), 'mediaId'));
+      });
     }
   });
   if (pdf?.mediaId) reserve(pdf.mediaId, 'pdf.mediaId');

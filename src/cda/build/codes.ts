@@ -8,11 +8,23 @@
 import { CODE_SYSTEM, type Code, type CodeBase, type PersonName } from '../../model/codes.js';
 import type { HealthProfessional, Organization } from '../../model/parties.js';
 import type { CrBioReport } from '../../model/report.js';
-import type { BatteryComponent, ReferenceRange, ResultItem, ResultValue, ResultsEntry } from '../../model/results.js';
+import type {
+  BatteryComponent,
+  ReferenceRange,
+  ResultItem,
+  ResultsEntry,
+  ResultValue,
+} from '../../model/results.js';
 import { checkUcumUnit } from '../ucum.js';
-import { inValueSet, NAME_PREFIXES, NAME_SUFFIXES, ValueSetUnavailableError, type ValueSetName } from '../valuesets.js';
+import {
+  inValueSet,
+  NAME_PREFIXES,
+  NAME_SUFFIXES,
+  type ValueSetName,
+  ValueSetUnavailableError,
+} from '../valuesets.js';
 import { sub } from './context.js';
-import { CodeValidationError, type BuildProblem } from './errors.js';
+import { type BuildProblem, CodeValidationError } from './errors.js';
 
 /** Options of {@link checkReportCodes}. */
 export interface CodeCheckOptions {
@@ -49,7 +61,10 @@ class Checker {
       throw e;
     }
     if (verdict === false) {
-      this.add(path, `${label} ${c.code ?? '(no code)'} (code system ${c.codeSystem ?? 'none'}) is not in ${name}`);
+      this.add(
+        path,
+        `${label} ${c.code ?? '(no code)'} (code system ${c.codeSystem ?? 'none'}) is not in ${name}`,
+      );
     }
   }
 
@@ -59,26 +74,38 @@ class Checker {
       this.add(sub(path, 'prefix'), `name prefix ${JSON.stringify(n.prefix)} is not in JDV_J245 (M, MME)`);
     }
     if (n.suffix !== undefined && !NAME_SUFFIXES.has(n.suffix)) {
-      this.add(sub(path, 'suffix'), `name suffix ${JSON.stringify(n.suffix)} is not in JDV_J246 (DR, MC, MG, PC, PG, PR)`);
+      this.add(
+        sub(path, 'suffix'),
+        `name suffix ${JSON.stringify(n.suffix)} is not in JDV_J246 (DR, MC, MG, PC, PG, PR)`,
+      );
     }
   }
 
   organization(path: string, o: Organization | undefined): void {
     if (!o) return;
-    this.valueSet(sub(path, 'standardIndustryClass'), 'practiceSetting', o.standardIndustryClass, 'practice setting');
+    this.valueSet(
+      sub(path, 'standardIndustryClass'),
+      'practiceSetting',
+      o.standardIndustryClass,
+      'practice setting',
+    );
   }
 
   professional(path: string, p: HealthProfessional | undefined): void {
     if (!p) return;
     this.name(sub(path, 'name'), p.name);
     this.organization(sub(path, 'organization'), p.organization);
-    if (this.kit) this.valueSet(sub(path, 'profession'), 'authorSpecialty', p.profession, 'profession/specialty');
+    if (this.kit)
+      this.valueSet(sub(path, 'profession'), 'authorSpecialty', p.profession, 'profession/specialty');
   }
 
   translations(path: string, c: Code): void {
     (c.translations ?? []).forEach((t, i) => {
       if (t.code === undefined || t.displayName === undefined) {
-        this.add(sub(sub(path, 'translations'), i), 'a translation needs @code and @displayName (E_FR-Resultats-examens-de-biologie-medicale)');
+        this.add(
+          sub(sub(path, 'translations'), i),
+          'a translation needs @code and @displayName (E_FR-Resultats-examens-de-biologie-medicale)',
+        );
       }
     });
   }
@@ -87,7 +114,12 @@ class Checker {
     if (c.codeSystem === CODE_SYSTEM.LOINC && c.code !== undefined && c.displayName === undefined) {
       this.add(sub(path, 'displayName'), `LOINC code ${c.code} needs its displayName`);
     }
-    if (c.code !== undefined && c.codeSystem !== CODE_SYSTEM.LOINC && c.displayName === undefined && c.originalText === undefined) {
+    if (
+      c.code !== undefined &&
+      c.codeSystem !== CODE_SYSTEM.LOINC &&
+      c.displayName === undefined &&
+      c.originalText === undefined
+    ) {
       this.add(sub(path, 'displayName'), `local code ${c.code} needs a displayName`);
     }
     this.translations(path, c);
@@ -132,38 +164,54 @@ class Checker {
       case 'observation':
         this.resultCode(sub(path, 'code'), c.code);
         this.value(sub(path, 'value'), c.value);
-        (c.interpretations ?? []).forEach((i, k) => this.interpretation(sub(sub(path, 'interpretations'), k), i));
+        (c.interpretations ?? []).forEach((i, k) => {
+          this.interpretation(sub(sub(path, 'interpretations'), k), i);
+        });
         this.range(sub(path, 'referenceRange'), c.referenceRange);
         this.professional(sub(path, 'performer'), c.performer);
         (c.previousResults ?? []).forEach((p, k) => {
           const pp = sub(sub(path, 'previousResults'), k);
           this.value(sub(pp, 'value'), p.value);
-          (p.interpretations ?? []).forEach((i, j) => this.interpretation(sub(sub(pp, 'interpretations'), j), i));
+          (p.interpretations ?? []).forEach((i, j) => {
+            this.interpretation(sub(sub(pp, 'interpretations'), j), i);
+          });
           this.range(sub(pp, 'referenceRange'), p.referenceRange);
         });
         break;
       case 'battery':
         if (c.code) this.translations(sub(path, 'code'), c.code);
         this.professional(sub(path, 'performer'), c.performer);
-        (c.validators ?? []).forEach((v, k) => this.name(sub(sub(sub(path, 'validators'), k), 'name'), v.name));
-        c.components.forEach((x, k) => this.component(sub(sub(path, 'components'), k), x));
+        (c.validators ?? []).forEach((v, k) => {
+          this.name(sub(sub(sub(path, 'validators'), k), 'name'), v.name);
+        });
+        c.components.forEach((x, k) => {
+          this.component(sub(sub(path, 'components'), k), x);
+        });
         break;
       case 'isolate': {
         const oc = c.organism.code;
         const op = sub(sub(path, 'organism'), 'code');
         if (oc.code !== undefined && oc.codeSystem !== CODE_SYSTEM.SNOMED_CT) {
-          this.add(op, 'an organism is coded in SNOMED CT (or uncoded with an NCBI translation, or text only)');
+          this.add(
+            op,
+            'an organism is coded in SNOMED CT (or uncoded with an NCBI translation, or text only)',
+          );
         }
         (oc.translations ?? []).forEach((t, k) => {
           if (t.codeSystem !== CODE_SYSTEM.NCBI_TAXONOMY) {
-            this.add(sub(sub(op, 'translations'), k), 'an organism translation must be NCBI Taxonomy (2.16.840.1.113883.3.9471)');
+            this.add(
+              sub(sub(op, 'translations'), k),
+              'an organism translation must be NCBI Taxonomy (2.16.840.1.113883.3.9471)',
+            );
           }
         });
         if (oc.code === undefined && !oc.translations?.length && oc.originalText === undefined) {
           this.add(op, 'an uncoded organism needs an NCBI translation or its text (originalText)');
         }
         this.professional(sub(path, 'performer'), c.performer);
-        c.components.forEach((x, k) => this.component(sub(sub(path, 'components'), k), x));
+        c.components.forEach((x, k) => {
+          this.component(sub(sub(path, 'components'), k), x);
+        });
         break;
       }
       case 'specimen':
@@ -179,8 +227,12 @@ class Checker {
 
   entry(path: string, e: ResultsEntry): void {
     this.professional(sub(path, 'performer'), e.performer);
-    (e.validators ?? []).forEach((v, k) => this.name(sub(sub(sub(path, 'validators'), k), 'name'), v.name));
-    e.items.forEach((it, k) => this.component(sub(sub(path, 'items'), k), it));
+    (e.validators ?? []).forEach((v, k) => {
+      this.name(sub(sub(sub(path, 'validators'), k), 'name'), v.name);
+    });
+    e.items.forEach((it, k) => {
+      this.component(sub(sub(path, 'items'), k), it);
+    });
   }
 }
 
@@ -201,29 +253,45 @@ export function checkReportCodes(r: CrBioReport, options: CodeCheckOptions = {})
   });
   c.organization('custodian', r.custodian);
   c.professional('legalAuthenticator', r.legalAuthenticator);
-  (r.authenticators ?? []).forEach((a, i) => c.professional(sub('authenticators', i), a));
+  (r.authenticators ?? []).forEach((a, i) => {
+    c.professional(sub('authenticators', i), a);
+  });
   const participants: Array<[string, CrBioReport['prescriber']]> = [
     ['prescriber', r.prescriber],
     ['sampler', r.sampler],
     ['generalPractitioner', r.generalPractitioner],
-    ...(r.otherParticipants ?? []).map((p, i) => [sub('otherParticipants', i), p] as [string, CrBioReport['prescriber']]),
+    ...(r.otherParticipants ?? []).map(
+      (p, i) => [sub('otherParticipants', i), p] as [string, CrBioReport['prescriber']],
+    ),
   ];
   for (const [path, p] of participants) {
     if (!p) continue;
     c.professional(path, p);
     c.valueSet(sub(path, 'functionCode'), 'functionCode', p.functionCode, 'function code');
   }
-  (r.informationRecipients ?? []).forEach((p, i) => c.professional(sub('informationRecipients', i), p));
-  r.serviceEvents.forEach((s, i) => c.professional(sub(sub('serviceEvents', i), 'performer'), s.performer));
+  (r.informationRecipients ?? []).forEach((p, i) => {
+    c.professional(sub('informationRecipients', i), p);
+  });
+  r.serviceEvents.forEach((s, i) => {
+    c.professional(sub(sub('serviceEvents', i), 'performer'), s.performer);
+  });
   c.valueSet('encounter.code', 'encounterType', r.encounter.code, 'encounter type');
   c.professional('encounter.responsibleParty', r.encounter.responsibleParty);
-  if (options.kit) c.valueSet('encounter.facility.code', 'facilityType', r.encounter.facility?.code, 'healthcare facility type');
+  if (options.kit)
+    c.valueSet(
+      'encounter.facility.code',
+      'facilityType',
+      r.encounter.facility?.code,
+      'healthcare facility type',
+    );
   if (!options.headerOnly) {
     r.sections.forEach((s, i) => {
       const p = sub('sections', i);
       if (s.kind !== 'chapter') return;
       if (s.entry) c.entry(sub(p, 'entry'), s.entry);
-      (s.subSections ?? []).forEach((ss, j) => c.entry(sub(sub(sub(p, 'subSections'), j), 'entry'), ss.entry));
+      (s.subSections ?? []).forEach((ss, j) => {
+        c.entry(sub(sub(sub(p, 'subSections'), j), 'entry'), ss.entry);
+      });
     });
   }
   if (c.problems.length > 0) throw new CodeValidationError(c.problems);

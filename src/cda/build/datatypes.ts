@@ -4,14 +4,27 @@
  * model defines it (values kept as written) and appends one element through xmlbuilder2.
  * @module
  */
+
+import type {
+  Address,
+  Code,
+  CodeBase,
+  InstanceId,
+  PersonName,
+  Telecom,
+  TimeSpec,
+} from '../../model/codes.js';
 import { ADDRESS_PARTS } from '../../model/codes.js';
-import type { Address, Code, CodeBase, InstanceId, PersonName, Telecom, TimeSpec } from '../../model/codes.js';
 import type { QuantityBound, RatioTerm, ResultValue } from '../../model/results.js';
-import { el, type Attrs, type XMLBuilder } from './xml.js';
+import { type Attrs, el, type XMLBuilder } from './xml.js';
 
 /** `II`: root, extension, assigningAuthorityName. */
 export function writeII(parent: XMLBuilder, name: string, id: InstanceId): XMLBuilder {
-  return el(parent, name, { root: id.root, extension: id.extension, assigningAuthorityName: id.assigningAuthorityName });
+  return el(parent, name, {
+    root: id.root,
+    extension: id.extension,
+    assigningAuthorityName: id.assigningAuthorityName,
+  });
 }
 
 /** Write every id of a list (nothing when the list is absent). */
@@ -47,7 +60,12 @@ export interface CodeWriteOptions {
  * `CD`/`CE`: attributes, then `originalText` (a reference into the narrative when `ref` is given), then
  * `translation`s.
  */
-export function writeCode(parent: XMLBuilder, name: string, code: Code, options: CodeWriteOptions = {}): XMLBuilder {
+export function writeCode(
+  parent: XMLBuilder,
+  name: string,
+  code: Code,
+  options: CodeWriteOptions = {},
+): XMLBuilder {
   const attrs: Attrs = options.coded === false ? {} : codeAttrs(code);
   if (options.xsiType) attrs['xsi:type'] = options.xsiType;
   const e = el(parent, name, attrs);
@@ -68,7 +86,8 @@ export function writeCS(parent: XMLBuilder, name: string, code: string): XMLBuil
  */
 export function writeTime(parent: XMLBuilder, name: string, t: TimeSpec, xsiType?: string): XMLBuilder {
   const e = el(parent, name, { 'xsi:type': xsiType, value: t.value, nullFlavor: t.nullFlavor });
-  if (t.low !== undefined || t.lowNullFlavor !== undefined) el(e, 'low', { value: t.low, nullFlavor: t.lowNullFlavor });
+  if (t.low !== undefined || t.lowNullFlavor !== undefined)
+    el(e, 'low', { value: t.low, nullFlavor: t.lowNullFlavor });
   if (t.high !== undefined) el(e, 'high', { value: t.high });
   return e;
 }
@@ -133,8 +152,24 @@ function writeRatioTerm(parent: XMLBuilder, name: string, t: RatioTerm, typed: b
  */
 export function writeValue(parent: XMLBuilder, v: ResultValue, ref?: string, name = 'value'): XMLBuilder {
   switch (v.type) {
-    case 'PQ':
-      return el(parent, name, { 'xsi:type': 'PQ', value: v.value, unit: v.unit, nullFlavor: v.nullFlavor });
+    case 'PQ': {
+      const e = el(parent, name, {
+        'xsi:type': 'PQ',
+        value: v.value,
+        unit: v.unit,
+        nullFlavor: v.nullFlavor,
+      });
+      for (const t of v.translations ?? []) {
+        el(e, 'translation', {
+          value: t.value,
+          code: t.code,
+          displayName: t.displayName,
+          codeSystem: t.codeSystem,
+          codeSystemName: t.codeSystemName,
+        });
+      }
+      return e;
+    }
     case 'IVL_PQ': {
       const e = el(parent, name, { 'xsi:type': 'IVL_PQ', nullFlavor: v.nullFlavor });
       if (v.low) writeBound(e, 'low', v.low);
@@ -169,7 +204,11 @@ export function writeValue(parent: XMLBuilder, v: ResultValue, ref?: string, nam
       return e;
     }
     case 'ED': {
-      const e = el(parent, name, { 'xsi:type': 'ED', mediaType: v.mediaType, representation: v.representation });
+      const e = el(parent, name, {
+        'xsi:type': 'ED',
+        mediaType: v.mediaType,
+        representation: v.representation,
+      });
       if (v.text !== undefined) e.txt(v.text);
       return e;
     }

@@ -8,7 +8,7 @@ import type { Code, TimeSpec } from '../../model/codes.js';
 import { CODE_SYSTEM } from '../../model/codes.js';
 import type { HeaderParticipant } from '../../model/parties.js';
 import type { CrBioReport, Patient } from '../../model/report.js';
-import { sub, type BuildContext } from './context.js';
+import { type BuildContext, sub } from './context.js';
 import {
   writeAddr,
   writeAddrs,
@@ -21,7 +21,13 @@ import {
   writeTime,
   writeTs,
 } from './datatypes.js';
-import { checkPerformingLab, TPL_AUTHEN_IHE, writeAssignedEntity, writeOrganization, writePerformingLab } from './parties.js';
+import {
+  checkPerformingLab,
+  TPL_AUTHEN_IHE,
+  writeAssignedEntity,
+  writeOrganization,
+  writePerformingLab,
+} from './parties.js';
 import { el, NS_LAB, NS_SDTC, type XMLBuilder } from './xml.js';
 
 /** templateIds of a level-3 CR-BIO (HL7 France, CI-SIS, IHE XD-LAB, CR-BIO volet). */
@@ -47,7 +53,11 @@ export const CR_BIO_CODE = {
 } as const;
 export const CR_BIO_TITLE = "Compte rendu d'examens biologiques";
 
-const DEFAULT_CONFIDENTIALITY: Code = { code: 'N', displayName: 'Normal', codeSystem: CODE_SYSTEM.HL7_CONFIDENTIALITY };
+const DEFAULT_CONFIDENTIALITY: Code = {
+  code: 'N',
+  displayName: 'Normal',
+  codeSystem: CODE_SYSTEM.HL7_CONFIDENTIALITY,
+};
 const GENDER_DISPLAY: Record<string, string> = { F: 'Féminin', M: 'Masculin', UN: 'Inconnu' };
 /** Healthcare facility type of a medical biology laboratory (JDV_J02, default of the encounter location). */
 export const LAB_FACILITY_CODE: Code = {
@@ -87,7 +97,8 @@ export function writeHeader(ctx: BuildContext, root: XMLBuilder, r: CrBioReport,
     writeTelecoms(aa, a.telecoms);
     if (a.device) {
       const d = el(aa, 'assignedAuthoringDevice');
-      if (a.device.manufacturerModelName !== undefined) el(d, 'manufacturerModelName').txt(a.device.manufacturerModelName);
+      if (a.device.manufacturerModelName !== undefined)
+        el(d, 'manufacturerModelName').txt(a.device.manufacturerModelName);
       if (a.device.softwareName !== undefined) el(d, 'softwareName').txt(a.device.softwareName);
     } else if (a.name) {
       writePersonName(el(aa, 'assignedPerson'), a.name);
@@ -112,8 +123,8 @@ export function writeHeader(ctx: BuildContext, root: XMLBuilder, r: CrBioReport,
   writeOrganization(custodian, 'representedCustodianOrganization', r.custodian, true);
   for (const rec of r.informationRecipients ?? []) {
     const ir = el(root, 'informationRecipient', { typeCode: rec.typeCode });
-    writeIds(ir, rec.templateIds, 'templateId');
     const ip = el(ir, 'intendedRecipient');
+    writeIds(ip, rec.templateIds, 'templateId');
     writeIds(ip, rec.ids);
     writeAddrs(ip, rec.addresses);
     writeTelecoms(ip, rec.telecoms);
@@ -123,8 +134,10 @@ export function writeHeader(ctx: BuildContext, root: XMLBuilder, r: CrBioReport,
   const la = el(root, 'legalAuthenticator');
   writeTs(la, 'time', r.legalAuthenticator.time);
   writeCS(la, 'signatureCode', 'S');
-  if (!r.legalAuthenticator.ids?.length) ctx.problem('legalAuthenticator.ids', 'the legal authenticator needs an id');
-  if (!r.legalAuthenticator.name?.family) ctx.problem('legalAuthenticator.name.family', 'the legal authenticator needs a family name');
+  if (!r.legalAuthenticator.ids?.length)
+    ctx.problem('legalAuthenticator.ids', 'the legal authenticator needs an id');
+  if (!r.legalAuthenticator.name?.family)
+    ctx.problem('legalAuthenticator.name.family', 'the legal authenticator needs a family name');
   writeAssignedEntity(la, 'assignedEntity', r.legalAuthenticator);
   (r.authenticators ?? []).forEach((a, i) => {
     const au = el(root, 'authenticator');
@@ -132,12 +145,15 @@ export function writeHeader(ctx: BuildContext, root: XMLBuilder, r: CrBioReport,
     writeTs(au, 'time', a.time);
     writeCS(au, 'signatureCode', 'S');
     if (level === 3) {
-      if (!a.addresses?.length) ctx.problem(sub(sub('authenticators', i), 'addresses'), 'a validating biologist needs an address');
-      if (!a.telecoms?.length) ctx.problem(sub(sub('authenticators', i), 'telecoms'), 'a validating biologist needs a telecom');
+      if (!a.addresses?.length)
+        ctx.problem(sub(sub('authenticators', i), 'addresses'), 'a validating biologist needs an address');
+      if (!a.telecoms?.length)
+        ctx.problem(sub(sub('authenticators', i), 'telecoms'), 'a validating biologist needs a telecom');
     }
     writeAssignedEntity(au, 'assignedEntity', a);
   });
-  if (r.prescriber) writeParticipant(root, r.prescriber, 'REF', { templateId: TPL_PRESCRIBER });
+  if (r.prescriber)
+    writeParticipant(root, r.prescriber, 'REF', level === 3 ? { templateId: TPL_PRESCRIBER } : {});
   if (r.sampler) {
     writeParticipant(root, r.sampler, 'PRF', {
       functionCode: { code: 'PRELV', displayName: 'Préleveur', codeSystem: '1.2.250.1.213.1.1.4.2.280' },
@@ -149,7 +165,11 @@ export function writeHeader(ctx: BuildContext, root: XMLBuilder, r: CrBioReport,
     });
   }
   (r.otherParticipants ?? []).forEach((p, i) => {
-    if (!p.typeCode) ctx.problem(sub(sub('otherParticipants', i), 'typeCode'), 'a participant needs a typeCode (REF, PRF, INF, …)');
+    if (!p.typeCode)
+      ctx.problem(
+        sub(sub('otherParticipants', i), 'typeCode'),
+        'a participant needs a typeCode (REF, PRF, INF, …)',
+      );
     writeParticipant(root, p, p.typeCode ?? 'INF', {});
   });
   for (const id of r.orderIds ?? []) writeII(el(el(root, 'inFulfillmentOf'), 'order'), 'id', id);
@@ -192,8 +212,8 @@ function writeRecordTarget(ctx: BuildContext, root: XMLBuilder, p: Patient): voi
     codeSystem: CODE_SYSTEM.HL7_ADMINISTRATIVE_GENDER,
   });
   el(patient, 'birthTime', { value: p.birthTime ?? t.birthDate.replaceAll('-', '') });
-  if (p.deceasedInd !== undefined) patient.ele(NS_SDTC, 'sdtc:deceasedInd', { value: String(p.deceasedInd) });
-  if (p.deceasedTime !== undefined) patient.ele(NS_SDTC, 'sdtc:deceasedTime', { value: p.deceasedTime });
+  if (p.deceasedInd !== undefined) patient.ele('sdtc:deceasedInd', { value: String(p.deceasedInd) }, NS_SDTC);
+  if (p.deceasedTime !== undefined) patient.ele('sdtc:deceasedTime', { value: p.deceasedTime }, NS_SDTC);
   for (const g of p.guardians ?? []) {
     const ge = el(patient, 'guardian');
     writeIds(ge, g.ids);
@@ -224,7 +244,12 @@ function writeParticipant(
   const fc = p.functionCode ?? defaults.functionCode;
   if (fc) writeCode(part, 'functionCode', fc);
   const time = p.time ?? NOT_APPLICABLE;
-  writeTime(part, 'time', time, time.nullFlavor === undefined && time.value === undefined ? 'IVL_TS' : undefined);
+  writeTime(
+    part,
+    'time',
+    time,
+    time.nullFlavor === undefined && time.value === undefined ? 'IVL_TS' : undefined,
+  );
   const ae = el(part, 'associatedEntity', { classCode: p.classCode ?? 'PROV' });
   writeIds(ae, p.ids);
   if (p.profession) writeCode(ae, 'code', p.profession);
@@ -240,10 +265,15 @@ function writeServiceEvents(ctx: BuildContext, root: XMLBuilder, r: CrBioReport,
     const ev = el(el(root, 'documentationOf'), 'serviceEvent');
     writeIds(ev, se.ids);
     writeCode(ev, 'code', se.code);
-    if (se.status && level === 3) ev.ele(NS_LAB, 'lab:statusCode', { code: se.status });
+    if (se.status && level === 3) ev.ele('lab:statusCode', { code: se.status }, NS_LAB);
     if (i === 0) {
-      if (!se.effectiveTime) ctx.problem(sub(path, 'effectiveTime'), 'the main serviceEvent needs its effectiveTime (low = receipt)');
-      if (!se.performer) ctx.problem(sub(path, 'performer'), 'the main serviceEvent needs the performing laboratory');
+      if (!se.effectiveTime)
+        ctx.problem(
+          sub(path, 'effectiveTime'),
+          'the main serviceEvent needs its effectiveTime (low = receipt)',
+        );
+      if (!se.performer)
+        ctx.problem(sub(path, 'performer'), 'the main serviceEvent needs the performing laboratory');
     }
     if (se.effectiveTime) writeTime(ev, 'effectiveTime', se.effectiveTime);
     if (se.performer) {
@@ -252,6 +282,7 @@ function writeServiceEvents(ctx: BuildContext, root: XMLBuilder, r: CrBioReport,
       else {
         checkPerformingLab(ctx, se.performer, sub(path, 'performer'));
         const p = el(ev, 'performer', { typeCode: 'PRF' });
+        if (se.performer.functionCode) writeCode(p, 'functionCode', se.performer.functionCode);
         writeTime(p, 'time', se.performer.time ?? fallback);
         writeAssignedEntity(p, 'assignedEntity', se.performer);
       }
@@ -266,11 +297,18 @@ function writeEncounter(ctx: BuildContext, root: XMLBuilder, r: CrBioReport): vo
   if (enc.code) writeCode(ee, 'code', enc.code);
   writeTime(ee, 'effectiveTime', enc.effectiveTime);
   const rp = enc.responsibleParty;
-  if (!rp) ctx.problem('encounter.responsibleParty', 'the encounter needs the responsible biologist and laboratory');
+  if (!rp)
+    ctx.problem('encounter.responsibleParty', 'the encounter needs the responsible biologist and laboratory');
   else {
-    if (!rp.ids?.length) ctx.problem('encounter.responsibleParty.ids', 'the responsible biologist needs an id');
-    if (!rp.profession) ctx.problem('encounter.responsibleParty.profession', 'the responsible biologist needs a profession code');
-    if (!rp.name?.family) ctx.problem('encounter.responsibleParty.name.family', 'the responsible biologist needs a family name');
+    if (!rp.ids?.length)
+      ctx.problem('encounter.responsibleParty.ids', 'the responsible biologist needs an id');
+    if (!rp.profession)
+      ctx.problem(
+        'encounter.responsibleParty.profession',
+        'the responsible biologist needs a profession code',
+      );
+    if (!rp.name?.family)
+      ctx.problem('encounter.responsibleParty.name.family', 'the responsible biologist needs a family name');
     writeAssignedEntity(el(ee, 'responsibleParty'), 'assignedEntity', rp);
   }
   const f = enc.facility;

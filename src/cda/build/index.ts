@@ -8,16 +8,16 @@
  * ```
  * @module
  */
-import { validateReport, type CrBioReport, type PdfCopy } from '../../model/report.js';
+import { type CrBioReport, type PdfCopy, validateReport } from '../../model/report.js';
+import { collectMediaIds, writePdfCopySection, writeSections } from './body.js';
 import { checkReportCodes } from './codes.js';
 import { BuildContext, type BuildOptions, type BuiltDocument } from './context.js';
-import { collectMediaIds, writePdfCopySection, writeSections } from './body.js';
 import { ReportStructureError } from './errors.js';
 import { writeHeader } from './header.js';
 import { createClinicalDocument, el, serialize } from './xml.js';
 
 export type { BuildOptions, BuiltDocument } from './context.js';
-export { CodeValidationError, ReportStructureError, type BuildProblem } from './errors.js';
+export { type BuildProblem, CodeValidationError, ReportStructureError } from './errors.js';
 
 function base64(bytes: Uint8Array): string {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
@@ -55,10 +55,12 @@ export function buildCrBio(report: CrBioReport, options: BuildOptions = {}): Bui
   const r = validateReport(report);
   if (!options.skipCodeChecks) checkReportCodes(r, options.kit ? { kit: options.kit } : {});
   const ctx = new BuildContext(options);
-  if (r.level !== 3) ctx.problem('level', 'buildCrBio writes level 3; use buildCrBioN1 for a level 1 document');
+  if (r.level !== 3)
+    ctx.problem('level', 'buildCrBio writes level 3; use buildCrBioN1 for a level 1 document');
   const pdf = pdfCopy(r, options.pdf);
   if (!pdf) ctx.problem('pdf', 'a level 3 CR-BIO must hold its PDF copy (report.pdf or options.pdf)');
-  if (r.sections.every((s) => s.kind !== 'chapter')) ctx.problem('sections', 'a CR-BIO needs at least one chapter');
+  if (r.sections.every((s) => s.kind !== 'chapter'))
+    ctx.problem('sections', 'a CR-BIO needs at least one chapter');
   collectMediaIds(r.sections, pdf, (id, path) => ctx.reserve(id, path));
   const { doc, root } = createClinicalDocument({ sdtc: usesSdtc(r) });
   writeHeader(ctx, root, r, 3);
@@ -76,14 +78,23 @@ export function buildCrBio(report: CrBioReport, options: BuildOptions = {}): Bui
  * @param report the report model (its `sections` are not written; `level` may be 1 or 3)
  * @param pdf the PDF bytes of the report
  */
-export function buildCrBioN1(report: CrBioReport, pdf: Uint8Array, options: BuildOptions = {}): BuiltDocument {
+export function buildCrBioN1(
+  report: CrBioReport,
+  pdf: Uint8Array,
+  options: BuildOptions = {},
+): BuiltDocument {
   const r = validateReport(report);
-  if (!options.skipCodeChecks) checkReportCodes(r, { ...(options.kit ? { kit: options.kit } : {}), headerOnly: true });
+  if (!options.skipCodeChecks)
+    checkReportCodes(r, { ...(options.kit ? { kit: options.kit } : {}), headerOnly: true });
   const ctx = new BuildContext(options);
-  if (!(pdf instanceof Uint8Array) || pdf.byteLength === 0) ctx.problem('pdf', 'a level 1 document needs the PDF bytes');
+  if (!(pdf instanceof Uint8Array) || pdf.byteLength === 0)
+    ctx.problem('pdf', 'a level 1 document needs the PDF bytes');
   const { doc, root } = createClinicalDocument({ sdtc: usesSdtc(r) });
   writeHeader(ctx, root, r, 1);
-  const text = el(el(el(root, 'component'), 'nonXMLBody'), 'text', { mediaType: 'application/pdf', representation: 'B64' });
+  const text = el(el(el(root, 'component'), 'nonXMLBody'), 'text', {
+    mediaType: 'application/pdf',
+    representation: 'B64',
+  });
   text.txt(base64(pdf));
   finish(ctx);
   return serialize(doc);

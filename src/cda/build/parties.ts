@@ -4,9 +4,23 @@
  * @module
  */
 import type { TimeSpec } from '../../model/codes.js';
-import type { HealthProfessional, Organization, PerformingLab, ResultValidator } from '../../model/parties.js';
-import { sub, type BuildContext } from './context.js';
-import { writeAddr, writeAddrs, writeCode, writeIds, writePersonName, writeTelecom, writeTelecoms, writeTime } from './datatypes.js';
+import type {
+  HealthProfessional,
+  Organization,
+  PerformingLab,
+  ResultValidator,
+} from '../../model/parties.js';
+import { type BuildContext, sub } from './context.js';
+import {
+  writeAddr,
+  writeAddrs,
+  writeCode,
+  writeIds,
+  writePersonName,
+  writeTelecom,
+  writeTelecoms,
+  writeTime,
+} from './datatypes.js';
 import { el, type XMLBuilder } from './xml.js';
 
 /** Template ids of the FR-Laboratoire-executant performer. */
@@ -17,7 +31,12 @@ export const TPL_AUTHEN_IHE = '1.3.6.1.4.1.19376.1.3.3.1.5';
 export const TPL_AUTHEN_FR = '1.2.250.1.213.1.1.3.109';
 
 /** `Organization` content in XSD order: id*, name, telecom*, addr*, standardIndustryClassCode. */
-export function writeOrganization(parent: XMLBuilder, name: string, o: Organization, single = false): XMLBuilder {
+export function writeOrganization(
+  parent: XMLBuilder,
+  name: string,
+  o: Organization,
+  single = false,
+): XMLBuilder {
   const e = el(parent, name);
   writeIds(e, o.ids);
   if (o.name !== undefined) el(e, 'name').txt(o.name);
@@ -30,6 +49,7 @@ export function writeOrganization(parent: XMLBuilder, name: string, o: Organizat
     writeAddrs(e, o.addresses);
   }
   if (o.standardIndustryClass && !single) writeCode(e, 'standardIndustryClassCode', o.standardIndustryClass);
+  if (o.partOf && !single) writeCode(el(e, 'asOrganizationPartOf'), 'code', o.partOf);
   return e;
 }
 
@@ -55,26 +75,39 @@ export function writeAssignedEntity(
 
 /** Check what the volet, IHE and the French content models require of a performing laboratory. */
 export function checkPerformingLab(ctx: BuildContext, lab: PerformingLab, path: string): void {
-  if (!lab.ids?.length) ctx.problem(sub(path, 'ids'), 'the performing laboratory needs the id of its director (assignedEntity/id)');
-  if (!lab.addresses?.length) ctx.problem(sub(path, 'addresses'), 'the performing laboratory needs an address (or nullFlavor MSK)');
-  if (!lab.telecoms?.length) ctx.problem(sub(path, 'telecoms'), 'the performing laboratory needs a telecom (or nullFlavor MSK)');
+  if (!lab.ids?.length)
+    ctx.problem(
+      sub(path, 'ids'),
+      'the performing laboratory needs the id of its director (assignedEntity/id)',
+    );
+  if (!lab.addresses?.length)
+    ctx.problem(sub(path, 'addresses'), 'the performing laboratory needs an address (or nullFlavor MSK)');
+  if (!lab.telecoms?.length)
+    ctx.problem(sub(path, 'telecoms'), 'the performing laboratory needs a telecom (or nullFlavor MSK)');
   if (!lab.name) ctx.problem(sub(path, 'name'), 'the performing laboratory needs the name of its director');
   const o = lab.organization;
   const op = sub(path, 'organization');
   if (!o) {
-    ctx.problem(op, 'the performing laboratory needs its organisation (id, name, telecom, addr, practice setting)');
+    ctx.problem(
+      op,
+      'the performing laboratory needs its organisation (id, name, telecom, addr, practice setting)',
+    );
     return;
   }
   if (!o.ids?.length) ctx.problem(sub(op, 'ids'), 'the laboratory organisation needs an id');
   if (!o.name) ctx.problem(sub(op, 'name'), 'the laboratory organisation needs a name');
   if (!o.telecoms?.length) ctx.problem(sub(op, 'telecoms'), 'the laboratory organisation needs a telecom');
   if (!o.addresses?.length) ctx.problem(sub(op, 'addresses'), 'the laboratory organisation needs an address');
-  if (!o.standardIndustryClass) ctx.problem(sub(op, 'standardIndustryClass'), 'the laboratory organisation needs its practice setting (standardIndustryClassCode)');
+  if (!o.standardIndustryClass)
+    ctx.problem(
+      sub(op, 'standardIndustryClass'),
+      'the laboratory organisation needs its practice setting (standardIndustryClassCode)',
+    );
 }
 
 /**
  * FR-Laboratoire-executant: `performer typeCode="PRF"` with its templateId(s), time and assignedEntity.
- * In the header only the IHE templateId is written (as the ANS examples do); in entries both.
+ * Both templateIds (IHE and CI-SIS) are written, as in the ANS Electrophorese example.
  */
 export function writePerformingLab(
   ctx: BuildContext,
@@ -87,7 +120,9 @@ export function writePerformingLab(
   checkPerformingLab(ctx, lab, path);
   const p = el(parent, 'performer', { typeCode: 'PRF' });
   el(p, 'templateId', { root: TPL_PERFORMER_IHE });
-  if (where === 'entry') el(p, 'templateId', { root: TPL_PERFORMER_FR });
+  el(p, 'templateId', { root: TPL_PERFORMER_FR });
+  // performer/functionCode exists on the header's serviceEvent performer only (Performer1).
+  if (where === 'header' && lab.functionCode) writeCode(p, 'functionCode', lab.functionCode);
   writeTime(p, 'time', lab.time ?? defaultTime);
   writeAssignedEntity(p, 'assignedEntity', lab);
 }

@@ -13,8 +13,18 @@ import {
   type ResultValidator,
   type Telecom,
   type TimeSpec,
+  tsSchema,
 } from '../../model/index.js';
-import { attr, ElementReader, HL7_NS, narrativeText, normText, type ParseWarning, xpathOf } from './dom.js';
+import {
+  attr,
+  CdaParseError,
+  ElementReader,
+  HL7_NS,
+  narrativeText,
+  normText,
+  type ParseWarning,
+  xpathOf,
+} from './dom.js';
 
 /** State shared while parsing one document. */
 export interface ParseContext {
@@ -28,6 +38,7 @@ export function reader(ctx: ParseContext, el: Element): ElementReader {
   return new ElementReader(el, ctx.warnings);
 }
 
+/** Record a warning located at an element. */
 export function warn(ctx: ParseContext, code: string, message: string, el: Element | undefined): void {
   ctx.warnings.push({ code, message, xpath: el ? xpathOf(el) : '/' });
 }
@@ -35,8 +46,10 @@ export function warn(ctx: ParseContext, code: string, message: string, el: Eleme
 function put<T extends object, K extends keyof T>(o: T, k: K, v: T[K] | undefined): void {
   if (v !== undefined && !(Array.isArray(v) && v.length === 0)) o[k] = v;
 }
+
 export { put as setIf };
 
+/** `@nullFlavor` of an element. */
 export function nullFlavor(el: Element | undefined): NullFlavor | undefined {
   return attr(el, 'nullFlavor') as NullFlavor | undefined;
 }
@@ -49,6 +62,7 @@ export function parseId(el: Element): InstanceId {
   return id;
 }
 
+/** `II` elements → InstanceIds (those without a root are skipped); undefined when none. */
 export function parseIds(els: Element[]): InstanceId[] | undefined {
   const ids = els.filter((e) => attr(e, 'root') !== undefined).map(parseId);
   return ids.length ? ids : undefined;
@@ -75,10 +89,11 @@ export function parseEdText(ctx: ParseContext, el: Element | undefined): { text?
   const refValue = attr(ref, 'value');
   const resolved = ref ? resolveRef(ctx, refValue, ref) : undefined;
   let inline = '';
-  for (let c = el.firstChild; c; c = c.nextSibling) if (c.nodeType === 3 || c.nodeType === 4) inline += c.nodeValue;
+  for (let c = el.firstChild; c; c = c.nextSibling)
+    if (c.nodeType === 3 || c.nodeType === 4) inline += c.nodeValue;
   inline = inline.replace(/\s+/g, ' ').trim();
   const out: { text?: string; ref?: string } = {};
-  put(out, 'text', resolved ?? (inline || undefined));
+  put(out, 'text', resolved || inline || undefined);
   put(out, 'ref', refValue);
   return out;
 }
@@ -112,23 +127,47 @@ export function parseCode(ctx: ParseContext, el: Element): Code {
   return c;
 }
 
+/** {@link parseCode} of an optional element. */
 export function parseOptCode(ctx: ParseContext, el: Element | undefined): Code | undefined {
   return el ? parseCode(ctx, el) : undefined;
+}
+
+/** `@value` of a TS element when it is a valid HL7 TS; otherwise a warning (with the attribute's XPath) and undefined. */
+export function tsValue(ctx: ParseContext, el: Element | undefined): string | undefined {
+  const v = attr(el, 'value');
+  if (v === undefined || tsSchema.safeParse(v).success) return v;
+  ctx.warnings.push({
+    code: 'INVALID_VALUE',
+    message: `"${v}" is not an HL7 time stamp (YYYYMMDDHHMMSS±ZZZZ): not kept`,
+    xpath: `${xpathOf(el)}/@value`,
+  });
+  return undefined;
+}
+
+/** A TS the model requires (document time, author time…): a missing or invalid value is a CdaParseError. */
+export function requiredTs(el: Element | undefined, where: Element, what: string): string {
+  const v = attr(el, 'value');
+  if (v !== undefined && tsSchema.safeParse(v).success) return v;
+  const xpath = el ? `${xpathOf(el)}/@value` : `${xpathOf(where)}/${what}`;
+  throw new CdaParseError(
+    v === undefined ? `${what}@value is required` : `${what}@value "${v}" is not an HL7 time stamp`,
+    xpath,
+  );
 }
 
 /** `TS` or `IVL_TS` → TimeSpec, keeping the form. */
 export function parseTime(ctx: ParseContext, el: Element | undefined): TimeSpec | undefined {
   if (!el) return undefined;
   const t: TimeSpec = {};
-  put(t, 'value', attr(el, 'value'));
+  put(t, 'value', tsValue(ctx, el));
   put(t, 'nullFlavor', nullFlavor(el));
   const r = reader(ctx, el);
   const low = r.one('low');
   const high = r.one('high');
   r.skip('center', 'width');
-  put(t, 'low', attr(low, 'value'));
+  put(t, 'low', tsValue(ctx, low));
   put(t, 'lowNullFlavor', nullFlavor(low));
-  put(t, 'high', attr(high, 'value'));
+  put(t, 'high', tsValue(ctx, high));
   r.finish(el.localName ?? '');
   return t;
 }
@@ -152,6 +191,7 @@ export function parseAddress(ctx: ParseContext, el: Element): Address {
   return a;
 }
 
+/** `AD` elements → Addresses; undefined when none. */
 export function parseAddresses(ctx: ParseContext, els: Element[]): Address[] | undefined {
   return els.length ? els.map((e) => parseAddress(ctx, e)) : undefined;
 }
@@ -165,6 +205,7 @@ export function parseTelecom(el: Element): Telecom {
   return t;
 }
 
+/** `TEL` elements → Telecoms; undefined when none. */
 export function parseTelecoms(els: Element[]): Telecom[] | undefined {
   return els.length ? els.map(parseTelecom) : undefined;
 }
@@ -251,7 +292,10 @@ export function readProfessional(ctx: ParseContext, r: ElementReader): HealthPro
 }
 
 /** A role element, all children read (unknown ones warned). */
-export function parseProfessional(ctx: ParseContext, el: Element | undefined): HealthProfessional | undefined {
+export function parseProfessional(
+  ctx: ParseContext,
+  el: Element | undefined,
+): HealthProfessional | undefined {
   if (!el) return undefined;
   const r = reader(ctx, el);
   r.skip('templateId');
@@ -285,6 +329,9 @@ export function parseValidator(ctx: ParseContext, participant: Element): ResultV
     const p = readProfessional(ctx, rr);
     rr.finish('participantRole');
     put(v, 'ids', p.ids);
+    put(v, 'profession', p.profession);
+    if (p.organization)
+      warn(ctx, 'UNMODELED_ELEMENT', 'organisation of a validating biologist is not kept', role);
     put(v, 'addresses', p.addresses);
     put(v, 'telecoms', p.telecoms);
     put(v, 'name', p.name);

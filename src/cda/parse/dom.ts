@@ -58,10 +58,14 @@ export function elementChildren(el: Element): Element[] {
   return out;
 }
 
-/** Attribute value or undefined (xmldom returns null/'' for a missing attribute). */
+/**
+ * Attribute value, or undefined when the attribute is missing **or empty** (an empty attribute carries nothing the
+ * model could hold, and CDA datatypes forbid empty codes, ids and values).
+ */
 export function attr(el: Element | undefined, name: string): string | undefined {
-  if (!el || !el.hasAttribute(name)) return undefined;
-  return el.getAttribute(name) ?? undefined;
+  if (!el?.hasAttribute(name)) return undefined;
+  const v = el.getAttribute(name);
+  return v === null || v === '' ? undefined : v;
 }
 
 /** `xsi:type` local part (`PQ`, `IVL_PQ`…), without prefix. */
@@ -105,7 +109,7 @@ export function narrativeText(el: Element): string {
     .join('')
     .split('\n')
     .map((l) => l.replace(/[ \t]+/g, ' ').trim())
-    .filter((l, i, a) => l !== '' || (i > 0 && a[i - 1] !== ''))
+    .filter((l) => l !== '')
     .join('\n')
     .trim();
 }
@@ -115,6 +119,17 @@ const serializer = new XMLSerializer();
 /** Serialise one node as XML (namespace declarations added where needed). */
 export function serialize(node: Node): string {
   return serializer.serializeToString(node);
+}
+
+/**
+ * Serialise an element kept verbatim (raw entry): comments and whitespace-only text between elements are dropped,
+ * so that the stored XML does not depend on the indentation of the source.
+ */
+export function serializeCompact(node: Element): string {
+  return serializer
+    .serializeToString(node)
+    .replace(/<!--[\s\S]*?-->/g, '')
+    .replace(/>\s+</g, '><');
 }
 
 /** Inner XML of an element in the HL7 namespace, without the redundant default-namespace declarations. */

@@ -5,11 +5,11 @@ import {
   type Guardian,
   type HeaderParticipant,
   type IdentityStatus,
+  INS_OID,
   type Informant,
   type InformationRecipient,
-  INS_OID,
-  insSchema,
   type InstanceId,
+  insSchema,
   type Patient,
   type PatientIdentity,
   type RelatedDocument,
@@ -29,9 +29,11 @@ import {
   parseProfessional,
   parseTelecoms,
   parseTime,
-  readProfessional,
-  reader,
   setIf as put,
+  reader,
+  readProfessional,
+  requiredTs,
+  tsValue,
   warn,
 } from './common.js';
 import { attr, CdaParseError, elementChildren, HL7_NS, LAB_NS, normText, SDTC_NS, xpathOf } from './dom.js';
@@ -57,13 +59,21 @@ export function parsePatient(ctx: ParseContext, role: Element, options: PatientP
   for (const idEl of r.all('id')) {
     const root = attr(idEl, 'root');
     const ext = attr(idEl, 'extension');
+    if (root && INS_ROOTS.has(root) && ins) {
+      warn(ctx, 'FALLBACK', `a second INS id (root ${root}) is kept as a local id`, idEl);
+    }
     if (root && INS_ROOTS.has(root) && !ins) {
       const candidate = insSchema.safeParse({ matricule: ext, oid: root });
       if (candidate.success) {
         ins = candidate.data;
         continue;
       }
-      warn(ctx, 'FALLBACK', `patient id with INS root ${root} has no valid matricule "${ext ?? ''}": kept as a local id`, idEl);
+      warn(
+        ctx,
+        'FALLBACK',
+        `patient id with INS root ${root} has no valid matricule "${ext ?? ''}": kept as a local id`,
+        idEl,
+      );
     }
     if (root) localIds.push(ext ? { root, extension: ext } : { root });
   }
@@ -83,7 +93,8 @@ export function parsePatient(ctx: ParseContext, role: Element, options: PatientP
     for (const f of nr.all('family')) {
       const q = attr(f, 'qualifier');
       (q === 'BR' || q === 'CL' ? names[q] : names.none).push(normText(f));
-      if (q && q !== 'BR' && q !== 'CL') warn(ctx, 'FALLBACK', `family qualifier ${q} read as unqualified`, f);
+      if (q && q !== 'BR' && q !== 'CL')
+        warn(ctx, 'FALLBACK', `family qualifier ${q} read as unqualified`, f);
     }
     for (const g of nr.all('given')) {
       const q = attr(g, 'qualifier');
@@ -96,28 +107,42 @@ export function parsePatient(ctx: ParseContext, role: Element, options: PatientP
   const birthTime = attr(birthEl, 'value');
   const birthDate = isoDate(birthTime);
   if (!birthDate) {
-    throw new CdaParseError('the patient has no usable birthTime@value (YYYYMMDD…)', xpathOf(birthEl ?? patient));
+    throw new CdaParseError(
+      'the patient has no usable birthTime@value (YYYYMMDD…)',
+      xpathOf(birthEl ?? patient),
+    );
   }
   const sexCode = attr(genderEl, 'code');
   const sex: Sex = sexCode === 'F' || sexCode === 'M' ? sexCode : 'UN';
-  if (sexCode !== sex) warn(ctx, 'FALLBACK', `administrativeGenderCode "${sexCode ?? ''}" read as UN`, genderEl ?? patient);
+  if (sexCode !== sex)
+    warn(ctx, 'FALLBACK', `administrativeGenderCode "${sexCode ?? ''}" read as UN`, genderEl ?? patient);
 
   const birthFamilyName = names.BR[0] ?? names.none[0] ?? names.CL[0];
-  if (!birthFamilyName) throw new CdaParseError('the patient name has no <family>', xpathOf(nameEl ?? patient));
-  if (!names.BR[0]) warn(ctx, 'FALLBACK', 'no birth family name (qualifier BR): the first family name is used', nameEl);
+  if (!birthFamilyName)
+    throw new CdaParseError('the patient name has no <family>', xpathOf(nameEl ?? patient));
+  if (!names.BR[0])
+    warn(ctx, 'FALLBACK', 'no birth family name (qualifier BR): the first family name is used', nameEl);
   const firstBirthGivenName = given.BR[0] ?? given.none[0]?.split(' ')[0] ?? given.CL[0] ?? '';
-  const birthGivenNames = given.none[0] ?? given.BR[0] ?? given.CL[0] ?? '';
+  const birthGivenNames =
+    (given.none.length ? given.none.join(' ') : undefined) ?? given.BR[0] ?? given.CL[0] ?? '';
   if (!firstBirthGivenName || !birthGivenNames) {
     throw new CdaParseError('the patient name has no <given>', xpathOf(nameEl ?? patient));
   }
-  const traits: PatientIdentity['traits'] = { birthFamilyName, birthGivenNames, firstBirthGivenName, sex, birthDate };
+  const traits: PatientIdentity['traits'] = {
+    birthFamilyName,
+    birthGivenNames,
+    firstBirthGivenName,
+    sex,
+    birthDate,
+  };
   const bp = p.one('birthplace');
   if (bp) {
     const place = elementChildren(bp).find((e) => e.localName === 'place');
     const addr = place ? elementChildren(place).find((e) => e.localName === 'addr') : undefined;
     const a = addr ? parseAddress(ctx, addr) : {};
     if (a.county && /^(?:[0-9]{5}|2[AB][0-9]{3})$/.test(a.county)) traits.birthPlaceCog = a.county;
-    else if (a.county) warn(ctx, 'FALLBACK', `birthplace county "${a.county}" is not a COG code: not kept`, addr);
+    else if (a.county)
+      warn(ctx, 'FALLBACK', `birthplace county "${a.county}" is not a COG code: not kept`, addr);
     put(traits, 'birthPlaceName', a.city);
   }
   const identity: PatientIdentity = { status: ins ? 'QUAL' : (options.statusWithoutIns ?? 'PROV'), traits };
@@ -154,16 +179,15 @@ export function parsePatient(ctx: ParseContext, role: Element, options: PatientP
   put(out, 'guardians', guardians);
   const dInd = p.one('deceasedInd', SDTC_NS);
   if (dInd) out.deceasedInd = attr(dInd, 'value') === 'true';
-  put(out, 'deceasedTime', attr(p.one('deceasedTime', SDTC_NS), 'value'));
+  put(out, 'deceasedTime', tsValue(ctx, p.one('deceasedTime', SDTC_NS)));
   p.finish('patient');
   return out;
 }
 
+/** `author` → Author (person or device; time required). */
 export function parseAuthor(ctx: ParseContext, el: Element): Author {
   const r = reader(ctx, el);
-  const time = attr(r.one('time'), 'value');
-  if (!time) warn(ctx, 'FALLBACK', 'author without time@value', el);
-  const a = { time: time ?? '' } as Author;
+  const a = { time: requiredTs(r.one('time'), el, 'time') } as Author;
   put(a, 'functionCode', parseOptCode(ctx, r.one('functionCode')));
   const aa = r.one('assignedAuthor');
   r.finish('author');
@@ -202,11 +226,15 @@ export function parseHeaderParticipant(ctx: ParseContext, el: Element): HeaderPa
   return hp;
 }
 
-export function parseServiceEvent(ctx: ParseContext, el: Element): ServiceEvent {
+/** `documentationOf` → ServiceEvent, or undefined (with a warning) when it holds no serviceEvent. */
+export function parseServiceEvent(ctx: ParseContext, el: Element): ServiceEvent | undefined {
   const r = reader(ctx, el);
   const se = r.one('serviceEvent');
   r.finish('documentationOf');
-  if (!se) throw new CdaParseError('documentationOf without serviceEvent', xpathOf(el));
+  if (!se) {
+    warn(ctx, 'UNMODELED_ELEMENT', 'documentationOf without serviceEvent is not kept', el);
+    return undefined;
+  }
   const s = reader(ctx, se);
   s.skip('templateId');
   const code = s.one('code');
@@ -219,11 +247,13 @@ export function parseServiceEvent(ctx: ParseContext, el: Element): ServiceEvent 
   put(ev, 'effectiveTime', parseTime(ctx, s.one('effectiveTime')));
   const perf = s.all('performer');
   if (perf[0]) ev.performer = parsePerformingLab(ctx, perf[0]);
-  for (const extra of perf.slice(1)) warn(ctx, 'EXTRA_ELEMENT', 'only the first serviceEvent performer is kept', extra);
+  for (const extra of perf.slice(1))
+    warn(ctx, 'EXTRA_ELEMENT', 'only the first serviceEvent performer is kept', extra);
   s.finish('serviceEvent');
   return ev;
 }
 
+/** `componentOf/encompassingEncounter` → Encounter. */
 export function parseEncounter(ctx: ParseContext, componentOf: Element): Encounter {
   const r = reader(ctx, componentOf);
   const ee = r.one('encompassingEncounter');
@@ -268,6 +298,7 @@ export function parseEncounter(ctx: ParseContext, componentOf: Element): Encount
   return enc;
 }
 
+/** `informant` → Informant (assignedEntity or relatedEntity). */
 export function parseInformant(ctx: ParseContext, el: Element): Informant | undefined {
   const r = reader(ctx, el);
   const assigned = r.one('assignedEntity');
@@ -280,6 +311,7 @@ export function parseInformant(ctx: ParseContext, el: Element): Informant | unde
   return inf;
 }
 
+/** `informationRecipient/intendedRecipient` → InformationRecipient. */
 export function parseInformationRecipient(ctx: ParseContext, el: Element): InformationRecipient {
   const r = reader(ctx, el);
   const ir: InformationRecipient = {};
@@ -295,6 +327,7 @@ export function parseInformationRecipient(ctx: ParseContext, el: Element): Infor
   return ir;
 }
 
+/** `relatedDocument/parentDocument` → RelatedDocument (RPLC, APND, XFRM). */
 export function parseRelatedDocument(ctx: ParseContext, el: Element): RelatedDocument | undefined {
   const r = reader(ctx, el);
   const parent = r.one('parentDocument');
@@ -306,7 +339,10 @@ export function parseRelatedDocument(ctx: ParseContext, el: Element): RelatedDoc
   }
   const pr = reader(ctx, parent);
   const id = pr.one('id');
-  const rd: RelatedDocument = { typeCode: type, parentId: id ? parseIds([id])?.[0] ?? { root: '' } : { root: '' } };
+  const rd: RelatedDocument = {
+    typeCode: type,
+    parentId: id ? (parseIds([id])?.[0] ?? { root: '' }) : { root: '' },
+  };
   const set = pr.one('setId');
   if (set) put(rd, 'parentSetId', parseIds([set])?.[0]);
   const v = Number(attr(pr.one('versionNumber'), 'value'));

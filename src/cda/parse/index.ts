@@ -4,7 +4,7 @@ import {
   type CrBioReport,
   crBioReportSchema,
   type HeaderParticipant,
-  formatPath,
+  toModelIssues,
   type Unmodeled,
 } from '../../model/index.js';
 import {
@@ -13,18 +13,27 @@ import {
   parseIds,
   parseOrganization,
   parseProfessional,
-  reader,
   setIf as put,
+  reader,
+  requiredTs,
   warn,
 } from './common.js';
-import { attr, CdaParseError, elementChildren, HL7_NS, type ParseWarning, serialize, xpathOf } from './dom.js';
 import {
+  attr,
+  CdaParseError,
+  elementChildren,
+  HL7_NS,
+  type ParseWarning,
+  serialize,
+  xpathOf,
+} from './dom.js';
+import {
+  type PatientParseOptions,
   parseAuthor,
   parseEncounter,
   parseHeaderParticipant,
   parseInformant,
   parseInformationRecipient,
-  type PatientParseOptions,
   parsePatient,
   parseRelatedDocument,
   parseServiceEvent,
@@ -98,9 +107,20 @@ export function parseCrBio(xml: string | Uint8Array, options: ParseCrBioOptions 
   const doc = parseXml(xml, { fileName: options.fileName, maxBytes: options.maxBytes });
   const root = doc.documentElement as unknown as Element;
   const cd = findClinicalDocument(root);
-  if (!cd) throw new CdaParseError('no urn:hl7-org:v3 ClinicalDocument element', xpathOf(root), 'CDA_NOT_CLINICAL_DOCUMENT');
+  if (!cd)
+    throw new CdaParseError(
+      'no urn:hl7-org:v3 ClinicalDocument element',
+      xpathOf(root),
+      'CDA_NOT_CLINICAL_DOCUMENT',
+    );
   const ctx: ParseContext = { warnings: [], ids: new Map() };
-  if (cd !== root) warn(ctx, 'EMBEDDED_DOCUMENT', 'ClinicalDocument read from inside another document (self-presenting)', cd);
+  if (cd !== root)
+    warn(
+      ctx,
+      'EMBEDDED_DOCUMENT',
+      'ClinicalDocument read from inside another document (self-presenting)',
+      cd,
+    );
   collectIds(cd, ctx.ids);
 
   const r = reader(ctx, cd);
@@ -109,15 +129,25 @@ export function parseCrBio(xml: string | Uint8Array, options: ParseCrBioOptions 
   for (const t of r.all('templateId')) {
     const root2 = attr(t, 'root') ?? '';
     if (root2 === TPL_VOLET) voletVersion = attr(t, 'extension');
-    else if (!KNOWN_DOC_TEMPLATES.has(root2)) warn(ctx, 'UNMODELED_ELEMENT', `document templateId ${root2} not kept`, t);
+    else if (!KNOWN_DOC_TEMPLATES.has(root2))
+      warn(ctx, 'UNMODELED_ELEMENT', `document templateId ${root2} not kept`, t);
   }
   const idEl = required(r.one('id'), 'id', cd);
   const codeEl = r.one('code');
   if (codeEl && attr(codeEl, 'code') !== '11502-2') {
-    warn(ctx, 'NOT_CR_BIO', `document code ${attr(codeEl, 'code')} is not 11502-2 (CR d'examens biologiques)`, codeEl);
+    warn(
+      ctx,
+      'NOT_CR_BIO',
+      `document code ${attr(codeEl, 'code')} is not 11502-2 (CR d'examens biologiques)`,
+      codeEl,
+    );
   }
   const title = r.one('title');
-  const effectiveTime = attr(required(r.one('effectiveTime'), 'effectiveTime', cd), 'value');
+  const effectiveTime = requiredTs(
+    required(r.one('effectiveTime'), 'effectiveTime', cd),
+    cd,
+    'effectiveTime',
+  );
   const conf = r.one('confidentialityCode');
   const lang = attr(r.one('languageCode'), 'code');
   const setId = r.one('setId');
@@ -125,7 +155,8 @@ export function parseCrBio(xml: string | Uint8Array, options: ParseCrBioOptions 
   const version = Number(attr(versionEl, 'value') ?? '1');
   const recordTargets = r.all('recordTarget');
   const rt = required(recordTargets[0], 'recordTarget', cd);
-  for (const extra of recordTargets.slice(1)) warn(ctx, 'EXTRA_ELEMENT', 'only the first recordTarget is kept', extra);
+  for (const extra of recordTargets.slice(1))
+    warn(ctx, 'EXTRA_ELEMENT', 'only the first recordTarget is kept', extra);
   const rtr = reader(ctx, rt);
   const role = required(rtr.one('patientRole'), 'recordTarget/patientRole', cd);
   rtr.finish('recordTarget');
@@ -138,7 +169,9 @@ export function parseCrBio(xml: string | Uint8Array, options: ParseCrBioOptions 
     .filter((i) => i !== undefined);
   const custodianEl = required(r.one('custodian'), 'custodian', cd);
   const ac = elementChildren(custodianEl).find((e) => e.localName === 'assignedCustodian');
-  const rco = ac ? elementChildren(ac).find((e) => e.localName === 'representedCustodianOrganization') : undefined;
+  const rco = ac
+    ? elementChildren(ac).find((e) => e.localName === 'representedCustodianOrganization')
+    : undefined;
   const custodian = rco ? parseOrganization(ctx, rco) : {};
   if (!rco) warn(ctx, 'FALLBACK', 'custodian without representedCustodianOrganization', custodianEl);
   const recipients = r.all('informationRecipient').map((e) => parseInformationRecipient(ctx, e));
@@ -146,7 +179,7 @@ export function parseCrBio(xml: string | Uint8Array, options: ParseCrBioOptions 
   const readSigned = (el: Element) => {
     const sr = reader(ctx, el);
     sr.skip('templateId', 'signatureCode');
-    const time = attr(sr.one('time'), 'value') ?? '';
+    const time = requiredTs(sr.one('time'), el, 'time');
     const p = parseProfessional(ctx, sr.one('assignedEntity')) ?? {};
     sr.finish(el.localName ?? '');
     return { time, ...p };
@@ -177,8 +210,15 @@ export function parseCrBio(xml: string | Uint8Array, options: ParseCrBioOptions 
     or.finish('order');
     return ids;
   });
-  const serviceEvents = r.all('documentationOf').map((d) => parseServiceEvent(ctx, d));
-  if (!serviceEvents.length) throw new CdaParseError('the CDA header has no documentationOf/serviceEvent', `${xpathOf(cd)}/documentationOf`);
+  const serviceEvents = r
+    .all('documentationOf')
+    .map((d) => parseServiceEvent(ctx, d))
+    .filter((e) => e !== undefined);
+  if (!serviceEvents.length)
+    throw new CdaParseError(
+      'the CDA header has no documentationOf/serviceEvent',
+      `${xpathOf(cd)}/documentationOf`,
+    );
   const related = r.all('relatedDocument').map((d) => parseRelatedDocument(ctx, d));
   if (related.length > 1) warn(ctx, 'EXTRA_ELEMENT', 'only the first relatedDocument is kept', cd);
   const encounter = parseEncounter(ctx, required(r.one('componentOf'), 'componentOf', cd));
@@ -201,10 +241,12 @@ export function parseCrBio(xml: string | Uint8Array, options: ParseCrBioOptions 
   report.setId = setId ? (parseIds([setId])?.[0] ?? report.id) : report.id;
   if (!setId) warn(ctx, 'FALLBACK', 'no setId: the document id is used', cd);
   report.versionNumber = version;
-  report.effectiveTime = required(effectiveTime, 'effectiveTime/@value', cd);
+  report.effectiveTime = effectiveTime;
   put(report, 'title', title ? (title.textContent ?? '').trim() : undefined);
   if (conf) report.confidentiality = parseCode(ctx, conf);
-  put(report, 'languageCode', lang);
+  if (lang !== undefined && !/^[a-z]{2}-[A-Z]{2}$/.test(lang)) {
+    warn(ctx, 'INVALID_VALUE', `languageCode "${lang}" is not of the form fr-FR: not kept`, r.el);
+  } else put(report, 'languageCode', lang);
   report.patient = patient;
   report.authors = authors;
   put(report, 'informants', informants);
@@ -245,8 +287,14 @@ export function parseCrBio(xml: string | Uint8Array, options: ParseCrBioOptions 
 
   const checked = crBioReportSchema.safeParse(report);
   if (!checked.success) {
-    const list = checked.error.issues.map((i) => `${formatPath(i.path)}: ${i.message}`).join('; ');
-    throw new CdaParseError(`the document does not map to a valid CR-BIO model: ${list}`, xpathOf(cd), 'CDA_MODEL_INVALID');
+    const list = toModelIssues(checked.error.issues)
+      .map((i) => `${i.where}: ${i.message}`)
+      .join('; ');
+    throw new CdaParseError(
+      `the document does not map to a valid CR-BIO model: ${list}`,
+      xpathOf(cd),
+      'CDA_MODEL_INVALID',
+    );
   }
   return { report: checked.data, level: report.level, warnings: ctx.warnings };
 }

@@ -14,6 +14,7 @@ import type {
   ResultDevice,
   ResultItem,
   ResultsEntry,
+  ResultValidator,
   ResultValue,
   Specimen,
 } from '../../model/index.js';
@@ -28,11 +29,11 @@ import {
   parseProfessional,
   parseTime,
   parseValidator,
-  reader,
   setIf as put,
+  reader,
   warn,
 } from './common.js';
-import { attr, elementChildren, normText, xsiType } from './dom.js';
+import { attr, CdaParseError, elementChildren, normText, xpathOf, xsiType } from './dom.js';
 
 /** Template ids that identify the CR-BIO entries. */
 export const TPL = {
@@ -45,10 +46,23 @@ export const TPL = {
   SPECIMEN_RECEIVED: '1.3.6.1.4.1.19376.1.3.1.3',
 } as const;
 
+const DECIMAL = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
+
+/** A numeric `@value` as written; a value that is not a number is a CdaParseError at its XPath (never guessed). */
+function numeric(el: Element | undefined, integer = false): string | undefined {
+  const v = attr(el, 'value');
+  if (v === undefined || (integer ? /^[+-]?\d+$/ : DECIMAL).test(v)) return v;
+  throw new CdaParseError(
+    `"${v}" is not ${integer ? 'an integer' : 'a decimal number'} (a result value must be written as in XML Schema)`,
+    `${xpathOf(el)}/@value`,
+    'CDA_INVALID_VALUE',
+  );
+}
+
 function bound(el: Element | undefined): QuantityBound | undefined {
   if (!el) return undefined;
   const b: QuantityBound = {};
-  put(b, 'value', attr(el, 'value'));
+  put(b, 'value', numeric(el));
   put(b, 'unit', attr(el, 'unit'));
   const inc = attr(el, 'inclusive');
   if (inc !== undefined) b.inclusive = inc === 'true';
@@ -61,7 +75,10 @@ function ratioTerm(ctx: ParseContext, el: Element | undefined): RatioTerm {
   if (!el || (type !== 'PQ' && type !== 'INT' && type !== 'REAL')) {
     warn(ctx, 'FALLBACK', `ratio term of type ${type ?? '(none)'} read as PQ`, el);
   }
-  const t: RatioTerm = { type: type === 'INT' || type === 'REAL' ? type : 'PQ', value: attr(el, 'value') ?? '' };
+  const t: RatioTerm = {
+    type: type === 'INT' || type === 'REAL' ? type : 'PQ',
+    value: attr(el, 'value') ?? '',
+  };
   put(t, 'unit', attr(el, 'unit'));
   return t;
 }
@@ -73,7 +90,7 @@ export function parseValue(ctx: ParseContext, el: Element): ResultValue | undefi
   switch (type) {
     case 'PQ': {
       const v: ResultValue = { type: 'PQ' };
-      put(v, 'value', attr(el, 'value'));
+      put(v, 'value', numeric(el));
       put(v, 'unit', attr(el, 'unit'));
       put(v, 'nullFlavor', nf);
       const r = reader(ctx, el);
@@ -82,7 +99,7 @@ export function parseValue(ctx: ParseContext, el: Element): ResultValue | undefi
         'translations',
         r.all('translation').map((t) => {
           const tr: PqTranslation = {};
-          put(tr, 'value', attr(t, 'value'));
+          put(tr, 'value', numeric(t));
           put(tr, 'code', attr(t, 'code'));
           put(tr, 'codeSystem', attr(t, 'codeSystem'));
           put(tr, 'codeSystemName', attr(t, 'codeSystemName'));
@@ -106,7 +123,7 @@ export function parseValue(ctx: ParseContext, el: Element): ResultValue | undefi
     case 'REAL':
     case 'INT': {
       const v = { type } as ResultValue & { value?: string; nullFlavor?: string };
-      put(v, 'value', attr(el, 'value'));
+      put(v, 'value', numeric(el, type === 'INT'));
       put(v, 'nullFlavor', nf);
       return v as ResultValue;
     }
@@ -191,10 +208,12 @@ export function parseComment(ctx: ParseContext, act: Element): Comment {
 function isComment(act: Element): boolean {
   const kids = elementChildren(act);
   if (kids.some((k) => k.localName === 'templateId' && attr(k, 'root') === TPL.COMMENT)) return true;
-  return attr(
-    kids.find((k) => k.localName === 'code'),
-    'code',
-  ) === '48767-8';
+  return (
+    attr(
+      kids.find((k) => k.localName === 'code'),
+      'code',
+    ) === '48767-8'
+  );
 }
 
 /** Shared part of a result and a previous result. */
@@ -237,7 +256,8 @@ export function parseObservation(ctx: ParseContext, el: Element): Observation {
   const o: Observation = { kind: 'observation', ...core };
   const perf = r.all('performer');
   if (perf[0]) o.performer = parsePerformingLab(ctx, perf[0]);
-  for (const extra of perf.slice(1)) warn(ctx, 'EXTRA_ELEMENT', 'only the first performer of a result is kept', extra);
+  for (const extra of perf.slice(1))
+    warn(ctx, 'EXTRA_ELEMENT', 'only the first performer of a result is kept', extra);
   const devices: ResultDevice[] = [];
   for (const p of r.all('participant')) {
     const pr = reader(ctx, p);
@@ -329,6 +349,16 @@ function readStatus(ctx: ParseContext, el: Element | undefined): 'completed' | '
   return 'completed';
 }
 
+/** AUTHEN participants → validators; any other participant is reported. */
+function readValidators(ctx: ParseContext, participants: Element[]): ResultValidator[] {
+  const out: ResultValidator[] = [];
+  for (const p of participants) {
+    if (attr(p, 'typeCode') === 'AUTHEN') out.push(parseValidator(ctx, p));
+    else warn(ctx, 'UNMODELED_ELEMENT', `participant ${attr(p, 'typeCode') ?? ''} not kept`, p);
+  }
+  return out;
+}
+
 /** organizer BATTERY → Battery; organizer CLUSTER (isolate) → Isolate. */
 export function parseOrganizer(ctx: ParseContext, el: Element): Battery | Isolate {
   const r = reader(ctx, el);
@@ -339,10 +369,7 @@ export function parseOrganizer(ctx: ParseContext, el: Element): Battery | Isolat
   const perf = r.all('performer');
   const performer = perf[0] ? parsePerformingLab(ctx, perf[0]) : undefined;
   for (const extra of perf.slice(1)) warn(ctx, 'EXTRA_ELEMENT', 'only the first performer is kept', extra);
-  const validators = r
-    .all('participant')
-    .filter((p) => (attr(p, 'typeCode') === 'AUTHEN' ? true : (warn(ctx, 'UNMODELED_ELEMENT', 'participant not kept', p), false)))
-    .map((p) => parseValidator(ctx, p));
+  const validators = readValidators(ctx, r.all('participant'));
   if (attr(el, 'classCode') === 'CLUSTER') {
     const spec = r.one('specimen');
     const iso: Isolate = { kind: 'isolate', status, organism: { code: {} }, components: [] };
@@ -444,10 +471,7 @@ export function parseResultsEntry(ctx: ParseContext, act: Element): ResultsEntry
   const perf = r.all('performer');
   if (perf[0]) e.performer = parsePerformingLab(ctx, perf[0]);
   for (const extra of perf.slice(1)) warn(ctx, 'EXTRA_ELEMENT', 'only the first performer is kept', extra);
-  const validators = r
-    .all('participant')
-    .filter((p) => (attr(p, 'typeCode') === 'AUTHEN' ? true : (warn(ctx, 'UNMODELED_ELEMENT', 'participant not kept', p), false)))
-    .map((p) => parseValidator(ctx, p));
+  const validators = readValidators(ctx, r.all('participant'));
   put(e, 'validators', validators);
   const items: ResultItem[] = [];
   const comments: Comment[] = [];

@@ -7,8 +7,18 @@ import type {
   Section,
   SubSection,
 } from '../../model/index.js';
-import { type ParseContext, parseCode, parseEdText, parseIds, parseOptCode, parseTime, reader, setIf as put, warn } from './common.js';
-import { attr, elementChildren, innerXml, narrativeText, normText, serialize } from './dom.js';
+import {
+  type ParseContext,
+  parseCode,
+  parseEdText,
+  parseIds,
+  parseOptCode,
+  parseTime,
+  setIf as put,
+  reader,
+  warn,
+} from './common.js';
+import { attr, elementChildren, innerXml, narrativeText, normText, serializeCompact } from './dom.js';
 import { parseResultsEntry, TPL } from './results.js';
 
 /** Section template ids of the CR-BIO volet. */
@@ -49,7 +59,8 @@ export function parseStructuredBody(ctx: ParseContext, body: Element): BodyConte
       if (out.pdf) warn(ctx, 'EXTRA_ELEMENT', 'a second PDF copy section is not kept', section);
       else out.pdf = parsePdfCopySection(ctx, section);
     } else if (roots.includes(SECTION_TPL.CHAPTER)) out.sections.push(parseChapter(ctx, section));
-    else if (roots.includes(SECTION_TPL.SECOND_INTENTION)) out.sections.push(parseSecondIntention(ctx, section));
+    else if (roots.includes(SECTION_TPL.SECOND_INTENTION))
+      out.sections.push(parseSecondIntention(ctx, section));
     else if (roots.includes(SECTION_TPL.COMMENT)) out.sections.push(parseCommentSection(ctx, section));
     else {
       const kind = roots.includes(SECTION_TPL.RECOMMENDATION_REASON)
@@ -58,7 +69,12 @@ export function parseStructuredBody(ctx: ParseContext, body: Element): BodyConte
           ? 'vaccinations'
           : 'other';
       if (kind === 'other') {
-        warn(ctx, 'UNKNOWN_SECTION', `section with templateIds [${roots.join(', ')}] kept as written (raw)`, section);
+        warn(
+          ctx,
+          'UNKNOWN_SECTION',
+          `section with templateIds [${roots.join(', ')}] kept as written (raw)`,
+          section,
+        );
       }
       out.sections.push(parseRawSection(ctx, section, kind));
     }
@@ -112,7 +128,8 @@ function parseChapter(ctx: ParseContext, section: Element): ChapterSection {
     sr.skip('templateId');
     const se = sr.all('entry');
     const entry = se[0] ? resultsEntryOf(ctx, se[0]) : undefined;
-    for (const extra of se.slice(1)) warn(ctx, 'EXTRA_ELEMENT', 'a sub-chapter holds one results entry; not kept', extra);
+    for (const extra of se.slice(1))
+      warn(ctx, 'EXTRA_ELEMENT', 'a sub-chapter holds one results entry; not kept', extra);
     if (!entry) {
       warn(ctx, 'UNMODELED_ELEMENT', 'sub-chapter without a results entry is not kept', sub);
       sr.finish('sub-chapter');
@@ -186,7 +203,8 @@ function parsePdfCopySection(ctx: ParseContext, section: Element): PdfCopy {
   r.finish('PDF copy section');
   const pdf: PdfCopy = { ...(docs[0] ?? { data: '' }) };
   for (const extra of docs.slice(1)) void extra;
-  if (docs.length > 1) warn(ctx, 'EXTRA_ELEMENT', 'only the first document of the PDF copy section is kept', section);
+  if (docs.length > 1)
+    warn(ctx, 'EXTRA_ELEMENT', 'only the first document of the PDF copy section is kept', section);
   put(pdf, 'sectionIds', ids);
   put(pdf, 'title', title ? normText(title) : undefined);
   return pdf;
@@ -215,7 +233,11 @@ function parseCommentSection(ctx: ParseContext, section: Element): Section {
   r.skip('templateId', 'code');
   const title = r.one('title');
   const text = r.one('text');
-  const s: Section = { kind: 'comment', title: title ? normText(title) : '', text: text ? narrativeText(text) : '' };
+  const s: Section = {
+    kind: 'comment',
+    title: title ? normText(title) : '',
+    text: text ? narrativeText(text) : '',
+  };
   put(s, 'ids', parseIds(r.all('id')));
   put(s, 'narrative', narrativeOf(text));
   r.finish('comment section');
@@ -233,7 +255,7 @@ function parseRawSection(ctx: ParseContext, section: Element, kind: RawSection['
   put(
     s,
     'entries',
-    r.all('entry').map((e) => serialize(e)),
+    r.all('entry').map((e) => serializeCompact(e)),
   );
   r.finish(`${kind} section`);
   return s;

@@ -29,7 +29,16 @@ export function ansTestPatient(): Patient {
       usedGivenName: 'DOMINIQUE',
     },
     localIds: [{ root: '1.2.3.4.567.8.9.10', extension: '1234567890121' }],
-    addresses: [{ use: 'H', houseNumber: '28', streetName: 'Avenue de Breteuil', postalCode: '75007', city: 'Paris', country: 'FRANCE' }],
+    addresses: [
+      {
+        use: 'H',
+        houseNumber: '28',
+        streetName: 'Avenue de Breteuil',
+        postalCode: '75007',
+        city: 'Paris',
+        country: 'FRANCE',
+      },
+    ],
     telecoms: [{ value: 'tel:0144534551', use: 'H' }],
     genderDisplayName: 'Féminin',
   };
@@ -47,7 +56,11 @@ export const BIOLOGY_SPECIALTY: Code = {
   displayName: 'Médecin - Biologie médicale (SM)',
   codeSystem: '1.2.250.1.213.1.1.4.5',
 };
-export const AMBULATOIRE: Code = { code: 'AMBULATOIRE', displayName: 'Ambulatoire', codeSystem: '1.2.250.1.213.1.1.4.9' };
+export const AMBULATOIRE: Code = {
+  code: 'AMBULATOIRE',
+  displayName: 'Ambulatoire',
+  codeSystem: '1.2.250.1.213.1.1.4.9',
+};
 
 /** Laboratoire des charmes (the ANS examples' lab). */
 export function mainLab(): Organization {
@@ -89,7 +102,11 @@ export function subcontractingLab(time: string): PerformingLab {
       name: 'LABORATOIRE SOUS-TRAITANT',
       telecoms: [{ nullFlavor: 'MSK' }],
       addresses: [{ nullFlavor: 'MSK' }],
-      standardIndustryClass: { code: 'ETABLISSEMENT', displayName: 'Etablissement de santé', codeSystem: '1.2.250.1.213.1.1.4.9' },
+      standardIndustryClass: {
+        code: 'ETABLISSEMENT',
+        displayName: 'Etablissement de santé',
+        codeSystem: '1.2.250.1.213.1.1.4.9',
+      },
     },
     time: { value: time },
   };
@@ -114,7 +131,11 @@ export function interp(code: string, displayName: string): Code {
  * The header every scenario shares (everything but sections): document n° `n`, main chapter `chapter`.
  * `status` is the report status (completed = final, active = partial).
  */
-export function baseReport(n: number, chapter: Code, status: 'completed' | 'active' = 'completed'): CrBioReport {
+export function baseReport(
+  n: number,
+  chapter: Code,
+  status: 'completed' | 'active' = 'completed',
+): CrBioReport {
   const bio = biologist();
   return {
     level: 3,
@@ -130,7 +151,11 @@ export function baseReport(n: number, chapter: Code, status: 'completed' | 'acti
     legalAuthenticator: { ...bio, time: '20240104160527+0100' },
     prescriber: {
       ids: [{ root: '1.2.250.1.71.4.2.1', extension: '810002422979' }],
-      profession: { code: 'G15_10/SM41', displayName: 'Médecin - Pneumologie (SM)', codeSystem: '1.2.250.1.213.1.1.4.5' },
+      profession: {
+        code: 'G15_10/SM41',
+        displayName: 'Médecin - Pneumologie (SM)',
+        codeSystem: '1.2.250.1.213.1.1.4.5',
+      },
       addresses: [{ streetAddressLines: ['5 rue du chêne', '92100 BOULOGNE-BILLANCOURT'] }],
       telecoms: [{ nullFlavor: 'NASK' }],
       name: { suffix: 'DR', given: ['Pascal'], family: 'CHARLES' },
@@ -153,14 +178,29 @@ export function baseReport(n: number, chapter: Code, status: 'completed' | 'acti
       },
     ],
     encounter: {
-      code: { code: 'AMB', displayName: 'Ambulatoire (hors établissement)', codeSystem: '2.16.840.1.113883.5.4' },
+      code: {
+        code: 'AMB',
+        displayName: 'Ambulatoire (hors établissement)',
+        codeSystem: '2.16.840.1.113883.5.4',
+      },
       effectiveTime: { low: '202401040735+0100' },
       responsibleParty: {
         ...bio,
-        organization: { ...mainLab(), ids: [...(mainLab().ids ?? []), { root: '1.2.250.1.213.6.3.1', extension: '8-WXYZ', assigningAuthorityName: 'COFRAC' }], standardIndustryClass: undefined },
+        organization: {
+          ...mainLab(),
+          ids: [
+            ...(mainLab().ids ?? []),
+            { root: '1.2.250.1.213.6.3.1', extension: '8-WXYZ', assigningAuthorityName: 'COFRAC' },
+          ],
+          standardIndustryClass: undefined,
+        },
       },
       facility: {
-        code: { code: 'SA25', displayName: 'Laboratoire de biologie médicale', codeSystem: '1.2.250.1.71.4.2.4' },
+        code: {
+          code: 'SA25',
+          displayName: 'Laboratoire de biologie médicale',
+          codeSystem: '1.2.250.1.71.4.2.4',
+        },
         locationName: 'Laboratoire des charmes',
         locationAddress: LAB_ADDRESS,
       },

@@ -22,7 +22,14 @@ export interface Scenario {
 
 const T = '20240104145521+0100';
 
-function pq(code: ReturnType<typeof loinc>, value: string, unit: string, low: string, high: string, flag: [string, string]): Observation {
+function pq(
+  code: ReturnType<typeof loinc>,
+  value: string,
+  unit: string,
+  low: string,
+  high: string,
+  flag: [string, string],
+): Observation {
   return {
     kind: 'observation',
     code,
@@ -40,18 +47,65 @@ function pq(code: ReturnType<typeof loinc>, value: string, unit: string, low: st
 /** Biochemistry panel: ionogram and renal function, reference ranges and interpretations, a previous result. */
 function biochemistry(): CrBioReport {
   const r = baseReport(1, chapterCode('18719-5', 'Biochimie'));
-  const creat = pq(loinc('14682-9', 'Créatinine [Moles/Volume] Sérum/Plasma ; Numérique', 'Créatinine'), '98', 'umol/L', '45', '84', ['H', 'Élevé']);
+  const creat = pq(
+    loinc('14682-9', 'Créatinine [Moles/Volume] Sérum/Plasma ; Numérique', 'Créatinine'),
+    '98',
+    'umol/L',
+    '45',
+    '84',
+    ['H', 'Élevé'],
+  );
   creat.previousResults = [
-    { code: creat.code, status: 'completed', effectiveTime: { value: '20231012081500+0200' }, value: { type: 'PQ', value: '91', unit: 'umol/L' } },
+    {
+      code: creat.code,
+      status: 'completed',
+      effectiveTime: { value: '20231012081500+0200' },
+      value: { type: 'PQ', value: '91', unit: 'umol/L' },
+    },
   ];
   creat.methods = [{ originalText: 'Enzymatique (Cobas)' }];
   const items: Observation[] = [
-    pq(loinc('2951-2', 'Sodium [Moles/Volume] Sérum/Plasma ; Numérique', 'Sodium'), '140', 'mmol/L', '136', '145', ['N', 'Normal']),
-    pq(loinc('2823-3', 'Potassium [Moles/Volume] Sérum/Plasma ; Numérique', 'Potassium'), '3.2', 'mmol/L', '3.5', '5.1', ['L', 'Bas']),
-    pq(loinc('2075-0', 'Chlorure [Moles/Volume] Sérum/Plasma ; Numérique', 'Chlore'), '101', 'mmol/L', '98', '107', ['N', 'Normal']),
+    pq(
+      loinc('2951-2', 'Sodium [Moles/Volume] Sérum/Plasma ; Numérique', 'Sodium'),
+      '140',
+      'mmol/L',
+      '136',
+      '145',
+      ['N', 'Normal'],
+    ),
+    pq(
+      loinc('2823-3', 'Potassium [Moles/Volume] Sérum/Plasma ; Numérique', 'Potassium'),
+      '3.2',
+      'mmol/L',
+      '3.5',
+      '5.1',
+      ['L', 'Bas'],
+    ),
+    pq(
+      loinc('2075-0', 'Chlorure [Moles/Volume] Sérum/Plasma ; Numérique', 'Chlore'),
+      '101',
+      'mmol/L',
+      '98',
+      '107',
+      ['N', 'Normal'],
+    ),
     creat,
-    pq(loinc('40193-5', 'Glucose à jeun [Moles/Volume] Sérum/Plasma ; Numérique', 'Glycémie à jeun'), '5.10', 'mmol/L', '4.11', '6.05', ['N', 'Normal']),
-    pq(loinc('53049-3', 'Glucose à jeun [Masse/Volume] Sérum/Plasma ; Numérique', 'Glycémie à jeun (g/L)'), '0.92', 'g/L', '0.74', '1.09', ['N', 'Normal']),
+    pq(
+      loinc('40193-5', 'Glucose à jeun [Moles/Volume] Sérum/Plasma ; Numérique', 'Glycémie à jeun'),
+      '5.10',
+      'mmol/L',
+      '4.11',
+      '6.05',
+      ['N', 'Normal'],
+    ),
+    pq(
+      loinc('53049-3', 'Glucose à jeun [Masse/Volume] Sérum/Plasma ; Numérique', 'Glycémie à jeun (g/L)'),
+      '0.92',
+      'g/L',
+      '0.74',
+      '1.09',
+      ['N', 'Normal'],
+    ),
   ];
   r.sections = [
     {
@@ -68,7 +122,12 @@ function biochemistry(): CrBioReport {
             items: [
               {
                 kind: 'specimen',
-                code: { code: '0593', displayName: 'Ionogramme', codeSystem: '1.2.250.1.213.2.7', codeSystemName: 'NABM' },
+                code: {
+                  code: '0593',
+                  displayName: 'Ionogramme',
+                  codeSystem: '1.2.250.1.213.2.7',
+                  codeSystemName: 'NABM',
+                },
                 samplingTime: { high: '202401040735+0100' },
                 specimenIds: [{ root: '1.2.250.1.213.1.1.9', extension: 'ECH-2024-0001' }],
                 specimenType: { code: 'SER', displayName: 'Sérum', codeSystem: '2.16.840.1.113883.18.311' },
@@ -88,20 +147,85 @@ function biochemistry(): CrBioReport {
 /** Haematology: hemogram battery 58410-2. */
 function haematology(): CrBioReport {
   const r = baseReport(2, chapterCode('18723-7', 'Hématologie'));
-  const c = (code: string, name: string, text: string, value: string, unit: string, lo: string, hi: string, f: [string, string] = ['N', 'Normal']) =>
-    pq(loinc(code, name, text), value, unit, lo, hi, f);
+  const c = (
+    code: string,
+    name: string,
+    text: string,
+    value: string,
+    unit: string,
+    lo: string,
+    hi: string,
+    f: [string, string] = ['N', 'Normal'],
+  ) => pq(loinc(code, name, text), value, unit, lo, hi, f);
   const hemogram: Battery = {
     kind: 'battery',
-    code: { code: '58410-2', displayName: 'Hémogramme complet', codeSystem: '2.16.840.1.113883.6.1', codeSystemName: 'LOINC', originalText: 'Hémogramme' },
+    code: {
+      code: '58410-2',
+      displayName: 'Hémogramme complet',
+      codeSystem: '2.16.840.1.113883.6.1',
+      codeSystemName: 'LOINC',
+      originalText: 'Hémogramme',
+    },
     status: 'completed',
     effectiveTime: { value: T },
     components: [
-      c('6690-2', 'Leucocytes [Nombre/Volume] Sang ; Numérique ; Comptage automate', 'Leucocytes', '6.5', '10*9/L', '4.0', '10.0'),
-      c('789-8', 'Érythrocytes [Nombre/Volume] Sang ; Numérique ; Comptage automate', 'Hématies', '4.52', '10*12/L', '3.80', '5.20'),
-      c('718-7', 'Hémoglobine [Masse/Volume] Sang ; Numérique', 'Hémoglobine', '11.2', 'g/dL', '12.0', '16.0', ['L', 'Bas']),
-      c('4544-3', 'Hématocrite [Fraction volumique] Sang ; Numérique ; Comptage automate', 'Hématocrite', '36.1', '%', '37.0', '47.0', ['L', 'Bas']),
-      c('787-2', 'VGM [Volume entitique] Érythrocytes ; Numérique ; Comptage automate', 'VGM', '79.9', 'fL', '80.0', '100.0', ['L', 'Bas']),
-      c('777-3', 'Plaquettes [Nombre/Volume] Sang ; Numérique ; Comptage automate', 'Plaquettes', '254', '10*9/L', '150', '400'),
+      c(
+        '6690-2',
+        'Leucocytes [Nombre/Volume] Sang ; Numérique ; Comptage automate',
+        'Leucocytes',
+        '6.5',
+        '10*9/L',
+        '4.0',
+        '10.0',
+      ),
+      c(
+        '789-8',
+        'Érythrocytes [Nombre/Volume] Sang ; Numérique ; Comptage automate',
+        'Hématies',
+        '4.52',
+        '10*12/L',
+        '3.80',
+        '5.20',
+      ),
+      c(
+        '718-7',
+        'Hémoglobine [Masse/Volume] Sang ; Numérique',
+        'Hémoglobine',
+        '11.2',
+        'g/dL',
+        '12.0',
+        '16.0',
+        ['L', 'Bas'],
+      ),
+      c(
+        '4544-3',
+        'Hématocrite [Fraction volumique] Sang ; Numérique ; Comptage automate',
+        'Hématocrite',
+        '36.1',
+        '%',
+        '37.0',
+        '47.0',
+        ['L', 'Bas'],
+      ),
+      c(
+        '787-2',
+        'VGM [Volume entitique] Érythrocytes ; Numérique ; Comptage automate',
+        'VGM',
+        '79.9',
+        'fL',
+        '80.0',
+        '100.0',
+        ['L', 'Bas'],
+      ),
+      c(
+        '777-3',
+        'Plaquettes [Nombre/Volume] Sang ; Numérique ; Comptage automate',
+        'Plaquettes',
+        '254',
+        '10*9/L',
+        '150',
+        '400',
+      ),
       {
         kind: 'comment',
         text: 'Anémie microcytaire : bilan martial conseillé.',
@@ -119,7 +243,15 @@ function haematology(): CrBioReport {
   return r;
 }
 
-function mic(code: string, name: string, text: string, bound: 'low' | 'high', value: string, inclusive: boolean, flag: [string, string]): Observation {
+function mic(
+  code: string,
+  name: string,
+  text: string,
+  bound: 'low' | 'high',
+  value: string,
+  inclusive: boolean,
+  flag: [string, string],
+): Observation {
   return {
     kind: 'observation',
     code: loinc(code, name, text),
@@ -127,7 +259,9 @@ function mic(code: string, name: string, text: string, bound: 'low' | 'high', va
     effectiveTime: { value: '20240104155000+0100' },
     value: { type: 'IVL_PQ', [bound]: { value, unit: 'ug/mL', inclusive } },
     interpretations: [interp(flag[0], flag[1])],
-    methods: [{ code: 'BDB', displayName: 'Antibiogramme - bandette gradient', codeSystem: '1.2.250.1.213.2.3.5' }],
+    methods: [
+      { code: 'BDB', displayName: 'Antibiogramme - bandette gradient', codeSystem: '1.2.250.1.213.2.3.5' },
+    ],
   };
 }
 
@@ -152,17 +286,34 @@ function microbiology(): CrBioReport {
         items: [
           {
             kind: 'specimen',
-            code: { code: '5201', displayName: 'EX MICROBIO URINES (ECBU)', codeSystem: '1.2.250.1.213.2.7', codeSystemName: 'NABM' },
+            code: {
+              code: '5201',
+              displayName: 'EX MICROBIO URINES (ECBU)',
+              codeSystem: '1.2.250.1.213.2.7',
+              codeSystemName: 'NABM',
+            },
             samplingTime: { high: '202401040735+0100' },
             specimenIds: [{ root: '1.2.250.1.213.1.1.9', extension: 'ECH-2024-0301' }],
-            specimenType: { code: 'UR', displayName: 'Urine', codeSystem: '2.16.840.1.113883.18.311', originalText: 'urine' },
+            specimenType: {
+              code: 'UR',
+              displayName: 'Urine',
+              codeSystem: '2.16.840.1.113883.18.311',
+              originalText: 'urine',
+            },
             receivedTime: { value: '202401040752+0100' },
           },
           {
             kind: 'battery',
             code: {
               originalText: 'Examen macroscopique',
-              translations: [{ code: '4', displayName: 'Examen macroscopique', codeSystem: '2.16.840.1.113883.5.84', codeSystemName: 'HL7:ObservationMethod' }],
+              translations: [
+                {
+                  code: '4',
+                  displayName: 'Examen macroscopique',
+                  codeSystem: '2.16.840.1.113883.5.84',
+                  codeSystemName: 'HL7:ObservationMethod',
+                },
+              ],
             },
             status: 'completed',
             components: [
@@ -175,7 +326,11 @@ function microbiology(): CrBioReport {
               },
               {
                 kind: 'observation',
-                code: loinc('30405-5', 'Leucocytes [Nombre/Volume] Urine ; Numérique ; Comptage manuel', 'Leucocytes'),
+                code: loinc(
+                  '30405-5',
+                  'Leucocytes [Nombre/Volume] Urine ; Numérique ; Comptage manuel',
+                  'Leucocytes',
+                ),
                 status: 'completed',
                 effectiveTime: { value: '20240104131933+0100' },
                 value: { type: 'PQ', value: '500', unit: '/mL' },
@@ -194,25 +349,66 @@ function microbiology(): CrBioReport {
                 codeSystem: '2.16.840.1.113883.6.96',
                 codeSystemName: 'SNOMED CT',
                 originalText: 'Escherichia coli',
-                translations: [{ code: '562', displayName: 'Escherichia coli', codeSystem: '2.16.840.1.113883.3.9471', codeSystemName: 'NCBI-Taxonomy' }],
+                translations: [
+                  {
+                    code: '562',
+                    displayName: 'Escherichia coli',
+                    codeSystem: '2.16.840.1.113883.3.9471',
+                    codeSystemName: 'NCBI-Taxonomy',
+                  },
+                ],
               },
             },
             components: [
               {
                 kind: 'observation',
-                code: loinc('51480-2', 'Bactérie [Nombre/Volume] Urine ; Numérique ; Comptage automate', 'Dénombrement de germes'),
+                code: loinc(
+                  '51480-2',
+                  'Bactérie [Nombre/Volume] Urine ; Numérique ; Comptage automate',
+                  'Dénombrement de germes',
+                ),
                 status: 'completed',
                 effectiveTime: { value: '20240104155000+0100' },
                 value: { type: 'PQ', value: '100000', unit: '/mL' },
               },
               {
                 kind: 'battery',
-                code: { code: '18769-0', displayName: 'Antibiogramme', codeSystem: '2.16.840.1.113883.6.1', codeSystemName: 'LOINC', originalText: 'Antibiogramme (CMI)' },
+                code: {
+                  code: '18769-0',
+                  displayName: 'Antibiogramme',
+                  codeSystem: '2.16.840.1.113883.6.1',
+                  codeSystemName: 'LOINC',
+                  originalText: 'Antibiogramme (CMI)',
+                },
                 status: 'completed',
                 components: [
-                  mic('20-8', 'Amoxicilline+clavulanate [Sensibilité] Isolat ; Alphanumérique ; CMI', 'Amoxicilline', 'low', '0.512', true, ['R', 'Résistant']),
-                  mic('28-1', 'Ampicilline [Sensibilité] Isolat ; Alphanumérique ; CMI', 'Ampicilline', 'high', '0.128', false, ['I', 'Intermédiaire']),
-                  mic('18928-2', 'Gentamicine [Sensibilité] Isolat ; Alphanumérique', 'Gentamicine', 'high', '0.032', false, ['S', 'Sensible']),
+                  mic(
+                    '20-8',
+                    'Amoxicilline+clavulanate [Sensibilité] Isolat ; Alphanumérique ; CMI',
+                    'Amoxicilline',
+                    'low',
+                    '0.512',
+                    true,
+                    ['R', 'Résistant'],
+                  ),
+                  mic(
+                    '28-1',
+                    'Ampicilline [Sensibilité] Isolat ; Alphanumérique ; CMI',
+                    'Ampicilline',
+                    'high',
+                    '0.128',
+                    false,
+                    ['I', 'Intermédiaire'],
+                  ),
+                  mic(
+                    '18928-2',
+                    'Gentamicine [Sensibilité] Isolat ; Alphanumérique',
+                    'Gentamicine',
+                    'high',
+                    '0.032',
+                    false,
+                    ['S', 'Sensible'],
+                  ),
                 ],
               },
             ],
@@ -239,7 +435,17 @@ function localCode(): CrBioReport {
         items: [
           {
             kind: 'battery',
-            code: { originalText: 'Protéines de l’inflammation', translations: [{ code: 'INFLAM', displayName: 'Protéines de l’inflammation', codeSystem: '1.2.250.1.2.3.4', codeSystemName: 'table des codes locaux Laboratoire des charmes' }] },
+            code: {
+              originalText: 'Protéines de l’inflammation',
+              translations: [
+                {
+                  code: 'INFLAM',
+                  displayName: 'Protéines de l’inflammation',
+                  codeSystem: '1.2.250.1.2.3.4',
+                  codeSystemName: 'table des codes locaux Laboratoire des charmes',
+                },
+              ],
+            },
             status: 'completed',
             components: [
               {
@@ -259,7 +465,10 @@ function localCode(): CrBioReport {
                 effectiveTime: { value: T },
                 value: { type: 'IVL_PQ', high: { value: '1.0', unit: 'mg/L', inclusive: true } },
                 interpretations: [interp('N', 'Normal')],
-                referenceRange: { value: { type: 'IVL_PQ', high: { value: '5.0', unit: 'mg/L' } }, interpretation: interp('N', 'Normal') },
+                referenceRange: {
+                  value: { type: 'IVL_PQ', high: { value: '5.0', unit: 'mg/L' } },
+                  interpretation: interp('N', 'Normal'),
+                },
               },
             ],
           },
@@ -282,7 +491,16 @@ function subcontracted(): CrBioReport {
       entry: {
         code: chapterCode('18719-5', 'Biochimie'),
         status: 'completed',
-        items: [pq(loinc('3016-3', 'Thyréostimuline [Arbitraire/Volume] Sérum/Plasma ; Numérique', 'TSH'), '1.950', 'm[IU]/L', '0.270', '4.200', ['N', 'Normal'])],
+        items: [
+          pq(
+            loinc('3016-3', 'Thyréostimuline [Arbitraire/Volume] Sérum/Plasma ; Numérique', 'TSH'),
+            '1.950',
+            'm[IU]/L',
+            '0.270',
+            '4.200',
+            ['N', 'Normal'],
+          ),
+        ],
       },
     },
     {
@@ -296,15 +514,29 @@ function subcontracted(): CrBioReport {
         items: [
           {
             kind: 'observation',
-            code: loinc('22314-9', 'Virus hépatite A Ac IgM [Présence] Sérum ; Résultat nominal', 'Hépatite A IgM'),
+            code: loinc(
+              '22314-9',
+              'Virus hépatite A Ac IgM [Présence] Sérum ; Résultat nominal',
+              'Hépatite A IgM',
+            ),
             status: 'completed',
             effectiveTime: { value: '202401041050+0100' },
-            value: { type: 'CD', code: '260385009', displayName: 'Négatif', codeSystem: '2.16.840.1.113883.6.96', originalText: 'Négatif' },
+            value: {
+              type: 'CD',
+              code: '260385009',
+              displayName: 'Négatif',
+              codeSystem: '2.16.840.1.113883.6.96',
+              originalText: 'Négatif',
+            },
             interpretations: [interp('NEG', 'Négatif')],
           },
           {
             kind: 'observation',
-            code: loinc('16935-9', 'Virus hépatite B Ac anti-HBs [Unités/Volume] Sérum ; Numérique', 'Ac anti-HBs'),
+            code: loinc(
+              '16935-9',
+              'Virus hépatite B Ac anti-HBs [Unités/Volume] Sérum ; Numérique',
+              'Ac anti-HBs',
+            ),
             status: 'aborted',
           },
         ],
@@ -324,7 +556,11 @@ function replacement(): CrBioReport {
     if (obs?.kind === 'observation' && obs.value?.type === 'PQ') obs.value.value = '3.6';
     if (obs?.kind === 'observation') obs.interpretations = [interp('N', 'Normal')];
   }
-  return replaceReport(v1, { sections }, { newId: { root: `${v1.setId.root}.2` }, effectiveTime: '20240105090000+0100' });
+  return replaceReport(
+    v1,
+    { sections },
+    { newId: { root: `${v1.setId.root}.2` }, effectiveTime: '20240105090000+0100' },
+  );
 }
 
 /** Level 1: the biochemistry report as a PDF wrapped in CDA (nonXMLBody). */
@@ -338,11 +574,36 @@ function level1(): CrBioReport {
 
 /** The bundled scenarios, in the order `cisis-bio example` writes them. */
 export const SCENARIOS: readonly Scenario[] = [
-  { name: 'biochemistry', description: 'biochemistry panel with reference ranges, interpretations, previous result', level: 3, model: biochemistry },
+  {
+    name: 'biochemistry',
+    description: 'biochemistry panel with reference ranges, interpretations, previous result',
+    level: 3,
+    model: biochemistry,
+  },
   { name: 'haematology', description: 'haematology: hemogram battery 58410-2', level: 3, model: haematology },
-  { name: 'microbiology', description: 'microbiology: specimen, isolate, antibiogram (MIC + S/I/R)', level: 3, model: microbiology },
-  { name: 'local-code', description: 'result with a local code and no LOINC, censored value', level: 3, model: localCode },
-  { name: 'subcontracted', description: 'subcontracted results with the performing lab; partial report, test not performed', level: 3, model: subcontracted },
-  { name: 'replacement', description: 'version 2 replacing version 1 (relatedDocument RPLC)', level: 3, model: replacement },
+  {
+    name: 'microbiology',
+    description: 'microbiology: specimen, isolate, antibiogram (MIC + S/I/R)',
+    level: 3,
+    model: microbiology,
+  },
+  {
+    name: 'local-code',
+    description: 'result with a local code and no LOINC, censored value',
+    level: 3,
+    model: localCode,
+  },
+  {
+    name: 'subcontracted',
+    description: 'subcontracted results with the performing lab; partial report, test not performed',
+    level: 3,
+    model: subcontracted,
+  },
+  {
+    name: 'replacement',
+    description: 'version 2 replacing version 1 (relatedDocument RPLC)',
+    level: 3,
+    model: replacement,
+  },
   { name: 'level1', description: 'level 1: PDF wrapped in CDA (nonXMLBody)', level: 1, model: level1 },
 ];

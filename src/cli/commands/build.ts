@@ -2,9 +2,9 @@ import type { Command } from 'commander';
 import { buildCrBio, buildCrBioN1 } from '../../cda/build/index.js';
 import { CisisBioError } from '../../common/errors.js';
 import { writeFileAtomic } from '../../common/fs.js';
-import { validateReport, type CrBioReport } from '../../model/report.js';
+import { type CrBioReport, validateReport } from '../../model/report.js';
 import { renderReportPdf } from '../../pdf/index.js';
-import { CliExit, EXIT, describeError, readInput, readJson } from '../util.js';
+import { CliExit, describeError, EXIT, readInput, readJson } from '../util.js';
 
 interface BuildFlags {
   level?: string;
@@ -50,9 +50,14 @@ async function runBuild(file: string, flags: BuildFlags): Promise<void> {
   try {
     if (!pdf) pdf = await renderReportPdf({ ...report, level });
     const opts = { pdf, ...(flags.kit ? { kit: flags.kit } : {}) };
-    const built = level === 1 ? buildCrBioN1({ ...report, level: 1 }, pdf, opts) : buildCrBio({ ...report, level: 3 }, opts);
+    const built =
+      level === 1
+        ? buildCrBioN1({ ...report, level: 1 }, pdf, opts)
+        : buildCrBio({ ...report, level: 3 }, opts);
     await writeFileAtomic(flags.out, built.bytes);
-    process.stderr.write(`cisis-bio: wrote ${flags.out} (CR-BIO level ${level}, ${built.bytes.byteLength} bytes)\n`);
+    process.stderr.write(
+      `cisis-bio: wrote ${flags.out} (CR-BIO level ${level}, ${built.bytes.byteLength} bytes)\n`,
+    );
   } catch (e) {
     if (e instanceof CisisBioError) throw new CliExit(EXIT.INVALID, describeError(e));
     throw e;

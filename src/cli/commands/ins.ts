@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
+import { checkNirConsistency } from '../../ins/consistency.js';
 import { decodeInsDatamatrix, encodeInsDatamatrix, showGs } from '../../ins/datamatrix.js';
 import { checkInsMatricule } from '../../ins/matricule.js';
-import type { PatientIdentity } from '../../model/identity.js';
+import { insTraitsSchema, type PatientIdentity } from '../../model/identity.js';
 import { CliExit, EXIT, readInput, readJson } from '../util.js';
 
 /**
@@ -22,16 +23,47 @@ export function register(program: Command): void {
       'assigning-authority OID (1.2.250.1.213.1.4.8 NIR, .9 NIA, .10 test, .11 demonstration)',
     )
     .option('--json', 'print the verdict as JSON on stdout')
-    .action((matricule: string, opts: { oid?: string; json?: boolean }) => {
+    .option(
+      '--identity <identity.json>',
+      'also compare the number with the traits of this PatientIdentity (sex, birth date, place)',
+    )
+    .action(async (matricule: string, opts: { oid?: string; json?: boolean; identity?: string }) => {
       const r = checkInsMatricule(matricule, opts.oid === undefined ? undefined : { oid: opts.oid });
-      if (opts.json) process.stdout.write(`${JSON.stringify(r, null, 2)}\n`);
-      if (!r.valid) throw new CliExit(EXIT.INVALID, `invalid: ${r.code}: ${r.message}`);
-      if (!opts.json) {
+      if (!r.valid) {
+        if (opts.json) process.stdout.write(`${JSON.stringify(r, null, 2)}\n`);
+        throw new CliExit(EXIT.INVALID, `invalid: ${r.code}: ${r.message}`);
+      }
+      let findings: ReturnType<typeof checkNirConsistency> = [];
+      if (opts.identity !== undefined) {
+        const traits = insTraitsSchema.safeParse(
+          ((await readJson(opts.identity)) as { traits?: unknown })?.traits,
+        );
+        if (!traits.success) {
+          throw new CliExit(
+            EXIT.USAGE,
+            `${opts.identity}: no valid "traits": ${traits.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+          );
+        }
+        findings = checkNirConsistency(r.matricule, traits.data);
+      }
+      if (opts.json)
+        process.stdout.write(
+          `${JSON.stringify(opts.identity === undefined ? r : { ...r, findings }, null, 2)}\n`,
+        );
+      else {
         const kind = r.oidInfo ? `${r.oidInfo.authority} ${r.oidInfo.environment}` : 'NIR/NIA';
         process.stdout.write(
           `valid: ${r.matricule} (${kind}; sex ${r.sex}${r.temporary ? ', temporary number' : ''}; born ${r.birthMonth}/${r.birthYear}; place ${r.birthPlace})\n`,
         );
+        for (const f of findings) process.stdout.write(`${f.severity}: ${f.code}: ${f.message}\n`);
       }
+      // Error findings (the number contradicts the traits) make the verdict invalid; warnings and infos do not.
+      const errors = findings.filter((f) => f.severity === 'error');
+      if (errors.length > 0)
+        throw new CliExit(
+          EXIT.INVALID,
+          `inconsistent with the traits: ${errors.map((f) => f.code).join(', ')}`,
+        );
     });
 
   ins

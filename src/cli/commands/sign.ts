@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import { writeFileAtomic } from '../../common/fs.js';
+import { PROFILES, type SignatureProfileName } from '../../sign/algorithms.js';
 import { KeyLoadError, SignatureError } from '../../sign/errors.js';
 import { loadSigningKey } from '../../sign/keys.js';
-import { type SignatureProfileName, PROFILES } from '../../sign/algorithms.js';
 import { signDocument } from '../../sign/sign.js';
 import { CliExit, EXIT, readInput } from '../util.js';
 
@@ -25,19 +25,29 @@ interface SignCliOptions {
 export function register(program: Command): void {
   program
     .command('sign')
-    .description('sign a document (CR-BIO CDA) with a XAdES signature in the IHE DSG shape (detached manifest)')
+    .description(
+      'sign a document (CR-BIO CDA) with a XAdES signature in the IHE DSG shape (detached manifest)',
+    )
     .argument('<document>', 'the document to sign (its bytes are signed exactly as stored)')
     .requiredOption('--key <file>', 'private key: PEM (PKCS#8/PKCS#1/SEC1) or PKCS#12 (.p12/.pfx)')
     .option('--cert <file>', 'signer certificate (PEM/DER, issuers may follow); optional with PKCS#12')
-    .option('--password <password>', 'key or PKCS#12 password (prefer the CISIS_BIO_KEY_PASSWORD environment variable)')
-    .option('--profile <profile>', 'dsg (IHE DSG, SHA-256, C14N 1.1, XAdES 1.3.2) or dmp-legacy (DMP clients: SHA-1, C14N 1.0)', 'dsg')
+    .option(
+      '--password <password>',
+      'key or PKCS#12 password (prefer the CISIS_BIO_KEY_PASSWORD environment variable)',
+    )
+    .option(
+      '--profile <profile>',
+      'dsg (IHE DSG, SHA-256, C14N 1.1, XAdES 1.3.2) or dmp-legacy (DMP clients: SHA-1, C14N 1.0)',
+      'dsg',
+    )
     .option('--doc-id <oid>', 'document unique id (default: ClinicalDocument/id root, or root.extension)')
     .option('--enveloping', 'put the document inside the signature (dsg only) instead of a detached manifest')
     .option('--signature-id <id>', 'Id of ds:Signature (an XML NCName)')
     .option('--purpose <oid>', 'ASTM E1762 purpose OID (default Author for dsg, Source for dmp-legacy)')
     .requiredOption('--out <file>', 'signature file to write (atomically)')
     .action(async (file: string, opts: SignCliOptions) => {
-      if (!(opts.profile in PROFILES)) throw new CliExit(EXIT.USAGE, `sign: unknown profile "${opts.profile}" (dsg, dmp-legacy)`);
+      if (!(opts.profile in PROFILES))
+        throw new CliExit(EXIT.USAGE, `sign: unknown profile "${opts.profile}" (dsg, dmp-legacy)`);
       const doc = await readInput(file);
       const keyBytes = await readInput(opts.key);
       const certBytes = opts.cert === undefined ? undefined : await readInput(opts.cert);
@@ -59,9 +69,12 @@ export function register(program: Command): void {
         });
         await writeFileAtomic(opts.out, sig.bytes);
         const what = sig.references.map((r) => r.uri).join(', ');
-        process.stdout.write(`signed ${file} → ${opts.out} (profile ${sig.profile}, ${sig.packaging}, XAdES ${sig.level}; ${what})\n`);
+        process.stdout.write(
+          `signed ${file} → ${opts.out} (profile ${sig.profile}, ${sig.packaging}, XAdES ${sig.level}; ${what})\n`,
+        );
       } catch (e) {
-        if (e instanceof KeyLoadError || e instanceof SignatureError) throw new CliExit(EXIT.USAGE, `sign: ${e.code}: ${e.message}`);
+        if (e instanceof KeyLoadError || e instanceof SignatureError)
+          throw new CliExit(EXIT.USAGE, `sign: ${e.code}: ${e.message}`);
         throw e;
       }
     });

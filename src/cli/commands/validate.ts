@@ -1,10 +1,9 @@
-import { Option, type Command } from 'commander';
+import { type Command, Option } from 'commander';
 import { CisisBioError } from '../../common/errors.js';
-import { validateFiles } from '../../validate/batch.js';
-import { formatReport, OUTPUT_FORMATS, type OutputFormat } from '../../validate/formats/index.js';
+import { OUTPUT_FORMATS, type OutputFormat } from '../../validate/formats/names.js';
 import type { ValidateOptions } from '../../validate/pipeline.js';
 import { VERSION } from '../../version.js';
-import { CliExit, EXIT, describeError } from '../util.js';
+import { CliExit, describeError, EXIT } from '../util.js';
 
 interface ValidateFlags {
   kit?: string;
@@ -39,7 +38,8 @@ export function register(program: Command): void {
 
 async function runValidate(files: string[], flags: ValidateFlags): Promise<number> {
   const jobs = Number(flags.jobs);
-  if (!Number.isInteger(jobs) || jobs < 1) throw new CliExit(EXIT.USAGE, `--jobs must be a positive integer (got ${flags.jobs})`);
+  if (!Number.isInteger(jobs) || jobs < 1)
+    throw new CliExit(EXIT.USAGE, `--jobs must be a positive integer (got ${flags.jobs})`);
   const options: ValidateOptions = {
     ...(flags.kit !== undefined ? { kit: flags.kit } : {}),
     ...(flags.schematron !== undefined ? { schematron: flags.schematron } : {}),
@@ -48,6 +48,9 @@ async function runValidate(files: string[], flags: ValidateFlags): Promise<numbe
     cache: flags.cache,
     svrl: flags.format === 'svrl',
   };
+  // Loaded on use: the other commands do not pay for the XPath engine and libxml2 at start-up.
+  const { validateFiles } = await import('../../validate/batch.js');
+  const { formatReport } = await import('../../validate/formats/index.js');
   let batch: Awaited<ReturnType<typeof validateFiles>>;
   try {
     batch = await validateFiles(files, options, jobs);
@@ -63,7 +66,9 @@ async function runValidate(files: string[], flags: ValidateFlags): Promise<numbe
       process.stderr.write(`cisis-bio: ${f.file}${at}: ${f.code}: ${f.message}\n`);
     }
     if (batch.documents.some((d) => d.rules === 'embedded')) {
-      process.stderr.write('cisis-bio: no ANS kit given (--kit or CISIS_BIO_KIT): embedded cisis-bio rules only, no XSD\n');
+      process.stderr.write(
+        'cisis-bio: no ANS kit given (--kit or CISIS_BIO_KIT): embedded cisis-bio rules only, no XSD\n',
+      );
     }
   }
   if (batch.failures.length) return EXIT.USAGE;

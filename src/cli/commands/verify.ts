@@ -21,15 +21,31 @@ const collect = (v: string, prev: string[]) => [...prev, v];
 export function register(program: Command): void {
   program
     .command('verify')
-    .description('verify a XAdES signature: core validity, manifest digests, signing certificate, time, key usage, chain')
+    .description(
+      'verify a XAdES signature: core validity, manifest digests, signing certificate, time, key usage, chain',
+    )
     .argument('<signature>', 'the signature file')
-    .option('--doc <file>', 'a signed document (its id is read from the CDA); or OID=FILE; repeatable', collect, [])
-    .requiredOption('--trust <file>', 'pinned trust anchor certificate (PEM/DER); repeatable; nothing is trusted by default', collect, [])
-    .option('--submission-set <oid>', 'uniqueId of the submission set (its manifest reference carries the placeholder digest)')
+    .option(
+      '--doc <file>',
+      'a signed document (its id is read from the CDA); or OID=FILE; repeatable',
+      collect,
+      [],
+    )
+    .requiredOption(
+      '--trust <file>',
+      'pinned trust anchor certificate (PEM/DER); repeatable; nothing is trusted by default',
+      collect,
+      [],
+    )
+    .option(
+      '--submission-set <oid>',
+      'uniqueId of the submission set (its manifest reference carries the placeholder digest)',
+    )
     .option('--at <datetime>', 'time at which the chain must be valid (default: time-stamp or signing time)')
     .option('--json', 'print the whole verdict as JSON')
     .action(async (sigFile: string, opts: VerifyCliOptions) => {
-      if (opts.trust.length === 0) throw new CliExit(EXIT.USAGE, 'verify: give at least one --trust certificate');
+      if (opts.trust.length === 0)
+        throw new CliExit(EXIT.USAGE, 'verify: give at least one --trust certificate');
       const sig = await readInput(sigFile);
       const documents = new Map<string, Uint8Array>();
       for (const d of opts.doc) {
@@ -49,7 +65,8 @@ export function register(program: Command): void {
       let at: Date | undefined;
       if (opts.at !== undefined) {
         at = new Date(opts.at);
-        if (Number.isNaN(at.getTime())) throw new CliExit(EXIT.USAGE, `verify: --at "${opts.at}" is not a date`);
+        if (Number.isNaN(at.getTime()))
+          throw new CliExit(EXIT.USAGE, `verify: --at "${opts.at}" is not a date`);
       }
       let r: Awaited<ReturnType<typeof verifySignature>>;
       try {
@@ -71,7 +88,8 @@ export function register(program: Command): void {
         if (r.signer) lines.push(`  signer: ${r.signer.subject}`);
         if (r.signingTime) lines.push(`  signing time: ${r.signingTime.toISOString()}`);
         for (const m of r.manifest) lines.push(`  reference ${m.uri}: ${m.status}`);
-        for (const i of r.issues) lines.push(`  ✗ ${i.code}: ${i.message}${i.where ? ` (at ${i.where})` : ''}`);
+        for (const i of r.issues)
+          lines.push(`  ✗ ${i.code}: ${i.message}${i.where ? ` (at ${i.where})` : ''}`);
         process.stdout.write(`${lines.join('\n')}\n`);
       }
       if (!r.valid) throw new CliExit(EXIT.INVALID);

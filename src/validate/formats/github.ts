@@ -1,3 +1,4 @@
+import { isAbsolute, relative, sep } from 'node:path';
 import { findingsOf, severityOf, type ValidationReport } from './report.js';
 
 /**
@@ -6,7 +7,8 @@ import { findingsOf, severityOf, type ValidationReport } from './report.js';
  */
 export function toGithub(report: ValidationReport): string {
   const out: string[] = [];
-  for (const d of report.documents) {
+  for (const doc of report.documents) {
+    const d = { ...doc, file: workspacePath(doc.file) };
     for (const e of d.xsd?.errors ?? []) {
       out.push(command('error', { file: d.file, line: e.line, col: e.column, title: 'XSD' }, e.message));
     }
@@ -18,16 +20,28 @@ export function toGithub(report: ValidationReport): string {
       for (const f of findingsOf(p)) {
         const level = severityOf(f) === 'note' ? 'notice' : severityOf(f);
         out.push(
-          command(level, { file: d.file, line: f.line, col: f.column, title: `${name} ${f.kind}` }, `${f.text} (at ${f.location})`),
+          command(
+            level,
+            { file: d.file, line: f.line, col: f.column, title: `${name} ${f.kind}` },
+            `${f.text} (at ${f.location})`,
+          ),
         );
       }
     }
   }
   for (const f of report.failures) {
-    out.push(command('error', { file: f.file, line: f.line, col: f.column, title: f.code }, f.message));
+    out.push(
+      command(
+        'error',
+        { file: workspacePath(f.file), line: f.line, col: f.column, title: f.code },
+        f.message,
+      ),
+    );
   }
   const ok = report.documents.filter((d) => d.valid).length;
-  out.push(`cisis-bio validate: ${ok} of ${report.documents.length + report.failures.length} documents conform`);
+  out.push(
+    `cisis-bio validate: ${ok} of ${report.documents.length + report.failures.length} documents conform`,
+  );
   return `${out.join('\n')}\n`;
 }
 
@@ -45,4 +59,11 @@ function escapeData(s: string): string {
 }
 function escapeProperty(s: string): string {
   return escapeData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
+}
+
+/** Annotations attach to paths relative to the workspace (the working directory of the step). */
+function workspacePath(file: string): string {
+  if (!isAbsolute(file)) return file;
+  const rel = relative(process.cwd(), file);
+  return rel.startsWith('..') || isAbsolute(rel) ? file : rel.split(sep).join('/');
 }

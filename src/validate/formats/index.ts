@@ -1,16 +1,14 @@
 import { toGithub } from './github.js';
 import { toJson } from './json.js';
 import { toJunit } from './junit.js';
+import type { OutputFormat } from './names.js';
+import type { ValidationReport } from './report.js';
 import { toSarif } from './sarif.js';
 import { toSvrl } from './svrl.js';
 import { toText } from './text.js';
-import type { ValidationReport } from './report.js';
 
+export { OUTPUT_FORMATS, type OutputFormat } from './names.js';
 export type { DocumentFailure, LocatedFinding, ValidationReport } from './report.js';
-
-/** Output formats of `cisis-bio validate`. */
-export const OUTPUT_FORMATS = ['text', 'json', 'svrl', 'junit', 'sarif', 'github'] as const;
-export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 
 /** Render a validation report in one of the {@link OUTPUT_FORMATS}. */
 export function formatReport(report: ValidationReport, format: OutputFormat): string {

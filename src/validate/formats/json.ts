@@ -13,7 +13,12 @@ export function toJson(report: ValidationReport): string {
       file: d.file,
       valid: d.valid,
       ...(d.xsd
-        ? { xsd: { valid: d.xsd.valid, errors: d.xsd.errors.map((e) => ({ line: e.line, column: e.column, message: e.message })) } }
+        ? {
+            xsd: {
+              valid: d.xsd.valid,
+              errors: d.xsd.errors.map((e) => ({ line: e.line, column: e.column, message: e.message })),
+            },
+          }
         : {}),
       profiles: Object.fromEntries(
         Object.entries(d.profiles).map(([name, p]) => [

@@ -8,7 +8,9 @@ import { failedAsserts, findingsOf, type ValidationReport } from './report.js';
  * successful reports go to `system-out`.
  */
 export function toJunit(report: ValidationReport): string {
-  const root = create({ version: '1.0', encoding: 'UTF-8' }).ele('testsuites', { name: 'cisis-bio validate' });
+  const root = create({ version: '1.0', encoding: 'UTF-8' }).ele('testsuites', {
+    name: 'cisis-bio validate',
+  });
   let tests = 0;
   let failures = 0;
   let errors = 0;
@@ -39,7 +41,12 @@ export function toJunit(report: ValidationReport): string {
       if (asserts.length) {
         sFailures++;
         tc.ele('failure', { type: 'failed-assert', message: `${failedAsserts(p)} failed assert(s)` }).txt(
-          asserts.map((f) => `${f.role ? `[${f.role}] ` : ''}${f.location}${f.line ? ` (line ${f.line})` : ''}\n  ${f.text}`).join('\n'),
+          asserts
+            .map(
+              (f) =>
+                `${f.role ? `[${f.role}] ` : ''}${f.location}${f.line ? ` (line ${f.line})` : ''}\n  ${f.text}`,
+            )
+            .join('\n'),
         );
       }
       const reports = findingsOf(p).filter((f) => f.kind === 'successful-report');

@@ -19,7 +19,8 @@ export function toSvrl(report: ValidationReport): string {
     const doc = root.ele(REPORT_NS, 'document', { file: d.file, valid: String(d.valid) });
     if (d.xsd) {
       const x = doc.ele(REPORT_NS, 'xsd', { valid: String(d.xsd.valid) });
-      for (const e of d.xsd.errors) x.ele(REPORT_NS, 'error', { line: String(e.line), column: String(e.column) }).txt(e.message);
+      for (const e of d.xsd.errors)
+        x.ele(REPORT_NS, 'error', { line: String(e.line), column: String(e.column) }).txt(e.message);
     }
     for (const [name, p] of Object.entries(d.profiles)) {
       if ('error' in p) {
@@ -27,11 +28,17 @@ export function toSvrl(report: ValidationReport): string {
         continue;
       }
       const out = doc.ele(SVRL_NS, 'svrl:schematron-output', { title: name });
-      for (const a of p.activePatterns ?? []) out.ele(SVRL_NS, 'svrl:active-pattern', defined({ id: a.id, name: a.name, document: a.document }));
-      for (const r of p.firedRules ?? []) out.ele(SVRL_NS, 'svrl:fired-rule', defined({ context: r.context, id: r.id }));
+      for (const a of p.activePatterns ?? [])
+        out.ele(SVRL_NS, 'svrl:active-pattern', defined({ id: a.id, name: a.name, document: a.document }));
+      for (const r of p.firedRules ?? [])
+        out.ele(SVRL_NS, 'svrl:fired-rule', defined({ context: r.context, id: r.id }));
       for (const f of findingsOf(p)) {
         out
-          .ele(SVRL_NS, `svrl:${f.kind}`, defined({ location: f.location, role: f.role, id: f.id, test: f.test }))
+          .ele(
+            SVRL_NS,
+            `svrl:${f.kind}`,
+            defined({ location: f.location, role: f.role, id: f.id, test: f.test }),
+          )
           .ele(SVRL_NS, 'svrl:text')
           .txt(f.text);
       }

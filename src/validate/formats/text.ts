@@ -5,13 +5,21 @@ export function toText(report: ValidationReport): string {
   const lines: string[] = [];
   for (const d of report.documents) {
     const names = Object.keys(d.profiles);
-    const scope = [d.xsd ? 'XSD' : undefined, `${names.length} schematron${names.length === 1 ? '' : 's'}`].filter(Boolean).join(' + ');
-    lines.push(`${d.file}: ${d.valid ? 'conforms' : 'DOES NOT CONFORM'} (${scope}${d.level === 1 ? ', CDA level 1' : ''})`);
+    const scope = [d.xsd ? 'XSD' : undefined, `${names.length} schematron${names.length === 1 ? '' : 's'}`]
+      .filter(Boolean)
+      .join(' + ');
+    lines.push(
+      `${d.file}: ${d.valid ? 'conforms' : 'DOES NOT CONFORM'} (${scope}${d.level === 1 ? ', CDA level 1' : ''})`,
+    );
     if (d.rules === 'embedded') {
-      lines.push('  note: no ANS kit given (--kit or CISIS_BIO_KIT): embedded cisis-bio rules only, no XSD — not the ANS verdict');
+      lines.push(
+        '  note: no ANS kit given (--kit or CISIS_BIO_KIT): embedded cisis-bio rules only, no XSD — not the ANS verdict',
+      );
     }
     if (d.xsd) {
-      lines.push(`  XSD: ${d.xsd.valid ? 'valid' : `${d.xsd.errors.length} error${d.xsd.errors.length === 1 ? '' : 's'}`}`);
+      lines.push(
+        `  XSD: ${d.xsd.valid ? 'valid' : `${d.xsd.errors.length} error${d.xsd.errors.length === 1 ? '' : 's'}`}`,
+      );
       for (const e of d.xsd.errors) lines.push(`    ${e.line}:${e.column}  ${e.message}`);
     }
     for (const [name, p] of Object.entries(d.profiles)) {
@@ -21,7 +29,10 @@ export function toText(report: ValidationReport): string {
       }
       const asserts = failedAsserts(p);
       const reports = p.findings.length - asserts;
-      const parts = [asserts ? `${asserts} failed assert${asserts === 1 ? '' : 's'}` : '', reports ? `${reports} report${reports === 1 ? '' : 's'}` : ''];
+      const parts = [
+        asserts ? `${asserts} failed assert${asserts === 1 ? '' : 's'}` : '',
+        reports ? `${reports} report${reports === 1 ? '' : 's'}` : '',
+      ];
       lines.push(`  ${name}: ${parts.filter(Boolean).join(', ') || 'ok'}`);
       for (const f of findingsOf(p)) lines.push(...findingLines(f));
     }
@@ -37,7 +48,14 @@ export function toText(report: ValidationReport): string {
 }
 
 function findingLines(f: LocatedFinding): string[] {
-  const tag = f.kind === 'failed-assert' ? (f.role ? `assert/${f.role}` : 'assert') : f.role ? `report/${f.role}` : 'report';
+  const tag =
+    f.kind === 'failed-assert'
+      ? f.role
+        ? `assert/${f.role}`
+        : 'assert'
+      : f.role
+        ? `report/${f.role}`
+        : 'report';
   const at = f.line ? ` (line ${f.line})` : '';
   return [`    [${tag}] ${f.location}${at}`, `      ${f.text}`];
 }

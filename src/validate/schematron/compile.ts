@@ -3,8 +3,8 @@
  * (iso_dsdl_include), abstract pattern expansion (iso_abstract_expand: textual `$param` substitution in
  * attributes), then phase selection and `extends` splicing.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, resolve, sep } from 'node:path';
 import type { Document, Element, Node } from '@xmldom/xmldom';
 import { CisisBioError } from '../../common/errors.js';
 import { parseXml } from '../../common/xml.js';
@@ -42,7 +42,9 @@ function children(el: Element | Document): Element[] {
 }
 
 function isSch(n: Node, local: string): boolean {
-  return n.nodeType === ELEMENT && (n as Element).namespaceURI === SCH_NS && (n as Element).localName === local;
+  return (
+    n.nodeType === ELEMENT && (n as Element).namespaceURI === SCH_NS && (n as Element).localName === local
+  );
 }
 
 function attr(el: Element, name: string): string | undefined {
@@ -54,30 +56,52 @@ function readSchFile(path: string): Document {
     return parseXml(readFileSync(path), { fileName: path });
   } catch (e) {
     if (e instanceof CisisBioError) {
-      throw new SchematronCompileError('SCH_XML_INVALID', `schematron file ${path} is not well-formed XML: ${e.message}`, {
+      throw new SchematronCompileError(
+        'SCH_XML_INVALID',
+        `schematron file ${path} is not well-formed XML: ${e.message}`,
+        {
+          file: path,
+          cause: e,
+        },
+      );
+    }
+    throw new SchematronCompileError(
+      'SCH_READ_FAILED',
+      `cannot read schematron file ${path}: ${(e as Error).message}`,
+      {
         file: path,
         cause: e,
-      });
-    }
-    throw new SchematronCompileError('SCH_READ_FAILED', `cannot read schematron file ${path}: ${(e as Error).message}`, {
-      file: path,
-      cause: e,
-    });
+      },
+    );
   }
 }
 
 /**
  * Find an included file. The ANS builds its kit on Windows, where file names are case-insensitive (IHE.sch
  * includes `E_directiveAnticipee_int.sch` for a file spelled `E_directiveanticipee_int.sch`): when the exact name
- * is absent, a unique case-insensitive match in the same folder is accepted, as the ANS's own run would.
+ * (or a folder of its path) is absent, a unique case-insensitive match is accepted, as the ANS's own run would.
  */
 function locateInclude(path: string): string | undefined {
   if (existsSync(path)) return path;
-  const dir = dirname(path);
-  if (!existsSync(dir)) return undefined;
-  const want = basename(path).toLowerCase();
-  const hits = readdirSync(dir).filter((f) => f.toLowerCase() === want);
-  return hits.length === 1 ? join(dir, hits[0] as string) : undefined;
+  // walk down from the deepest existing folder, matching each remaining segment case-insensitively
+  const parts = path.split(sep);
+  let base = parts.slice(0, 1).join(sep) || sep;
+  let k = 1;
+  while (k < parts.length && existsSync(join(base, parts[k] as string)))
+    base = join(base, parts[k++] as string);
+  for (; k < parts.length; k++) {
+    let entries: string[];
+    try {
+      entries = readdirSync(base);
+    } catch {
+      return undefined;
+    }
+    const want = (parts[k] as string).toLowerCase();
+    const hits = entries.filter((f) => f.toLowerCase() === want);
+    if (hits.length !== 1) return undefined;
+    base = join(base, hits[0] as string);
+  }
+  return existsSync(base) && statSync(base).isFile() ? base : undefined;
 }
 
 /** What needed an include: the nearest enclosing pattern or rule, for the error message. */
@@ -98,7 +122,9 @@ function resolveIncludes(doc: Document, el: Element, file: string, stack: string
     if (isSch(child, 'include')) {
       const href = attr(child, 'href');
       if (!href) {
-        throw new SchematronCompileError('SCH_INCLUDE_INVALID', `an include without href in ${file}`, { file });
+        throw new SchematronCompileError('SCH_INCLUDE_INVALID', `an include without href in ${file}`, {
+          file,
+        });
       }
       const [pathPart, fragment] = href.split('#') as [string, string | undefined];
       const wanted = resolve(dirname(file), decodeURI(pathPart));
@@ -111,19 +137,27 @@ function resolveIncludes(doc: Document, el: Element, file: string, stack: string
         );
       }
       if (stack.includes(target)) {
-        throw new SchematronCompileError('SCH_INCLUDE_CYCLE', `include cycle: ${[...stack, target].join(' → ')}`, {
-          file: target,
-        });
+        throw new SchematronCompileError(
+          'SCH_INCLUDE_CYCLE',
+          `include cycle: ${[...stack, target].join(' → ')}`,
+          {
+            file: target,
+          },
+        );
       }
       const sub = readSchFile(target);
       let root = sub.documentElement as Element;
       if (fragment) {
         const found = findById(root, fragment);
         if (!found) {
-          throw new SchematronCompileError('SCH_INCLUDE_MISSING', `no element with id "${fragment}" in ${target} (included from ${file})`, {
-            file: target,
-            where: file,
-          });
+          throw new SchematronCompileError(
+            'SCH_INCLUDE_MISSING',
+            `no element with id "${fragment}" in ${target} (included from ${file})`,
+            {
+              file: target,
+              where: file,
+            },
+          );
         }
         root = found;
       }
@@ -214,8 +248,10 @@ function messageParts(el: Element, out: MessagePart[] = []): MessagePart[] {
       out.push({ text: n.nodeValue ?? '' });
     } else if (n.nodeType === ELEMENT) {
       const e = n as Element;
-      if (e.namespaceURI === SCH_NS && e.localName === 'value-of') out.push({ valueOf: attr(e, 'select') ?? '.' });
-      else if (e.namespaceURI === SCH_NS && e.localName === 'name') out.push({ name: attr(e, 'path') ?? '.' });
+      if (e.namespaceURI === SCH_NS && e.localName === 'value-of')
+        out.push({ select: attr(e, 'select') ?? '.' });
+      else if (e.namespaceURI === SCH_NS && e.localName === 'name')
+        out.push({ namePath: attr(e, 'path') ?? '.' });
       else messageParts(e, out);
     }
   }
@@ -231,9 +267,14 @@ function compileRule(
   for (const c of children(rule)) {
     if (c.namespaceURI !== SCH_NS) continue;
     if (c.localName === 'let') {
-      items.push({ kind: 'let', name: attr(c, 'name') ?? '', value: attr(c, 'value') ?? '()' });
+      // a let name is a QName: XSLT ignores surrounding white space (the kit has name="jdv_… " in OPH-BRE)
+      items.push({ kind: 'let', name: (attr(c, 'name') ?? '').trim(), value: attr(c, 'value') ?? '()' });
     } else if (c.localName === 'assert' || c.localName === 'report') {
-      const check: CheckDecl = { kind: c.localName, test: attr(c, 'test') ?? 'true()', message: messageParts(c) };
+      const check: CheckDecl = {
+        kind: c.localName,
+        test: attr(c, 'test') ?? 'true()',
+        message: messageParts(c),
+      };
       for (const k of ['id', 'role', 'flag', 'subject', 'see'] as const) {
         const v = attr(c, k);
         if (v !== undefined) check[k] = v;
@@ -244,7 +285,10 @@ function compileRule(
     } else if (c.localName === 'extends') {
       const ref = attr(c, 'rule');
       if (!ref) {
-        throw new SchematronCompileError('SCH_EXTENDS_UNSUPPORTED', 'extends without @rule (extends/@href is not supported)');
+        throw new SchematronCompileError(
+          'SCH_EXTENDS_UNSUPPORTED',
+          'extends without @rule (extends/@href is not supported)',
+        );
       }
       const abs = abstractRules.get(ref);
       if (!abs) {
@@ -254,7 +298,10 @@ function compileRule(
         );
       }
       if (stack.includes(ref)) {
-        throw new SchematronCompileError('SCH_EXTENDS_CYCLE', `extends cycle: ${[...stack, ref].join(' → ')}`);
+        throw new SchematronCompileError(
+          'SCH_EXTENDS_CYCLE',
+          `extends cycle: ${[...stack, ref].join(' → ')}`,
+        );
       }
       items.push(...compileRule(abs, abstractRules, [...stack, ref]));
     }
@@ -287,9 +334,13 @@ export function compileModel(schPath: string, options: CompileOptions = {}): Com
   const queryBinding = (attr(schema, 'queryBinding') ?? 'xslt').trim();
   const supported = ['xslt', 'xslt2', 'xslt3', 'xpath', 'xpath2', 'xpath3', 'xpath31'];
   if (!supported.includes(queryBinding.toLowerCase())) {
-    throw new SchematronCompileError('SCH_QUERY_BINDING', `queryBinding "${queryBinding}" is not supported (${supported.join(', ')})`, {
-      file: top,
-    });
+    throw new SchematronCompileError(
+      'SCH_QUERY_BINDING',
+      `queryBinding "${queryBinding}" is not supported (${supported.join(', ')})`,
+      {
+        file: top,
+      },
+    );
   }
 
   const namespaces: Record<string, string> = {};
@@ -315,7 +366,9 @@ export function compileModel(schPath: string, options: CompileOptions = {}): Com
   if (phase === '#DEFAULT') phase = attr(schema, 'defaultPhase') ?? '#ALL';
   let active: Set<string> | undefined;
   const globals: LetDecl[] = [];
-  for (const l of children(schema)) if (isSch(l, 'let')) globals.push({ kind: 'let', name: attr(l, 'name') ?? '', value: attr(l, 'value') ?? '()' });
+  for (const l of children(schema))
+    if (isSch(l, 'let'))
+      globals.push({ kind: 'let', name: (attr(l, 'name') ?? '').trim(), value: attr(l, 'value') ?? '()' });
   if (phase !== '#ALL') {
     const ph = phases.get(phase);
     if (!ph) {
@@ -328,7 +381,8 @@ export function compileModel(schPath: string, options: CompileOptions = {}): Com
     active = new Set();
     for (const c of children(ph)) {
       if (isSch(c, 'active')) active.add(attr(c, 'pattern') ?? '');
-      if (isSch(c, 'let')) globals.push({ kind: 'let', name: attr(c, 'name') ?? '', value: attr(c, 'value') ?? '()' });
+      if (isSch(c, 'let'))
+        globals.push({ kind: 'let', name: (attr(c, 'name') ?? '').trim(), value: attr(c, 'value') ?? '()' });
     }
   }
 
@@ -337,7 +391,8 @@ export function compileModel(schPath: string, options: CompileOptions = {}): Com
     if (attr(p, 'abstract') === 'true') continue;
     // Pattern-level lets are global variables in the skeleton's output, whatever the phase.
     for (const c of children(p)) {
-      if (isSch(c, 'let')) globals.push({ kind: 'let', name: attr(c, 'name') ?? '', value: attr(c, 'value') ?? '()' });
+      if (isSch(c, 'let'))
+        globals.push({ kind: 'let', name: (attr(c, 'name') ?? '').trim(), value: attr(c, 'value') ?? '()' });
     }
     const id = attr(p, 'id');
     if (active && !(id && active.has(id))) continue;

@@ -36,9 +36,24 @@ interface PathStep {
 }
 
 class Unsupported extends Error {}
+/** Thrown often during compilation: one shared instance, no stack trace to build. */
+const UNSUPPORTED = new Unsupported();
+
+const STICKY = new Map<string, RegExp>();
 
 class Parser {
   private i = 0;
+
+  /** Test a regex at the current position without copying the rest of the text. */
+  private at(source: string): RegExpExecArray | null {
+    let re = STICKY.get(source);
+    if (!re) {
+      re = new RegExp(source, 'y');
+      STICKY.set(source, re);
+    }
+    re.lastIndex = this.i;
+    return re.exec(this.s);
+  }
   constructor(
     private readonly s: string,
     private readonly ns: Record<string, string>,
@@ -47,7 +62,7 @@ class Parser {
   parse(): Ast {
     const e = this.or();
     this.ws();
-    if (this.i !== this.s.length) throw new Unsupported();
+    if (this.i !== this.s.length) throw UNSUPPORTED;
     return e;
   }
 
@@ -87,7 +102,8 @@ class Parser {
       this.i += 2;
       return { t: 'cmp', op: '!=', a, b: this.prim() };
     }
-    if (/^(<|>|eq\b|ne\b|lt\b|gt\b|le\b|ge\b|is\b|\+|-|\*|div\b|mod\b|\|)/.test(this.s.slice(this.i))) throw new Unsupported();
+    if (this.at('(<|>|eq\\b|ne\\b|lt\\b|gt\\b|le\\b|ge\\b|is\\b|\\+|-|\\*|div\\b|mod\\b|\\|)'))
+      throw UNSUPPORTED;
     return a;
   }
 
@@ -107,7 +123,7 @@ class Parser {
         j++;
       }
       const v = stringLiteralValue(this.s.slice(this.i, j + 1));
-      if (v === undefined) throw new Unsupported();
+      if (v === undefined) throw UNSUPPORTED;
       this.i = j + 1;
       return { t: 'lit', v };
     }
@@ -115,7 +131,7 @@ class Parser {
       this.i++;
       const e = this.or();
       this.ws();
-      if (this.s[this.i] !== ')') throw new Unsupported();
+      if (this.s[this.i] !== ')') throw UNSUPPORTED;
       this.i++;
       return e;
     }
@@ -123,16 +139,16 @@ class Parser {
       ['true', true],
       ['false', false],
     ] as const) {
-      if (new RegExp(`^${name}\\s*\\(\\s*\\)`).test(this.s.slice(this.i))) {
+      if (this.at(`${name}\\s*\\(\\s*\\)`)) {
         this.i = this.s.indexOf(')', this.i) + 1;
         return { t: 'bool', v };
       }
     }
-    if (/^not\s*\(/.test(this.s.slice(this.i))) {
+    if (this.at('not\\s*\\(')) {
       this.i = this.s.indexOf('(', this.i) + 1;
       const e = this.or();
       this.ws();
-      if (this.s[this.i] !== ')') throw new Unsupported();
+      if (this.s[this.i] !== ')') throw UNSUPPORTED;
       this.i++;
       return { t: 'not', a: e };
     }
@@ -145,7 +161,7 @@ class Parser {
       this.i++;
       if (this.s[this.i] === ':') {
         const end = readName(this.s, this.i + 1, false);
-        if (end === this.i + 1) throw new Unsupported();
+        if (end === this.i + 1) throw UNSUPPORTED;
         const local = this.s.slice(this.i + 1, end);
         this.i = end;
         return { ns: undefined, local };
@@ -153,27 +169,26 @@ class Parser {
       return { ns: undefined, local: null };
     }
     const end = readName(this.s, this.i, false);
-    if (end === this.i) throw new Unsupported();
+    if (end === this.i) throw UNSUPPORTED;
     let name = this.s.slice(this.i, end);
     this.i = end;
     if (this.s[this.i] === ':') {
       if (this.s[this.i + 1] === '*') {
         this.i += 2;
         const uri = this.ns[name];
-        if (uri === undefined) throw new Unsupported();
+        if (uri === undefined) throw UNSUPPORTED;
         return { ns: uri, local: null };
       }
       const end2 = readName(this.s, this.i + 1, false);
-      if (end2 === this.i + 1) throw new Unsupported();
+      if (end2 === this.i + 1) throw UNSUPPORTED;
       const uri = this.ns[name];
-      if (uri === undefined) throw new Unsupported();
+      if (uri === undefined) throw UNSUPPORTED;
       name = this.s.slice(this.i + 1, end2);
       this.i = end2;
       return { ns: uri, local: name };
     }
     // a function call or an axis is not a name test here
-    const rest = this.s.slice(this.i);
-    if (/^\s*(\(|::)/.test(rest)) throw new Unsupported();
+    if (this.at('\\s*(\\(|::)')) throw UNSUPPORTED;
     return { ns: null, local: name };
   }
 
@@ -191,7 +206,7 @@ class Parser {
       if (this.s[this.i] === '@') {
         axis = 'attribute';
         this.i++;
-      } else if (this.s[this.i] === '/' || this.s[this.i] === '$') throw new Unsupported();
+      } else if (this.s[this.i] === '/' || this.s[this.i] === '$') throw UNSUPPORTED;
       const test = this.nameTest();
       const preds: Ast[] = [];
       for (;;) {
@@ -199,9 +214,9 @@ class Parser {
         if (this.s[this.i] !== '[') break;
         this.i++;
         const p = this.or();
-        if (p.t === 'lit') throw new Unsupported(); // `[ 'x' ]` is fine but rare; numbers are positional
+        if (p.t === 'lit') throw UNSUPPORTED; // `[ 'x' ]` is fine but rare; numbers are positional
         this.ws();
-        if (this.s[this.i] !== ']') throw new Unsupported();
+        if (this.s[this.i] !== ']') throw UNSUPPORTED;
         this.i++;
         preds.push(p);
       }
@@ -215,7 +230,7 @@ class Parser {
       break;
     }
     this.ws();
-    if (this.s[this.i] === '/') throw new Unsupported();
+    if (this.s[this.i] === '/') throw UNSUPPORTED;
     return { t: 'path', steps };
   }
 }
@@ -233,7 +248,8 @@ function stepNodes(step: PathStep, ctx: FastNode[]): FastNode[] {
       if (nameMatches(step.test, c) && step.preds.every((p) => truth(p, c))) out.push(c);
     } else if (step.axis === 'child') {
       for (let k = c.firstChild; k; k = k.nextSibling) {
-        if (k.nodeType === 1 && nameMatches(step.test, k) && step.preds.every((p) => truth(p, k))) out.push(k);
+        if (k.nodeType === 1 && nameMatches(step.test, k) && step.preds.every((p) => truth(p, k)))
+          out.push(k);
       }
     } else if (c.nodeType === 1 && c.attributes) {
       const attrs = c.attributes;
@@ -263,7 +279,7 @@ function stringValue(n: FastNode): string {
 function strings(a: Ast, ctx: FastNode): string[] {
   if (a.t === 'lit') return [a.v];
   if (a.t === 'path') return nodes(a, ctx).map(stringValue);
-  throw new Unsupported();
+  throw UNSUPPORTED;
 }
 
 function truth(a: Ast, ctx: FastNode): boolean {
@@ -302,7 +318,7 @@ function validate(a: Ast): void {
       validate(a.a);
       return;
     case 'cmp':
-      if ((a.a.t !== 'lit' && a.a.t !== 'path') || (a.b.t !== 'lit' && a.b.t !== 'path')) throw new Unsupported();
+      if ((a.a.t !== 'lit' && a.a.t !== 'path') || (a.b.t !== 'lit' && a.b.t !== 'path')) throw UNSUPPORTED;
       validatePath(a.a);
       validatePath(a.b);
       return;
@@ -319,7 +335,7 @@ function validatePath(a: Ast): void {
   for (const s of a.steps) for (const p of s.preds) validate(p);
 }
 
-export type FastPredicate = ((node: FastNode) => boolean) & { ast: Ast };
+export type FastPredicate = ((node: FastNode) => boolean) & { ast: Ast; source: string };
 
 /** Compile an XPath boolean expression of the supported subset, else `undefined`. */
 export function compileFast(expr: string, namespaces: Record<string, string>): FastPredicate | undefined {
@@ -328,6 +344,7 @@ export function compileFast(expr: string, namespaces: Record<string, string>): F
     validate(ast);
     const fn = ((node: FastNode) => truth(ast, node)) as FastPredicate;
     fn.ast = ast;
+    fn.source = expr;
     return fn;
   } catch (e) {
     if (e instanceof Unsupported) return undefined;
@@ -367,11 +384,23 @@ export function templateIdKeys(p: FastPredicate): string[] | undefined {
     }
     if (a.t === 'path' && a.steps.length === 1) {
       const s1 = a.steps[0];
-      if (s1 && s1.axis === 'child' && s1.test.ns === HL7 && s1.test.local === 'templateId' && s1.preds.length === 1) {
+      if (
+        s1 &&
+        s1.axis === 'child' &&
+        s1.test.ns === HL7 &&
+        s1.test.local === 'templateId' &&
+        s1.preds.length === 1
+      ) {
         const inner = s1.preds[0] as Ast;
         if (inner.t === 'cmp' && inner.op === '=' && inner.a.t === 'path' && inner.b.t === 'lit') {
           const st = inner.a.steps;
-          if (st.length === 1 && st[0]?.axis === 'attribute' && st[0].test.local === 'root' && st[0].test.ns === null && st[0].preds.length === 0) {
+          if (
+            st.length === 1 &&
+            st[0]?.axis === 'attribute' &&
+            st[0].test.local === 'root' &&
+            st[0].test.ns === null &&
+            st[0].preds.length === 0
+          ) {
             return [inner.b.v];
           }
         }

@@ -54,7 +54,8 @@ function resolveUri(uri: string, baseDir: string): string | undefined {
 /** Parse an auxiliary XML file (value set) with the same safety rules as documents (no DTD, size bound). */
 export function parseAuxiliary(path: string): SlimDocument {
   const bytes = readFileSync(path);
-  if (bytes.byteLength > DEFAULT_MAX_XML_BYTES) throw new Error(`${path} is larger than ${DEFAULT_MAX_XML_BYTES} bytes`);
+  if (bytes.byteLength > DEFAULT_MAX_XML_BYTES)
+    throw new Error(`${path} is larger than ${DEFAULT_MAX_XML_BYTES} bytes`);
   const text = xmlText(bytes);
   if (/<!(DOCTYPE|ENTITY)\b/i.test(text)) throw new Error(`${path} has a DTD, which is refused`);
   return parseXmlDocument(text);
@@ -82,7 +83,10 @@ function docOrError(uri: string, fn: string): SlimDocument {
   const d = loadDoc(uri, fn);
   if (!d) {
     const path = scope ? (resolveUri(uri, scope.baseDir) ?? uri) : uri;
-    throw new XPathFunctionError('FODC0002', `cannot read ${fn}('${uri}'): ${path} does not exist or is not well-formed XML`);
+    throw new XPathFunctionError(
+      'FODC0002',
+      `cannot read ${fn}('${uri}'): ${path} does not exist or is not well-formed XML`,
+    );
   }
   return d;
 }
@@ -121,8 +125,11 @@ export function registerFunctions(): void {
   if (registered) return;
   registered = true;
   const fn = (localName: string) => ({ namespaceURI: FN_NS, localName });
-  registerCustomXPathFunction(fn('matches'), ['xs:string?', 'xs:string', 'xs:string'], 'xs:boolean', (_, input, pattern, flags) =>
-    xpathMatches(input ?? '', pattern, flags),
+  registerCustomXPathFunction(
+    fn('matches'),
+    ['xs:string?', 'xs:string', 'xs:string'],
+    'xs:boolean',
+    (_, input, pattern, flags) => xpathMatches(input ?? '', pattern, flags),
   );
   registerCustomXPathFunction(
     fn('replace'),
@@ -130,8 +137,11 @@ export function registerFunctions(): void {
     'xs:string',
     (_, input, pattern, replacement, flags) => xpathReplace(input ?? '', pattern, replacement, flags),
   );
-  registerCustomXPathFunction(fn('tokenize'), ['xs:string?', 'xs:string', 'xs:string'], 'xs:string*', (_, input, pattern, flags) =>
-    xpathTokenize(input ?? '', pattern, flags),
+  registerCustomXPathFunction(
+    fn('tokenize'),
+    ['xs:string?', 'xs:string', 'xs:string'],
+    'xs:string*',
+    (_, input, pattern, flags) => xpathTokenize(input ?? '', pattern, flags),
   );
   registerCustomXPathFunction(fn('doc'), ['xs:string?'], 'document-node()?', (_, uri: string | null) =>
     uri === null ? null : docOrError(uri, 'doc'),

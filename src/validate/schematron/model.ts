@@ -1,7 +1,7 @@
 /** The compiled (JSON-able) form of a schematron: includes resolved, abstract patterns and rules expanded. */
 
 /** A piece of an assert/report message: literal text, `value-of`, or `name`. */
-export type MessagePart = { text: string } | { valueOf: string } | { name: string };
+export type MessagePart = { text: string } | { select: string } | { namePath: string };
 
 export interface LetDecl {
   kind: 'let';
@@ -56,4 +56,4 @@ export interface CompiledModel {
 }
 
 /** Bumped whenever the compiled form or the engine's semantics change (part of the disk-cache key). */
-export const MODEL_VERSION = 1;
+export const MODEL_VERSION = 3;

@@ -15,9 +15,18 @@ export type NodeTest =
   | { kind: 'comment' }
   | { kind: 'pi' };
 
-export type StepPredicate = { kind: 'position'; n: number } | { kind: 'fast'; fn: FastPredicate } | { kind: 'xpath'; expr: string };
+export type StepPredicate =
+  | { kind: 'position'; n: number }
+  | { kind: 'fast'; fn: FastPredicate }
+  | { kind: 'js'; fn: (node: unknown) => boolean | undefined; expr: string }
+  | { kind: 'xpath'; expr: string };
+
+/** Compiles a predicate to a JS test returning undefined when it cannot decide (then fontoxpath does). */
+export type PredicateCompiler = (expr: string) => ((node: unknown) => boolean | undefined) | undefined;
 
 export interface PatternStep {
+  /** Source text of the step: steps with the same text share their per-document match cache. */
+  src: string;
   axis: 'child' | 'attribute';
   test: NodeTest;
   preds: StepPredicate[];
@@ -39,6 +48,8 @@ export interface PatternAlternative {
 }
 
 class NotParsed extends Error {}
+/** Thrown often during compilation: one shared instance, no stack trace to build. */
+const NOTPARSED = new NotParsed();
 
 const KIND_TESTS: Record<string, NodeTest> = {
   'node()': { kind: 'node' },
@@ -47,7 +58,7 @@ const KIND_TESTS: Record<string, NodeTest> = {
   'processing-instruction()': { kind: 'pi' },
 };
 
-function parseStep(src: string, ns: Record<string, string>): PatternStep {
+function parseStep(src: string, ns: Record<string, string>, jsPred?: PredicateCompiler): PatternStep {
   let s = src.trim();
   let axis: PatternStep['axis'] = 'child';
   if (s.startsWith('@')) {
@@ -68,7 +79,7 @@ function parseStep(src: string, ns: Record<string, string>): PatternStep {
     i = kind[0].length;
   } else if (s.startsWith('*:')) {
     const end = readName(s, 2, false);
-    if (end === 2) throw new NotParsed();
+    if (end === 2) throw NOTPARSED;
     test = { kind: 'name', ns: undefined, local: s.slice(2, end) };
     i = end;
   } else if (s.startsWith('*')) {
@@ -76,18 +87,18 @@ function parseStep(src: string, ns: Record<string, string>): PatternStep {
     i = 1;
   } else {
     const end = readName(s, 0, false);
-    if (end === 0) throw new NotParsed();
+    if (end === 0) throw NOTPARSED;
     const first = s.slice(0, end);
     if (s[end] === ':' && s[end + 1] === '*') {
       const uri = ns[first];
-      if (uri === undefined) throw new NotParsed();
+      if (uri === undefined) throw NOTPARSED;
       test = { kind: 'name', ns: uri, local: null };
       i = end + 2;
     } else if (s[end] === ':' && s[end + 1] !== ':') {
       const end2 = readName(s, end + 1, false);
-      if (end2 === end + 1) throw new NotParsed();
+      if (end2 === end + 1) throw NOTPARSED;
       const uri = ns[first];
-      if (uri === undefined) throw new NotParsed();
+      if (uri === undefined) throw NOTPARSED;
       test = { kind: 'name', ns: uri, local: s.slice(end + 1, end2) };
       i = end2;
     } else {
@@ -100,7 +111,7 @@ function parseStep(src: string, ns: Record<string, string>): PatternStep {
   const rest = s.slice(i).trim();
   let pos = 0;
   while (pos < rest.length) {
-    if (rest[pos] !== '[') throw new NotParsed();
+    if (rest[pos] !== '[') throw NOTPARSED;
     let close = -1;
     scanTopLevel(rest.slice(pos), (k, depth) => {
       if (close >= 0) return rest.length;
@@ -110,24 +121,44 @@ function parseStep(src: string, ns: Record<string, string>): PatternStep {
         return rest.length;
       }
     });
-    if (close < 0) throw new NotParsed();
+    if (close < 0) throw NOTPARSED;
     const body = rest.slice(pos + 1, close).trim();
     if (/^\d+$/.test(body)) {
-      if (preds.length > 0) throw new NotParsed(); // position within a filtered set
+      if (preds.length > 0) throw NOTPARSED; // position within a filtered set
       preds.push({ kind: 'position', n: Number(body) });
     } else {
-      if (/\b(position|last)\s*\(/.test(body) || /^[\d.]/.test(body) || /^\$[\w.-]+$/.test(body)) throw new NotParsed();
+      if (/\b(position|last)\s*\(/.test(body) || /^(\d|\.\d)/.test(body) || /^\$[\w.-]+$/.test(body))
+        throw NOTPARSED;
       const fast = compileFast(body, ns);
-      preds.push(fast ? { kind: 'fast', fn: fast } : { kind: 'xpath', expr: body });
+      const js = fast ? undefined : jsPred?.(body);
+      preds.push(
+        fast
+          ? { kind: 'fast', fn: fast }
+          : js
+            ? { kind: 'js', fn: js, expr: body }
+            : { kind: 'xpath', expr: body },
+      );
     }
     pos = close + 1;
     while (pos < rest.length && /\s/.test(rest[pos] as string)) pos++;
   }
-  return { axis, test, preds };
+  return { src: src.trim(), axis, test, preds };
 }
 
-function parseAlternative(src: string, ns: Record<string, string>): PatternAlternative {
-  const base: PatternAlternative = { source: src, root: '', documentNode: false, steps: [], seps: [], fallback: true, keys: ['*fallback'] };
+function parseAlternative(
+  src: string,
+  ns: Record<string, string>,
+  jsPred?: PredicateCompiler,
+): PatternAlternative {
+  const base: PatternAlternative = {
+    source: src,
+    root: '',
+    documentNode: false,
+    steps: [],
+    seps: [],
+    fallback: true,
+    keys: ['*fallback'],
+  };
   let s = src.trim();
   if (s === '/') return { ...base, documentNode: true, fallback: false, keys: ['doc'] };
   try {
@@ -156,16 +187,17 @@ function parseAlternative(src: string, ns: Record<string, string>): PatternAlter
       return start;
     });
     parts.push(s.slice(start));
-    if (parts.some((p) => p.trim() === '' || p.trim().startsWith('$') || /^\s*\.\.?\s*$/.test(p))) throw new NotParsed();
-    const steps = parts.map((p) => parseStep(p, ns));
+    if (parts.some((p) => p.trim() === '' || p.trim().startsWith('$') || /^\s*\.\.?\s*$/.test(p)))
+      throw NOTPARSED;
+    const steps = parts.map((p) => parseStep(p, ns, jsPred));
     // attribute steps can only be last
-    if (steps.slice(0, -1).some((st) => st.axis === 'attribute')) throw new NotParsed();
+    if (steps.slice(0, -1).some((st) => st.axis === 'attribute')) throw NOTPARSED;
     const last = steps[steps.length - 1] as PatternStep;
     const keys: string[] = [];
     if (last.axis === 'attribute') {
       if (last.test.kind === 'name') keys.push(last.test.local !== null ? `a:${last.test.local}` : 'a:*');
       else if (last.test.kind === 'node') keys.push('a:*');
-      else throw new NotParsed();
+      else throw NOTPARSED;
     } else if (last.test.kind === 'name') {
       if (last.test.local !== null) keys.push(`e:${last.test.local}`);
       else {
@@ -186,6 +218,10 @@ function parseAlternative(src: string, ns: Record<string, string>): PatternAlter
 }
 
 /** Parse a rule context (an XSLT match pattern) into alternatives. */
-export function parsePattern(src: string, ns: Record<string, string>): PatternAlternative[] {
-  return splitUnion(src).map((alt) => parseAlternative(alt, ns));
+export function parsePattern(
+  src: string,
+  ns: Record<string, string>,
+  jsPred?: PredicateCompiler,
+): PatternAlternative[] {
+  return splitUnion(src).map((alt) => parseAlternative(alt, ns, jsPred));
 }

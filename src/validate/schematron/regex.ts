@@ -51,7 +51,8 @@ function litOutside(ch: string): string {
 
 function category(body: string): string {
   // \p{IsBlockName} (Unicode blocks) has no JS equivalent.
-  if (body.startsWith('Is')) throw new XPathRegexError('FORX0002', `Unicode block escape \\p{${body}} is not supported`);
+  if (body.startsWith('Is'))
+    throw new XPathRegexError('FORX0002', `Unicode block escape \\p{${body}} is not supported`);
   return body;
 }
 
@@ -64,7 +65,8 @@ class Translator {
 
   translate(): string {
     const out = this.branches();
-    if (this.i < this.src.length) throw new XPathRegexError('FORX0002', `unexpected "${this.src[this.i]}" in regex "${this.src}"`);
+    if (this.i < this.src.length)
+      throw new XPathRegexError('FORX0002', `unexpected "${this.src[this.i]}" in regex "${this.src}"`);
     return out;
   }
 
@@ -86,7 +88,8 @@ class Translator {
       if (c === '|' || c === ')') break;
       const q = this.quantifier();
       if (q) {
-        if (out === '' && !lastWasAnchor) throw new XPathRegexError('FORX0002', `quantifier without atom in regex "${this.src}"`);
+        if (out === '' && !lastWasAnchor)
+          throw new XPathRegexError('FORX0002', `quantifier without atom in regex "${this.src}"`);
         if (lastWasAnchor) {
           // Saxon reads a quantified anchor as the anchor repeated: keep it when it must occur, drop it otherwise.
           if (q.min === 0) out = out.slice(0, lastAtomStart);
@@ -139,7 +142,8 @@ class Translator {
         this.i += 2;
       }
       const inner = this.branches();
-      if (this.src[this.i] !== ')') throw new XPathRegexError('FORX0002', `unbalanced parenthesis in regex "${this.src}"`);
+      if (this.src[this.i] !== ')')
+        throw new XPathRegexError('FORX0002', `unbalanced parenthesis in regex "${this.src}"`);
       this.i++;
       return `${prefix}${inner})`;
     }
@@ -208,21 +212,30 @@ class Translator {
       let lo: string;
       if (c === '\\') {
         const e = this.readEscape();
-        if ('backref' in e) throw new XPathRegexError('FORX0002', `back-reference in a character class in regex "${this.src}"`);
+        if ('backref' in e)
+          throw new XPathRegexError('FORX0002', `back-reference in a character class in regex "${this.src}"`);
         if (!('char' in e)) {
           items.push(e);
           first = false;
           continue;
         }
         lo = e.char;
-      } else if (c === '[' ) {
-        throw new XPathRegexError('FORX0002', `"[" must be escaped in a character class in regex "${this.src}"`);
+      } else if (c === '[') {
+        throw new XPathRegexError(
+          'FORX0002',
+          `"[" must be escaped in a character class in regex "${this.src}"`,
+        );
       } else {
         lo = c;
         this.i++;
       }
       // range?
-      if (this.src[this.i] === '-' && this.src[this.i + 1] !== ']' && this.src[this.i + 1] !== '[' && this.src[this.i + 1] !== undefined) {
+      if (
+        this.src[this.i] === '-' &&
+        this.src[this.i + 1] !== ']' &&
+        this.src[this.i + 1] !== '[' &&
+        this.src[this.i + 1] !== undefined
+      ) {
         this.i++;
         let hi: string;
         if (this.src[this.i] === '\\') {
@@ -243,14 +256,18 @@ class Translator {
       first = false;
     }
     void first;
-    if (this.src[this.i] !== ']') throw new XPathRegexError('FORX0002', `unterminated character class in regex "${this.src}"`);
+    if (this.src[this.i] !== ']')
+      throw new XPathRegexError('FORX0002', `unterminated character class in regex "${this.src}"`);
     this.i++;
     let base: string;
     if (items.every((x) => 'simple' in x)) {
       const body = items.map((x) => (x as { simple: string }).simple).join('');
       base = negated ? `[^${body}]` : `[${body}]`;
     } else {
-      const simple = items.filter((x) => 'simple' in x).map((x) => (x as { simple: string }).simple).join('');
+      const simple = items
+        .filter((x) => 'simple' in x)
+        .map((x) => (x as { simple: string }).simple)
+        .join('');
       const alts = items.filter((x) => 'atom' in x).map((x) => (x as { atom: string }).atom);
       if (simple) alts.unshift(`[${simple}]`);
       const union = `(?:${alts.join('|')})`;
@@ -340,7 +357,8 @@ export function xpathReplace(input: string, pattern: string, replacement: string
         throw new XPathRegexError('FORX0004', `invalid replacement string "${replacement}"`);
       }
       if (c === '$') {
-        if (!/[0-9]/.test(replacement[i + 1] ?? '')) throw new XPathRegexError('FORX0004', `invalid replacement string "${replacement}"`);
+        if (!/[0-9]/.test(replacement[i + 1] ?? ''))
+          throw new XPathRegexError('FORX0004', `invalid replacement string "${replacement}"`);
         js += '$';
         continue;
       }

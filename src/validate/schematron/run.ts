@@ -5,15 +5,27 @@
  */
 import fontoxpath from 'fontoxpath';
 import type { Document as SlimDocument, Node as SlimNode } from 'slimdom';
-import { type FastNode } from './fast.js';
-import { type Compiled, compileJs, type Ctx, ebv, type Scope, type XNode } from './jsxpath.js';
-import { FUNCTION_REWRITES, CISIS_FN_NS, registerFunctions, setScope, type EvalScope } from './functions.js';
+import type { FastNode } from './fast.js';
+import { CISIS_FN_NS, type EvalScope, FUNCTION_REWRITES, registerFunctions, setScope } from './functions.js';
+import { type Compiled, type Ctx, compileJs, ebv, type Scope, type XNode } from './jsxpath.js';
 import type { CheckDecl, CompiledModel, LetDecl, MessagePart, RuleDecl } from './model.js';
-import { parsePattern, type PatternAlternative, type PatternStep } from './pattern.js';
+import { type PatternAlternative, type PatternStep, parsePattern } from './pattern.js';
 import type { Finding, FiredRule, RunOptions, SchematronOutcome } from './types.js';
 import { renameFunctionCalls, stringLiteralValue, variableRefs } from './xpath-text.js';
 
 const { evaluateXPath } = fontoxpath;
+
+/** Development cross-check (CISIS_SCH_CROSSCHECK=1): every fast-path answer compared with fontoxpath's. */
+export const CROSSCHECK: string[] | undefined = process.env.CISIS_SCH_CROSSCHECK ? [] : undefined;
+
+/** Development counters (CISIS_SCH_STATS=1): fontoxpath calls by expression, run-time fallbacks by rule. */
+export const STATS = process.env.CISIS_SCH_STATS
+  ? { fontoxpath: new Map<string, number>(), fallback: new Map<string, number>() }
+  : undefined;
+
+function count(map: Map<string, number>, key: string): void {
+  map.set(key, (map.get(key) ?? 0) + 1);
+}
 
 const DEFAULT_NS: Record<string, string> = {
   xml: 'http://www.w3.org/XML/1998/namespace',
@@ -41,8 +53,11 @@ interface PreparedRule {
   /** For each check, the lets declared before it (its scope). */
   scopes: LetDecl[][];
   checksExpr?: string;
-  /** The JS fast path: lets (slot) and checks in order; null when some expression is outside the subset. */
-  fast?: Array<{ let: number; fn: Compiled } | { check: number; fn: Compiled }> | null;
+  /** The JS fast path: lets (slot) and checks in order, `fn` null for those outside the subset. */
+  fast?: Array<{ let: number; fn: Compiled | null } | { check: number; fn: Compiled | null }>;
+  /** Indices of the checks left to fontoxpath, and the expression evaluating them (one boolean each). */
+  slow?: number[];
+  slowExpr?: string;
 }
 
 type Node = SlimNode & FastNode;
@@ -50,9 +65,17 @@ type Node = SlimNode & FastNode;
 /** Text of an error thrown by fontoxpath or a custom function, and its XPath error code. */
 export function describeError(e: unknown): { error: string; errorCode?: string } {
   const raw = e instanceof Error ? e.message : String(e);
-  const text = raw.split('\n')[0]?.trim() ?? raw;
+  const lines = raw
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
+  // fontoxpath wraps errors of custom functions: "Custom XPath function … raised:" then the message
+  const coded = lines.find((l) => /^[A-Z]{4}\d{4}\b/.test(l));
+  const text = (coded ?? lines.join(' ')).slice(0, 1000);
   const m = /\b([A-Z]{4}\d{4})\b/.exec(text);
-  return m ? { error: text.startsWith(m[1] as string) ? text : `${m[1]}: ${text}`, errorCode: m[1] as string } : { error: text };
+  return m
+    ? { error: text.startsWith(m[1] as string) ? text : `${m[1]}: ${text}`, errorCode: m[1] as string }
+    : { error: text };
 }
 
 export class Engine {
@@ -90,13 +113,16 @@ export class Engine {
     let order = 0;
     this.rules = model.patterns.map((p, pi) =>
       p.rules.map((r, ri) => {
-        for (const alt of parsePattern(r.context, this.ns)) {
+        for (const alt of parsePattern(r.context, this.ns, (e) => this.compilePredicate(e))) {
           const cand: Candidate = { order: order++, pattern: pi, rule: ri, alt };
           for (const key of alt.keys) {
             if (key === '*fallback') this.fallback.push(cand);
             else {
               let list = this.index.get(key);
-              if (!list) this.index.set(key, (list = []));
+              if (!list) {
+                list = [];
+                this.index.set(key, list);
+              }
               list.push(cand);
             }
           }
@@ -114,7 +140,6 @@ export class Engine {
         return { decl: r, checks, scopes };
       }),
     );
-    for (const list of this.rules) for (const r of list) r.fast = this.compileFastRule(r);
     const keys = [...this.index.keys()];
     this.hasTemplateIdKeys = keys.some((k) => k.startsWith('t:'));
     this.visitAttributes = keys.some((k) => k.startsWith('a:')) || this.fallback.length > 0;
@@ -146,27 +171,73 @@ export class Engine {
     };
   }
 
-  private compileFastRule(rule: PreparedRule): PreparedRule['fast'] {
-    const lets = new Map<string, number>();
-    const out: NonNullable<PreparedRule['fast']> = [];
-    let check = 0;
-    try {
-      for (const item of rule.decl.items) {
-        if (item.kind === 'let') {
-          const fn = compileJs(item.value, this.scope(new Map(lets)));
-          const slot = lets.size;
-          lets.set(item.name, slot + 0);
-          // a re-declared name gets a fresh slot
-          if (lets.get(item.name) !== slot) lets.set(item.name, slot);
-          out.push({ let: slot, fn });
-        } else {
-          out.push({ check: check++, fn: compileJs(item.test, this.scope(new Map(lets))) });
+  /** A JS test for a pattern predicate, compiled on first use; `undefined` from it means "ask fontoxpath". */
+  private compilePredicate(expr: string): (node: unknown) => boolean | undefined {
+    let fn: Compiled | null | undefined;
+    return (node) => {
+      if (fn === undefined) {
+        try {
+          fn = compileJs(expr, this.scope(new Map()));
+        } catch {
+          fn = null;
         }
       }
-      return out;
-    } catch {
-      return null;
+      if (fn === null) return undefined;
+      const ctx: Ctx = {
+        item: node as XNode,
+        pos: 1,
+        size: 1,
+        vars: [],
+        globals: this.runGlobals,
+        root: this.runRoot as unknown as XNode,
+      };
+      try {
+        const r = fn(ctx);
+        if (r.length === 1 && typeof r[0] === 'number') return undefined; // positional: fontoxpath
+        return ebv(r);
+      } catch {
+        return undefined;
+      }
+    };
+  }
+
+  private readonly compiledCache = new Map<string, Compiled | null>();
+
+  private compileFastRule(rule: PreparedRule): void {
+    // slot -1 marks a let the fast path could not compile: references to it must not reach an outer binding
+    const lets = new Map<string, number>();
+    const out: NonNullable<PreparedRule['fast']> = [];
+    const slow: number[] = [];
+    let check = 0;
+    let slot = 0;
+    const tryCompile = (expr: string): Compiled | null => {
+      // Abstract rules are spliced into hundreds of rules: the same text in the same let scope compiles once.
+      const key = `${[...lets].map(([k, v]) => `${k}=${v}`).join(',')}\u0000${expr}`;
+      let fn = this.compiledCache.get(key);
+      if (fn === undefined) {
+        try {
+          fn = compileJs(expr, this.scope(new Map(lets)));
+        } catch {
+          fn = null;
+        }
+        this.compiledCache.set(key, fn);
+      }
+      return fn;
+    };
+    for (const item of rule.decl.items) {
+      if (item.kind === 'let') {
+        const fn = tryCompile(item.value);
+        const s = fn ? slot++ : -1;
+        lets.set(item.name, s);
+        out.push({ let: s, fn });
+      } else {
+        const fn = tryCompile(item.test);
+        if (!fn) slow.push(check);
+        out.push({ check: check++, fn });
+      }
     }
+    rule.fast = out;
+    rule.slow = slow;
   }
 
   /** `let` clauses for the inline globals an expression needs (transitively), outermost first. */
@@ -204,6 +275,7 @@ export class Engine {
 
   private evaluate(expr: string, node: Node, scope: EvalScope, returnType: number): unknown {
     scope.current = node;
+    if (STATS) count(STATS.fontoxpath, expr.slice(0, 200));
     return evaluateXPath(expr, node, null, this.literalGlobals, returnType, this.options);
   }
 
@@ -211,9 +283,10 @@ export class Engine {
     return lets.map((l) => `let $${l.name} := (${l.value}) return `).join('') + body;
   }
 
-  private checksExpr(rule: PreparedRule): string {
-    if (rule.checksExpr !== undefined) return rule.checksExpr;
+  /** One fontoxpath expression giving the boolean of each check (or of the checks in `only`), lets bound in order. */
+  private buildChecks(rule: PreparedRule, only?: Set<number>): string {
     const items = rule.decl.items;
+    let check = 0;
     const build = (from: number): string => {
       const parts: string[] = [];
       for (let i = from; i < items.length; i++) {
@@ -223,23 +296,30 @@ export class Engine {
           parts.push(`let $${it.name} := (${it.value}) return (${rest || '()'})`);
           break;
         }
-        parts.push(`boolean((${it.test}))`);
+        if (!only || only.has(check)) parts.push(`boolean((${it.test}))`);
+        check++;
       }
       return parts.join(', ');
     };
-    rule.checksExpr = this.finish(`(${build(0)})`);
+    return this.finish(`(${build(0)})`);
+  }
+
+  private checksExpr(rule: PreparedRule): string {
+    rule.checksExpr ??= this.buildChecks(rule);
     return rule.checksExpr;
   }
 
   private message(parts: MessagePart[], lets: LetDecl[], node: Node, scope: EvalScope): string {
     let out = '';
     for (const part of parts) {
-      if ('text' in part) out += part.text;
-      else if ('valueOf' in part) {
-        const expr = this.finish(this.letChain(lets, `string-join(((${part.valueOf})) ! string(.), ' ')`));
+      if (Object.hasOwn(part, 'text')) out += (part as { text: string }).text;
+      else if (Object.hasOwn(part, 'select')) {
+        const expr = this.finish(
+          this.letChain(lets, `string-join(((${(part as { select: string }).select})) ! string(.), ' ')`),
+        );
         out += String(this.evaluate(expr, node, scope, evaluateXPath.STRING_TYPE));
       } else {
-        const expr = this.finish(this.letChain(lets, `name((${(part as { name: string }).name}))`));
+        const expr = this.finish(this.letChain(lets, `name((${(part as { namePath: string }).namePath}))`));
         out += String(this.evaluate(expr, node, scope, evaluateXPath.STRING_TYPE));
       }
     }
@@ -249,7 +329,12 @@ export class Engine {
   private location(check: CheckDecl, rule: RuleDecl, lets: LetDecl[], node: Node, scope: EvalScope): string {
     const subject = check.subject ?? rule.subject;
     if (subject) {
-      const nodes = this.evaluate(this.finish(this.letChain(lets, `(${subject})`)), node, scope, evaluateXPath.NODES_TYPE) as Node[];
+      const nodes = this.evaluate(
+        this.finish(this.letChain(lets, `(${subject})`)),
+        node,
+        scope,
+        evaluateXPath.NODES_TYPE,
+      ) as Node[];
       if (nodes[0]) return fullPath(nodes[0]);
     }
     return fullPath(node);
@@ -263,13 +348,19 @@ export class Engine {
     if (alt.fallback) {
       let set = this.fallbackSets.get(alt);
       if (!set) {
-        const found = this.evaluate(this.finish(`//(${alt.source})`), doc, scope, evaluateXPath.NODES_TYPE) as Node[];
+        const found = this.evaluate(
+          this.finish(`//(${alt.source})`),
+          doc,
+          scope,
+          evaluateXPath.NODES_TYPE,
+        ) as Node[];
         set = new Set(found);
         this.fallbackSets.set(alt, set);
       }
       return set.has(node);
     }
     if (alt.documentNode) return node.nodeType === 9;
+    if (!structurallyPossible(alt, node)) return false;
     return this.matchFrom(alt, alt.steps.length - 1, node, scope);
   }
 
@@ -286,26 +377,109 @@ export class Engine {
       }
       return true;
     }
-    if (alt.seps[k - 1] === '/') return parent !== null && parent.nodeType === 1 && this.matchFrom(alt, k - 1, parent, scope);
-    for (let p = parent; p && p.nodeType === 1; p = parentOf(p)) if (this.matchFrom(alt, k - 1, p, scope)) return true;
+    if (alt.seps[k - 1] === '/')
+      return parent !== null && parent.nodeType === 1 && this.matchFrom(alt, k - 1, parent, scope);
+    for (let p = parent; p && p.nodeType === 1; p = parentOf(p))
+      if (this.matchFrom(alt, k - 1, p, scope)) return true;
     return false;
   }
 
+  private stepMemo = new Map<string, Map<Node, boolean>>();
+
   private stepMatches(step: PatternStep, node: Node, scope: EvalScope): boolean {
     if (!testMatches(step, node)) return false;
+    if (step.preds.length === 0) return true;
+    let memo = this.stepMemo.get(step.src);
+    if (!memo) {
+      memo = new Map();
+      this.stepMemo.set(step.src, memo);
+    }
+    const known = memo.get(node);
+    if (known !== undefined) return known;
+    const r = this.predicatesHold(step, node, scope);
+    memo.set(node, r);
+    return r;
+  }
+
+  private predicatesHold(step: PatternStep, node: Node, scope: EvalScope): boolean {
     for (const pred of step.preds) {
       if (pred.kind === 'position') {
         let n = 1;
-        for (let s = node.previousSibling as Node | null; s; s = s.previousSibling as Node | null) if (testMatches(step, s)) n++;
+        for (let s = node.previousSibling as Node | null; s; s = s.previousSibling as Node | null)
+          if (testMatches(step, s)) n++;
         if (n !== pred.n) return false;
       } else if (pred.kind === 'fast') {
-        if (!pred.fn(node)) return false;
-      } else if (!this.evaluate(this.finish(`boolean((${pred.expr}))`), node, scope, evaluateXPath.BOOLEAN_TYPE)) return false;
+        const r = pred.fn(node);
+        if (CROSSCHECK) {
+          let ref: boolean | string;
+          try {
+            ref = this.evaluate(
+              this.finish(`boolean((${pred.fn.source}))`),
+              node,
+              scope,
+              evaluateXPath.BOOLEAN_TYPE,
+            ) as boolean;
+          } catch (e) {
+            ref = describeError(e).error;
+          }
+          if (ref !== r)
+            CROSSCHECK.push(`predicate [${pred.fn.source}] @ ${fullPath(node)}: fast=${r} fx=${ref}`);
+        }
+        if (!r) return false;
+      } else if (pred.kind === 'js') {
+        scope.current = node;
+        const r = pred.fn(node);
+        if (CROSSCHECK && r !== undefined) {
+          let ref: boolean | string;
+          try {
+            ref = this.evaluate(
+              this.finish(`boolean((${pred.expr}))`),
+              node,
+              scope,
+              evaluateXPath.BOOLEAN_TYPE,
+            ) as boolean;
+          } catch (e) {
+            ref = describeError(e).error;
+          }
+          if (ref !== r) CROSSCHECK.push(`predicate [${pred.expr}] @ ${fullPath(node)}: fast=${r} fx=${ref}`);
+        }
+        if (r === false) return false;
+        if (
+          r === undefined &&
+          !this.evaluate(this.finish(`boolean((${pred.expr}))`), node, scope, evaluateXPath.BOOLEAN_TYPE)
+        )
+          return false;
+      } else if (
+        !this.evaluate(this.finish(`boolean((${pred.expr}))`), node, scope, evaluateXPath.BOOLEAN_TYPE)
+      )
+        return false;
     }
     return true;
   }
 
+  private readonly candidateCache = new Map<string, Candidate[]>();
+
   private candidates(node: Node): Candidate[] {
+    if (node.nodeType === 1) {
+      let key = node.localName as string;
+      if (this.hasTemplateIdKeys) {
+        for (let c = node.firstChild as Node | null; c; c = c.nextSibling as Node | null) {
+          if (c.nodeType === 1 && c.localName === 'templateId' && c.namespaceURI === 'urn:hl7-org:v3') {
+            key += `\u0000${(c as unknown as { getAttribute(n: string): string | null }).getAttribute('root') ?? ''}`;
+          }
+        }
+      }
+      let hit = this.candidateCache.get(key);
+      if (!hit) {
+        hit = this.computeCandidates(node);
+        if (this.candidateCache.size < 5000) this.candidateCache.set(key, hit);
+      }
+      return hit;
+    }
+    return this.computeCandidates(node);
+  }
+
+  private computeCandidates(node: Node): Candidate[] {
     const lists: Candidate[][] = [];
     const add = (key: string) => {
       const l = this.index.get(key);
@@ -355,6 +529,7 @@ export class Engine {
     const root = doc as unknown as Node;
     this.runGlobals = new Map();
     this.runRoot = root;
+    this.stepMemo = new Map();
     setScope(scope);
     try {
       const visit = (node: Node) => {
@@ -368,7 +543,10 @@ export class Engine {
           firedRuleCount++;
           const rule = (this.rules[c.pattern] as PreparedRule[])[c.rule] as PreparedRule;
           if (firedRules) {
-            const fr: FiredRule = { pattern: this.model.patterns[c.pattern]?.id ?? String(c.pattern), context: rule.decl.context };
+            const fr: FiredRule = {
+              pattern: this.model.patterns[c.pattern]?.id ?? String(c.pattern),
+              context: rule.decl.context,
+            };
             if (rule.decl.id) fr.id = rule.decl.id;
             firedRules.push(fr);
           }
@@ -400,6 +578,9 @@ export class Engine {
     } finally {
       setScope(null);
       this.fallbackSets = new Map();
+      this.stepMemo = new Map();
+      this.runGlobals = new Map();
+      this.runRoot = null;
     }
     const outcome: SchematronOutcome = {
       ok: true,
@@ -418,21 +599,66 @@ export class Engine {
 
   private fire(rule: PreparedRule, node: Node, scope: EvalScope, out: Finding[]): void {
     if (rule.checks.length === 0) return;
+    if (rule.fast === undefined) this.compileFastRule(rule); // lazily: most rules never fire on a given document
     let results: boolean[] | undefined;
-    if (rule.fast) {
-      const ctx: Ctx = { item: node as unknown as XNode, pos: 1, size: 1, vars: [], globals: this.runGlobals, root: this.runRoot as unknown as XNode };
+    if (rule.fast && rule.slow && rule.slow.length < rule.checks.length) {
+      const ctx: Ctx = {
+        item: node as unknown as XNode,
+        pos: 1,
+        size: 1,
+        vars: [],
+        globals: this.runGlobals,
+        root: this.runRoot as unknown as XNode,
+      };
       scope.current = node;
       try {
         results = [];
         for (const step of rule.fast) {
+          if (!step.fn) continue;
           if ('let' in step) ctx.vars[step.let] = step.fn(ctx);
-          else results.push(ebv(step.fn(ctx)));
+          else results[step.check] = ebv(step.fn(ctx));
         }
-      } catch {
+      } catch (e) {
         results = undefined; // outside the subset's semantics: fontoxpath decides
+        if (STATS) count(STATS.fallback, `${rule.decl.context}: ${describeError(e).error}`);
       }
     }
-    results ??= this.evaluate(this.checksExpr(rule), node, scope, evaluateXPath.ALL_RESULTS_TYPE) as boolean[];
+    if (results && rule.slow?.length) {
+      rule.slowExpr ??= this.buildChecks(rule, new Set(rule.slow));
+      const r = this.evaluate(rule.slowExpr, node, scope, evaluateXPath.ALL_RESULTS_TYPE) as boolean[];
+      rule.slow.forEach((j, k) => {
+        (results as boolean[])[j] = r[k] as boolean;
+      });
+    }
+    if (CROSSCHECK && results) {
+      // development: the JS fast path must agree with fontoxpath (or fontoxpath must fail where it answered)
+      let ref: boolean[] | string;
+      try {
+        ref = this.evaluate(this.checksExpr(rule), node, scope, evaluateXPath.ALL_RESULTS_TYPE) as boolean[];
+      } catch (e) {
+        ref = describeError(e).error;
+      }
+      if (typeof ref === 'string' || ref.some((v, i) => v !== (results as boolean[])[i])) {
+        const diff =
+          typeof ref === 'string'
+            ? ref
+            : ref
+                .map((v, i) =>
+                  v !== (results as boolean[])[i]
+                    ? `#${i} ${rule.checks[i]?.test} fast=${(results as boolean[])[i]} fx=${v}`
+                    : '',
+                )
+                .filter(Boolean)
+                .join(' ; ');
+        CROSSCHECK.push(`${rule.decl.context} @ ${fullPath(node)}: ${diff}`);
+      }
+    }
+    results ??= this.evaluate(
+      this.checksExpr(rule),
+      node,
+      scope,
+      evaluateXPath.ALL_RESULTS_TYPE,
+    ) as boolean[];
     for (let j = 0; j < rule.checks.length; j++) {
       const check = rule.checks[j] as CheckDecl;
       const hit = check.kind === 'assert' ? results[j] === false : results[j] === true;
@@ -458,8 +684,20 @@ export class Engine {
   }
 }
 
+/** Name tests only, up the `/`-separated tail of the pattern: a cheap rejection before any predicate runs. */
+function structurallyPossible(alt: PatternAlternative, node: Node): boolean {
+  let n: Node | null = node;
+  for (let k = alt.steps.length - 1; k >= 0; k--) {
+    if (!n || !testMatches(alt.steps[k] as PatternStep, n)) return false;
+    if (k === 0 || alt.seps[k - 1] !== '/') return true;
+    n = parentOf(n);
+  }
+  return true;
+}
+
 function parentOf(n: Node): Node | null {
-  if (n.nodeType === 2) return ((n as unknown as { ownerElement: Node | null }).ownerElement ?? null) as Node | null;
+  if (n.nodeType === 2)
+    return ((n as unknown as { ownerElement: Node | null }).ownerElement ?? null) as Node | null;
   return n.parentNode as Node | null;
 }
 
@@ -473,14 +711,13 @@ function testMatches(step: PatternStep, n: Node): boolean {
         if (n.nodeType !== 1) return false;
         break;
       case 'node':
-        if (n.nodeType === 2 || n.nodeType === 9) return false;
-        return true;
+        return n.nodeType !== 2 && n.nodeType !== 9 && !isXmlDeclaration(n);
       case 'text':
         return n.nodeType === 3 || n.nodeType === 4;
       case 'comment':
         return n.nodeType === 8;
       case 'pi':
-        return n.nodeType === 7;
+        return n.nodeType === 7 && !isXmlDeclaration(n);
     }
   }
   if (t.kind !== 'name') return t.kind === 'node';
@@ -489,9 +726,26 @@ function testMatches(step: PatternStep, n: Node): boolean {
   return true;
 }
 
+/** @xmldom keeps the XML declaration as a processing instruction named `xml`; XPath has no such node. */
+function isXmlDeclaration(n: Node): boolean {
+  return n.nodeType === 7 && (n as unknown as { nodeName: string }).nodeName.toLowerCase() === 'xml';
+}
+
 /** The ANS skeleton's "full-path-2": names as written, `[n]` only after a same-named earlier sibling. */
 export function fullPath(node: Node): string {
-  if (node.nodeType === 9) return '/';
+  if (node.nodeType === 9) {
+    // The skeleton's template matches `node() | @*`, which a document node is not: the built-in template
+    // applies the mode to the document's children, so their paths are written one after the other
+    // (`/ClinicalDocument`, preceded by `/@xml-stylesheet` when such a processing instruction comes first).
+    let out = '';
+    for (let c = node.firstChild as Node | null; c; c = c.nextSibling as Node | null) {
+      if (c.nodeType === 1) out += fullPath(c);
+      else if (c.nodeType === 7 && !isXmlDeclaration(c))
+        out += `/@${(c as unknown as { nodeName: string }).nodeName}`;
+      else if (c.nodeType === 8) out += '/@';
+    }
+    return out;
+  }
   if (node.nodeType === 2) {
     const owner = parentOf(node);
     return `${owner ? fullPath(owner) : ''}/@${(node as unknown as { nodeName: string }).nodeName}`;

@@ -41,7 +41,7 @@ function skipComment(s: string, i: number): number {
  * Visit the characters of `s` that are outside string literals and comments, with the bracket depth
  * (`(`, `[`, `{` together). The visitor may return a number to jump to that index.
  */
-export function scanTopLevel(s: string, visit: (i: number, depth: number) => number | void): void {
+export function scanTopLevel(s: string, visit: (i: number, depth: number) => number | undefined): void {
   let depth = 0;
   let i = 0;
   while (i < s.length) {
@@ -171,5 +171,8 @@ export function stringLiteralValue(s: string): string | undefined {
   const q = t[0];
   if ((q !== "'" && q !== '"') || t.length < 2) return undefined;
   if (skipString(t, 0) !== t.length) return undefined;
-  return t.slice(1, -1).split(q + q).join(q);
+  return t
+    .slice(1, -1)
+    .split(q + q)
+    .join(q);
 }

@@ -1,0 +1,344 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { XmlParseError } from '../../../src/common/errors.js';
+import {
+  compileSchematron,
+  deserializeCompiled,
+  parseForSchematron,
+  runSchematron,
+  SchematronCompileError,
+  type SchematronOutcome,
+  serializeCompiled,
+} from '../../../src/validate/schematron/index.js';
+
+const HEAD = `<schema xmlns="http://purl.oclc.org/dsdl/schematron" queryBinding="xslt2">
+  <ns prefix="cda" uri="urn:hl7-org:v3"/>`;
+
+/** Write files (path → content) into a fresh temp folder; returns the folder. */
+function tree(files: Record<string, string>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'cisis-sch-'));
+  for (const [path, content] of Object.entries(files)) {
+    const full = join(dir, path);
+    mkdirSync(join(full, '..'), { recursive: true });
+    writeFileSync(full, content);
+  }
+  return dir;
+}
+
+const DOC = `<ClinicalDocument xmlns="urn:hl7-org:v3" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+  <templateId root="1.2.3"/>
+  <code code="11502-2" codeSystem="2.16.840.1.113883.6.1"/>
+  <component><section><entry/><entry><observation classCode="OBS"/></entry><entry/></section></component>
+  <component><section><title>Two</title></section></component>
+  <value xsi:type="CD" code="x"/>
+</ClinicalDocument>`;
+
+function run(files: Record<string, string>, main = 'main.sch', xml = DOC, phase?: string): SchematronOutcome {
+  const dir = tree(files);
+  const c = compileSchematron(join(dir, main), phase ? { phase } : undefined);
+  return runSchematron(c, parseForSchematron(xml));
+}
+
+function findings(o: SchematronOutcome) {
+  if (!o.ok) throw new Error(`unexpected engine error: ${o.error}`);
+  return o.findings.map((f) => `${f.kind}|${f.location}|${f.text}`).sort();
+}
+
+describe('schematron engine: structure', () => {
+  it('resolves nested includes with hrefs relative to each including file', () => {
+    const out = run({
+      'main.sch': `${HEAD}<include href="inc/p.sch"/></schema>`,
+      'inc/p.sch': `<pattern xmlns="http://purl.oclc.org/dsdl/schematron" id="p"><include href="rules/r.sch"/></pattern>`,
+      'inc/rules/r.sch': `<rule xmlns="http://purl.oclc.org/dsdl/schematron" context="cda:code"><assert test="@code = 'nope'">code is <value-of select="@code"/></assert></rule>`,
+    });
+    expect(findings(out)).toEqual(['failed-assert|/ClinicalDocument/code|code is 11502-2']);
+  });
+
+  it('names the missing file, the including file and the pattern that needed it', () => {
+    const dir = tree({
+      'main.sch': `${HEAD}<pattern id="needs-it"><include href="gone/r.sch"/></pattern></schema>`,
+    });
+    let err: unknown;
+    try {
+      compileSchematron(join(dir, 'main.sch'));
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(SchematronCompileError);
+    const e = err as SchematronCompileError;
+    expect(e.code).toBe('SCH_INCLUDE_MISSING');
+    expect(e.message).toContain(join(dir, 'gone/r.sch'));
+    expect(e.message).toContain(join(dir, 'main.sch'));
+    expect(e.message).toContain('pattern "needs-it"');
+  });
+
+  it('expands abstract patterns by textual parameter substitution', () => {
+    const out = run({
+      'main.sch': `${HEAD}
+        <pattern abstract="true" id="mandatory">
+          <rule context="$ctx"><assert test="$child">[$label] <value-of select="$label"/> needs $child</assert></rule>
+        </pattern>
+        <pattern id="inst" is-a="mandatory">
+          <param name="ctx" value="cda:section"/><param name="child" value="cda:title"/><param name="label" value="'S'"/>
+        </pattern></schema>`,
+    });
+    // parameters are substituted in attributes only (as the skeleton does), not in message text
+    expect(findings(out)).toEqual([
+      'failed-assert|/ClinicalDocument/component/section|[$label] S needs $child',
+    ]);
+  });
+
+  it('splices abstract rules where extends stands, recursively', () => {
+    const out = run({
+      'main.sch': `${HEAD}
+        <pattern>
+          <rule abstract="true" id="base"><assert test="@code">no code</assert></rule>
+          <rule abstract="true" id="coded"><extends rule="base"/><assert test="@codeSystem">no system</assert></rule>
+        </pattern>
+        <pattern><rule context="cda:value"><extends rule="coded"/><report test="true()">seen</report></rule></pattern></schema>`,
+    });
+    expect(findings(out)).toEqual([
+      'failed-assert|/ClinicalDocument/value|no system',
+      'successful-report|/ClinicalDocument/value|seen',
+    ]);
+  });
+
+  it('fires only the first matching rule of a pattern on a node', () => {
+    const out = run({
+      'main.sch': `${HEAD}<pattern>
+        <rule context="cda:entry[cda:observation]"><report test="true()">first</report></rule>
+        <rule context="cda:entry"><report test="true()">second</report></rule>
+      </pattern><pattern><rule context="cda:entry"><report test="true()">other pattern</report></rule></pattern></schema>`,
+    });
+    const f = findings(out);
+    expect(f.filter((x) => x.endsWith('|first'))).toEqual([
+      'successful-report|/ClinicalDocument/component/section/entry[2]|first',
+    ]);
+    expect(f.filter((x) => x.endsWith('|second'))).toHaveLength(2);
+    expect(f.filter((x) => x.endsWith('|other pattern'))).toHaveLength(3);
+  });
+
+  it('selects phases: default, chosen, #ALL; refuses an unknown phase', () => {
+    const files = {
+      'main.sch': `<schema xmlns="http://purl.oclc.org/dsdl/schematron" queryBinding="xslt2" defaultPhase="one">
+        <ns prefix="cda" uri="urn:hl7-org:v3"/>
+        <phase id="one"><active pattern="a"/></phase><phase id="two"><active pattern="b"/></phase>
+        <pattern id="a"><rule context="cda:code"><report test="true()">A</report></rule></pattern>
+        <pattern id="b"><rule context="cda:code"><report test="true()">B</report></rule></pattern></schema>`,
+    };
+    expect(findings(run(files)).map((x) => x.split('|')[2])).toEqual(['A']);
+    expect(findings(run(files, 'main.sch', DOC, 'two')).map((x) => x.split('|')[2])).toEqual(['B']);
+    expect(findings(run(files, 'main.sch', DOC, '#ALL')).map((x) => x.split('|')[2])).toEqual(['A', 'B']);
+    expect(() => run(files, 'main.sch', DOC, 'three')).toThrow(/phase "three"/);
+  });
+
+  it('scopes lets: schema and pattern lets are global, rule lets local and ordered', () => {
+    const out = run({
+      'main.sch': `${HEAD}<let name="sys " value="'2.16.840.1.113883.6.1'"/>
+        <pattern id="variables"><let name="wanted" value="'11502-2'"/><let name="codes" value="//cda:code"/></pattern>
+        <pattern><rule context="cda:code">
+          <let name="c" value="@code"/><let name="both" value="concat($c, '@', @codeSystem)"/>
+          <report test="$both = concat($wanted, '@', $sys)">match <value-of select="$both"/></report>
+          <report test="count($codes) = 1">one code</report>
+        </rule></pattern></schema>`,
+    });
+    expect(findings(out)).toEqual([
+      'successful-report|/ClinicalDocument/code|match 11502-2@2.16.840.1.113883.6.1',
+      'successful-report|/ClinicalDocument/code|one code',
+    ]);
+  });
+
+  it('reports role, diagnostics, name and value-of', () => {
+    const dir = tree({
+      'main.sch': `${HEAD}<pattern><rule context="cda:observation">
+          <assert test="@moodCode" role="warning" id="mood" diagnostics="d1">element <name/> in <name path=".."/> lacks moodCode (class <value-of select="@classCode"/>)</assert>
+        </rule></pattern>
+        <diagnostics><diagnostic id="d1">found <value-of select="count(@*)"/> attribute(s)</diagnostic></diagnostics></schema>`,
+    });
+    const o = runSchematron(compileSchematron(join(dir, 'main.sch')), parseForSchematron(DOC));
+    expect(o.ok).toBe(true);
+    if (!o.ok) return;
+    expect(o.findings).toHaveLength(1);
+    expect(o.findings[0]).toMatchObject({
+      kind: 'failed-assert',
+      location: '/ClinicalDocument/component/section/entry[2]/observation',
+      text: 'element observation in entry lacks moodCode (class OBS)',
+      role: 'warning',
+      id: 'mood',
+      diagnostics: ['found 1 attribute(s)'],
+    });
+  });
+
+  it('writes full-path-2 locations: [n] only after a same-named sibling, /@name for attributes', () => {
+    const out = run({
+      'main.sch': `${HEAD}<pattern><rule context="cda:component/cda:section"><report test="true()">s</report></rule>
+        <rule context="@xsi:type" ><report test="true()">t</report></rule></pattern>
+        <ns prefix="xsi" uri="http://www.w3.org/2001/XMLSchema-instance"/></schema>`,
+    });
+    expect(findings(out)).toEqual([
+      'successful-report|/ClinicalDocument/component/section|s',
+      'successful-report|/ClinicalDocument/component[2]/section|s',
+      'successful-report|/ClinicalDocument/value/@xsi:type|t',
+    ]);
+  });
+  it('writes the location of a rule fired on the document node as the skeleton does (its children in turn)', () => {
+    const files = {
+      'main.sch': `${HEAD}<pattern><rule context="/"><assert test="false()">root</assert></rule></pattern></schema>`,
+    };
+    expect(findings(run(files))).toEqual(['failed-assert|/ClinicalDocument|root']);
+    const withPi = `<?xml version="1.0"?><?xml-stylesheet type="text/xsl" href="cda.xsl"?>${DOC}`;
+    expect(findings(run(files, 'main.sch', withPi))).toEqual([
+      'failed-assert|/@xml-stylesheet/ClinicalDocument|root',
+    ]);
+  });
+});
+
+describe('schematron engine: XPath', () => {
+  it('resolves doc(), document() and doc-available() against the top-level schematron folder', () => {
+    const vs = `<ValueSet xmlns="urn:ihe:iti:svs:2008"><ConceptList><Concept code="11502-2"/></ConceptList></ValueSet>`;
+    const out = run({
+      'main.sch': `${HEAD}<ns prefix="svs" uri="urn:ihe:iti:svs:2008"/><include href="sub/deep/p.sch"/></schema>`,
+      // the include lives two folders down, but 'vs/codes.xml' is resolved from main.sch's folder
+      'sub/deep/p.sch': `<pattern xmlns="http://purl.oclc.org/dsdl/schematron"><rule context="cda:code">
+         <report test="doc('vs/codes.xml')//svs:Concept/@code = @code">in doc</report>
+         <report test="document('vs/codes.xml')//svs:Concept/@code = @code">in document</report>
+         <report test="doc-available('vs/codes.xml') and not(doc-available('vs/none.xml'))">available</report>
+       </rule></pattern>`,
+      'vs/codes.xml': vs,
+    });
+    expect(findings(out).map((x) => x.split('|')[2])).toEqual(['available', 'in doc', 'in document']);
+  });
+
+  it('turns a missing doc() target into a FODC0002 outcome naming the file', () => {
+    const out = run({
+      'main.sch': `${HEAD}<pattern><rule context="cda:code"><assert test="doc('jdv/missing.xml')//*[@code = current()/@code]">x</assert></rule></pattern></schema>`,
+    });
+    expect(out.ok).toBe(false);
+    if (out.ok) return;
+    expect(out.errorCode).toBe('FODC0002');
+    expect(out.error).toMatch(/^FODC0002: .*jdv\/missing\.xml/);
+  });
+
+  it('stops the profile with XPTY0004 when a single-item argument gets a sequence, as Saxon does', () => {
+    const out = run({
+      'main.sch': `${HEAD}<pattern><rule context="cda:section"><assert test="starts-with(cda:entry, 'a') or true()">x</assert></rule></pattern></schema>`,
+    });
+    expect(out.ok).toBe(false);
+    if (!out.ok) expect(out.errorCode).toBe('XPTY0004');
+  });
+
+  it('checks xs:dateTime castability as Saxon does (day-of-month ranges, leap years)', () => {
+    const out = run({
+      'main.sch': `${HEAD}<pattern><rule context="cda:code">
+        <report test="'2020-02-29T10:00:00' castable as xs:dateTime">leap</report>
+        <report test="'2021-02-29T10:00:00' castable as xs:dateTime">not leap</report>
+        <report test="'2021-01-31T24:00:00' castable as xs:dateTime">midnight</report>
+        <report test="'20210131' castable as xs:dateTime">compact</report>
+      </rule></pattern></schema>`,
+    });
+    expect(
+      findings(out)
+        .map((x) => x.split('|')[2])
+        .sort(),
+    ).toEqual(['leap', 'midnight']);
+  });
+
+  it('supports resolve-QName, matches/replace flags and XSD regex syntax', () => {
+    const out = run({
+      'main.sch': `${HEAD}<ns prefix="xsi" uri="http://www.w3.org/2001/XMLSchema-instance"/><pattern><rule context="cda:value">
+        <report test="resolve-QName(@xsi:type, .) = QName('urn:hl7-org:v3', 'CD')">qname</report>
+        <report test="local-name-from-QName(resolve-QName(@xsi:type, .)) = 'CD'">local</report>
+        <report test="matches(@code, '^X$', 'i')">flag i</report>
+        <report test="replace('aXa', 'x', '-', 'i') = 'a-a'">replace i</report>
+        <report test="matches('012', '^-?[1-9]\\d*$|^+?\\d*$') and not(matches('+12', '^-?[1-9]\\d*$|^+?\\d*$'))">quantified anchor</report>
+        <report test="matches('é', '^\\w$') and not(matches('_', '^\\w$'))">xsd w</report>
+        <report test="matches('b', '^[a-z-[aeiou]]$') and not(matches('a', '^[a-z-[aeiou]]$'))">subtraction</report>
+      </rule></pattern></schema>`,
+    });
+    expect(
+      findings(out)
+        .map((x) => x.split('|')[2])
+        .sort(),
+    ).toEqual(['flag i', 'local', 'qname', 'quantified anchor', 'replace i', 'subtraction', 'xsd w'].sort());
+  });
+
+  it('gives the same answers through the JS fast path and fontoxpath', () => {
+    // The same tests twice: once plain (fast path), once wrapped in a construct the fast path refuses
+    // (`let` in XPath), which sends the whole rule to fontoxpath.
+    const tests = [
+      'count(cda:component) >= 2',
+      "cda:component[2]/cda:section/cda:title = 'Two'",
+      "string(@classCode) = ('DOCCLIN') or not(@classCode)",
+      'every $e in .//cda:entry satisfies $e/parent::cda:section',
+      "some $e in .//cda:entry satisfies $e/cda:observation/@classCode = 'OBS'",
+      'not(@* except @xsi:type)',
+      '(.//cda:entry)[last()]/preceding-sibling::cda:entry[1]/cda:observation',
+      "substring('12345', 1.5, 2.6) = '234'",
+      "number('1e2') = 100 and string-length('été') = 3",
+      "not(cda:code/@code castable as xs:integer) and (' 12 ' castable as xs:integer)",
+      "distinct-values(.//cda:entry/name()) = 'entry'",
+      "normalize-space('  a   b ') = 'a b' and translate('abc', 'ab', 'A') = 'Ac'",
+      "string-join(tokenize('a b  c', '\\s+'), ',') = 'a,b,c'",
+      'count(.//@*) gt 3',
+      "cda:value/@code < 'y'",
+      'count(//cda:entry | //cda:section) = 5',
+    ];
+    const body = (wrap: boolean) =>
+      tests
+        .map((t, i) =>
+          `<report test="${wrap ? `let $z := 1 return (${t})` : t}">${i}</report>`.replace(/</g, (m, o, s) =>
+            s.slice(o, o + 8) === '<report ' || s.slice(o, o + 9) === '</report>' ? m : '&lt;',
+          ),
+        )
+        .join('');
+    const mk = (wrap: boolean) =>
+      run({
+        'main.sch': `${HEAD}<ns prefix="xsi" uri="http://www.w3.org/2001/XMLSchema-instance"/><pattern><rule context="cda:ClinicalDocument">${body(wrap)}</rule></pattern></schema>`,
+      });
+    const fast = findings(mk(false));
+    const slow = findings(mk(true));
+    expect(fast).toEqual(slow);
+    expect(fast.length).toBe(tests.length); // every test above is true
+  });
+});
+
+describe('schematron engine: API', () => {
+  it('round-trips the compiled form through JSON', () => {
+    const dir = tree({
+      'main.sch': `${HEAD}<pattern><rule context="cda:code"><report test="@code">has code</report></rule></pattern></schema>`,
+    });
+    const c = compileSchematron(join(dir, 'main.sch'));
+    const again = deserializeCompiled(serializeCompiled(c));
+    expect(again.schPath).toBe(c.schPath);
+    expect(findings(runSchematron(again, parseForSchematron(DOC)))).toEqual([
+      'successful-report|/ClinicalDocument/code|has code',
+    ]);
+    expect(() => deserializeCompiled('{"format":"other"}')).toThrow(SchematronCompileError);
+  });
+
+  it('rebases doc() resolution when a cached form is loaded for a kit that moved', () => {
+    const sch = `${HEAD}<pattern><rule context="cda:code"><report test="doc('vs.xml')/*/@code = @code">listed</report></rule></pattern></schema>`;
+    const first = tree({ 'main.sch': sch, 'vs.xml': '<vs code="other"/>' });
+    const moved = tree({ 'main.sch': sch, 'vs.xml': '<vs code="11502-2"/>' });
+    const form = serializeCompiled(compileSchematron(join(first, 'main.sch')));
+    expect(findings(runSchematron(deserializeCompiled(form), parseForSchematron(DOC)))).toEqual([]);
+    expect(
+      findings(runSchematron(deserializeCompiled(form, join(moved, 'main.sch')), parseForSchematron(DOC))),
+    ).toEqual(['successful-report|/ClinicalDocument/code|listed']);
+  });
+
+  it('parses documents with the safe-XML rules: no DTD, errors with a line', () => {
+    expect(() =>
+      parseForSchematron('<!DOCTYPE a [<!ENTITY x SYSTEM "file:///etc/passwd">]><a>&x;</a>'),
+    ).toThrow(XmlParseError);
+    try {
+      parseForSchematron('<a>\n<b></c></a>', 'bad.xml');
+    } catch (e) {
+      expect(e).toBeInstanceOf(XmlParseError);
+      expect((e as XmlParseError).line).toBe(2);
+    }
+    expect(() => parseForSchematron('<a/>', 'big.xml', 3)).toThrow(/limit/);
+  });
+});

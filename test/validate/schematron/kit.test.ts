@@ -1,0 +1,58 @@
+/** The engine on the ANS kit itself: every CI-SIS schematron compiles, the official CR-BIO examples conform. */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import {
+  compileSchematron,
+  parseForSchematron,
+  runSchematron,
+} from '../../../src/validate/schematron/index.js';
+import { EXAMPLES_DIR, KIT_DIR } from '../../helpers/shared.js';
+
+const SCH = join(KIT_DIR, 'schematrons');
+const PROFILES = [
+  'CI-SIS_BIO-CR-BIO_2024.01.sch',
+  'profils/IHE.sch',
+  'profils/CI-SIS_ModelesDeContenusCDA.sch',
+  'profils/CI-SIS_Modeles_ANS.sch',
+  'profils/structurationMinimale/ASIP-STRUCT-MIN-StrucMin.sch',
+];
+
+describe('ANS kit schematrons', () => {
+  it('compiles every CI-SIS_*.sch of the kit (folder names matched case-insensitively, as on the ANS Windows build)', () => {
+    const files = readdirSync(SCH).filter((f) => /^CI-SIS_.*\.sch$/.test(f));
+    expect(files.length).toBeGreaterThan(50);
+    for (const f of files) {
+      // The kit ships include/specificationsVolets/BIO-CR-BIO_2023.01 as an empty file instead of a folder:
+      // that volet cannot be compiled by anyone; the error must name the missing file.
+      if (f === 'CI-SIS_BIO-CR-BIO_2023.01.sch') {
+        expect(() => compileSchematron(join(SCH, f))).toThrow(
+          /BIO-CR-BIO_2023\.01\/Entete\/Entete_CR-BIO\.sch does not exist/,
+        );
+        continue;
+      }
+      const c = compileSchematron(join(SCH, f));
+      expect(c.queryBinding, f).toBe('xslt2');
+    }
+  });
+
+  it('finds no failed assert in the official CR-BIO 2024.01 examples', () => {
+    const examples = readdirSync(EXAMPLES_DIR).filter((f) => /^BIO-CR-BIO_2024\.01_.*\.xml$/.test(f));
+    expect(examples.length).toBeGreaterThan(0);
+    const compiled = PROFILES.map((p) => compileSchematron(join(SCH, p)));
+    const failures: string[] = [];
+    for (const ex of examples) {
+      const doc = parseForSchematron(readFileSync(join(EXAMPLES_DIR, ex)), ex);
+      for (const c of compiled) {
+        const out = runSchematron(c, doc);
+        if (!out.ok) failures.push(`${ex} ${c.schPath}: ${out.error}`);
+        else {
+          expect(out.firedRuleCount).toBeGreaterThan(0);
+          for (const f of out.findings)
+            if (f.kind === 'failed-assert') failures.push(`${ex} ${c.schPath}: ${f.location} ${f.text}`);
+        }
+      }
+    }
+    expect(failures).toEqual([]);
+  }, 600_000);
+});
