@@ -1,10 +1,28 @@
 // Canonical XML through libxml2 (xml-crypto has no C14N 1.1). Documents are parsed without DTD, entity
 // substitution or network access: a `<!DOCTYPE`/`<!ENTITY` is refused before libxml2 sees the bytes.
-import { ParseOption, XmlDocument, type XmlElement } from 'libxml2-wasm';
+import type { XmlDocument, XmlElement } from 'libxml2-wasm';
 import { XmlParseError } from '../common/errors.js';
 import { C14N_ALGORITHMS } from './algorithms.js';
 
-const PARSE_OPTIONS = { option: ParseOption.XML_PARSE_NONET | ParseOption.XML_PARSE_NO_XXE };
+/*
+ * libxml2-wasm is an ES module with top-level await: a static import would make the whole package
+ * impossible to `require()` from CommonJS. It is loaded on first use by the async entry points
+ * (signDocument, signSubmissionSet, verifySignature) through {@link loadLibxml2}.
+ */
+type Libxml2 = typeof import('libxml2-wasm');
+let lib: Libxml2 | undefined;
+
+/** Load libxml2 once; every async entry point of the sign module awaits it before canonicalising. */
+export async function loadLibxml2(): Promise<Libxml2> {
+  lib ??= await import('libxml2-wasm');
+  return lib;
+}
+
+/** The loaded libxml2 module (throws when {@link loadLibxml2} was not awaited first: a programming error). */
+export function libxml2(): Libxml2 {
+  if (!lib) throw new Error('libxml2 is not loaded: await loadLibxml2() first');
+  return lib;
+}
 const DTD = /<!(DOCTYPE|ENTITY)\b/i;
 
 /** Parse bytes with libxml2 after refusing any DTD (same rule as `parseXml`). Caller disposes. */
@@ -21,8 +39,11 @@ export function parseForC14n(bytes: Uint8Array, fileName?: string): XmlDocument 
       },
     );
   }
+  const { XmlDocument, ParseOption } = libxml2();
   try {
-    return XmlDocument.fromBuffer(bytes, PARSE_OPTIONS);
+    return XmlDocument.fromBuffer(bytes, {
+      option: ParseOption.XML_PARSE_NONET | ParseOption.XML_PARSE_NO_XXE,
+    });
   } catch (e) {
     const detail = (e as Error).message.split('\n')[0] ?? '';
     throw new XmlParseError('XML_MALFORMED', `malformed XML: ${detail}`, { file: fileName });

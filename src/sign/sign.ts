@@ -1,6 +1,9 @@
 // Building XAdES signatures in the IHE DSG shape: SignedInfo → (Manifest of documents, SignedProperties).
+
 import { createHash, sign as nodeSign, randomUUID, type X509Certificate } from 'node:crypto';
+import type { Element } from '@xmldom/xmldom';
 import type { XmlDocument, XmlElement } from 'libxml2-wasm';
+import { parseXml } from '../common/xml.js';
 import {
   C14N_11,
   C14N_ALGORITHMS,
@@ -18,7 +21,7 @@ import {
   TYPE_MANIFEST,
   TYPE_OBJECT,
 } from './algorithms.js';
-import { canonicalizeDocument, parseForC14n } from './c14n.js';
+import { canonicalizeDocument, loadLibxml2, parseForC14n } from './c14n.js';
 import { SignatureError } from './errors.js';
 import type { SigningKey } from './keys.js';
 import type { TimestampAuthority } from './timestamp.js';
@@ -118,50 +121,42 @@ const HL7_NS = 'urn:hl7-org:v3';
  * numeric (the DMP refuses `root^extension`). A non-numeric extension cannot form an OID: give the id.
  */
 export function cdaDocumentId(bytes: Uint8Array, fileName?: string): string {
-  let doc: XmlDocument;
+  let root: Element;
   try {
-    doc = parseForC14n(bytes, fileName);
+    root = parseXml(bytes, fileName ? { fileName } : {}).documentElement!;
   } catch (e) {
     throw new SignatureError('SIGN_DOCUMENT_XML', `cannot read the document id: ${(e as Error).message}`, {
       where: fileName,
     });
   }
-  try {
-    const root = doc.root;
-    if (root.name !== 'ClinicalDocument' || root.namespaceUri !== HL7_NS) {
-      throw new SignatureError(
-        'SIGN_DOCUMENT_ID',
-        'not a CDA document (root is not hl7:ClinicalDocument): give the document id',
-        {
-          where: fileName,
-        },
-      );
-    }
-    let idEl: XmlElement | undefined;
-    for (let n = root.firstChild; n; n = n.next) {
-      const e = n as XmlElement;
-      if (e.name === 'id' && e.namespaceUri === HL7_NS) {
-        idEl = e;
-        break;
-      }
-    }
-    const r = idEl?.attr('root')?.value ?? '';
-    const ext = idEl?.attr('extension')?.value;
-    if (!OID.test(r)) {
-      throw new SignatureError('SIGN_DOCUMENT_ID', `ClinicalDocument/id/@root is not an OID ("${r}")`, {
-        where: `${fileName ?? '<document>'}:/ClinicalDocument/id/@root`,
-      });
-    }
-    if (ext === undefined || ext === '') return r;
-    if (/^(0|[1-9][0-9]*)$/.test(ext)) return `${r}.${ext}`;
+  if (root.localName !== 'ClinicalDocument' || root.namespaceURI !== HL7_NS) {
     throw new SignatureError(
       'SIGN_DOCUMENT_ID',
-      `ClinicalDocument/id has a non-numeric extension ("${ext}"): no urn:oid can be formed; give the document id`,
-      { where: `${fileName ?? '<document>'}:/ClinicalDocument/id/@extension` },
+      'not a CDA document (root is not hl7:ClinicalDocument): give the document id',
+      { where: fileName },
     );
-  } finally {
-    doc.dispose();
   }
+  let idEl: Element | undefined;
+  for (let n = root.firstChild; n; n = n.nextSibling) {
+    if (n.nodeType === 1 && (n as Element).localName === 'id' && (n as Element).namespaceURI === HL7_NS) {
+      idEl = n as Element;
+      break;
+    }
+  }
+  const r = idEl?.getAttribute('root') ?? '';
+  const ext = idEl?.getAttribute('extension') ?? undefined;
+  if (!OID.test(r)) {
+    throw new SignatureError('SIGN_DOCUMENT_ID', `ClinicalDocument/id/@root is not an OID ("${r}")`, {
+      where: `${fileName ?? '<document>'}:/ClinicalDocument/id/@root`,
+    });
+  }
+  if (ext === undefined || ext === '') return r;
+  if (/^(0|[1-9][0-9]*)$/.test(ext)) return `${r}.${ext}`;
+  throw new SignatureError(
+    'SIGN_DOCUMENT_ID',
+    `ClinicalDocument/id has a non-numeric extension ("${ext}"): no urn:oid can be formed; give the document id`,
+    { where: `${fileName ?? '<document>'}:/ClinicalDocument/id/@extension` },
+  );
 }
 
 function looksLikeXml(bytes: Uint8Array): boolean {
@@ -257,6 +252,7 @@ async function buildSignature(
   opts: SignOptions,
   packaging: 'detached' | 'enveloping',
 ): Promise<SignatureResult> {
+  await loadLibxml2();
   const profile = resolveProfile(opts);
   const key = opts.key;
   const sigId = opts.signatureId ?? `sig-${randomUUID()}`;
@@ -475,6 +471,7 @@ export async function signDocument(
   document: Uint8Array,
   options: SignDocumentOptions,
 ): Promise<SignatureResult> {
+  await loadLibxml2();
   const profile = resolveProfile(options);
   const packaging = options.packaging ?? 'detached';
   if (packaging === 'enveloping') {
@@ -522,6 +519,7 @@ export async function signSubmissionSet(
   set: SubmissionSetToSign,
   options: SignOptions,
 ): Promise<SignatureResult> {
+  await loadLibxml2();
   const profile = resolveProfile(options);
   checkOid(set.submissionSetId, 'submissionSetId');
   if (!set.documents.length)

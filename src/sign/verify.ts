@@ -22,7 +22,7 @@ import {
   TYPE_SIGNED_PROPERTIES,
   TYPE_SIGNED_PROPERTIES_111,
 } from './algorithms.js';
-import { canonicalizeDocument, canonicalizeElement, parseForC14n } from './c14n.js';
+import { canonicalizeDocument, canonicalizeElement, loadLibxml2, parseForC14n } from './c14n.js';
 import { checkChain, checkKeyUsage, subjectOf, validity } from './certs.js';
 import { SignatureError } from './errors.js';
 import { loadCertificates } from './keys.js';
@@ -236,6 +236,7 @@ export async function verifySignature(
   signature: Uint8Array | string,
   options: VerifyOptions,
 ): Promise<VerificationResult> {
+  await loadLibxml2();
   if (!options || !Array.isArray(options.trustAnchors)) {
     throw new SignatureError(
       'VERIFY_INVALID_OPTION',

@@ -1,5 +1,6 @@
 // Small helpers to write the signature XML as text (we control every byte) and to walk a libxml2 tree.
-import { XmlElement, type XmlTreeNode } from 'libxml2-wasm';
+import type { XmlElement, XmlTreeNode } from 'libxml2-wasm';
+import { libxml2 } from './c14n.js';
 
 export function escText(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\r/g, '&#xD;');
@@ -33,7 +34,7 @@ export function childElements(el: XmlElement): XmlElement[] {
 }
 
 export function isElement(n: unknown): n is XmlElement {
-  return n instanceof XmlElement;
+  return n instanceof libxml2().XmlElement;
 }
 
 export function is(el: XmlElement | null | undefined, ns: string, local: string): el is XmlElement {

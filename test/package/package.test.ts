@@ -61,11 +61,8 @@ describe('package', () => {
     expect(esm.stdout.trim()).toBe('INS_KEY function');
   });
 
-  // KNOWN DEFECT (reported to the lead, 2026-11-25): src/sign/{c14n,xml}.ts import libxml2-wasm statically
-  // (src/validate/xsd.ts already loads it lazily); it is ESM-only with a top-level await, so require('cisis-bio') fails with
-  // ERR_REQUIRE_ASYNC_MODULE. Fix: type-only static imports + `await import('libxml2-wasm')` where used
-  // (esbuild keeps import() in the CJS build). When fixed, this expected failure fails: turn it into it().
-  it.fails('KNOWN DEFECT: the built library loads with require() (CJS)', () => {
+  // libxml2-wasm (ESM with top-level await) is loaded lazily by sign/ and validate/, so require() works.
+  it('the built library loads with require() (CJS)', () => {
     const cjs = probe(
       `const m = require('./dist/index.cjs'); console.log(m.checkInsMatricule('279035121518989').valid, typeof m.encodeInsDatamatrix);`,
       'commonjs',

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { canonicalizeDocument } from '../../src/sign/c14n.js';
+import { canonicalizeDocument, loadLibxml2 } from '../../src/sign/c14n.js';
 import {
   C14N_10_COMMENTS,
   cdaDocumentId,
@@ -40,6 +40,7 @@ let ecKey: SigningKey;
 let selfKey: SigningKey;
 
 beforeAll(async () => {
+  await loadLibxml2();
   ca = await makeIdentity({ cn: 'Test CA', ca: true });
   signer = await makeIdentity({ cn: 'Laboratoire des charmes (cachet)', issuer: ca });
   ecSigner = await makeIdentity({ cn: 'Laboratoire EC', keyType: 'ec', issuer: ca });
