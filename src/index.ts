@@ -13,3 +13,4 @@ export * from './pdf/index.js';
 export * from './merge/index.js';
 export * from './sign/index.js';
 export * from './validate/index.js';
+export * from './compose/index.js';

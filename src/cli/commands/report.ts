@@ -1,4 +1,104 @@
+import { join } from 'node:path';
 import type { Command } from 'commander';
+import { CisisBioError } from '../../common/errors.js';
+import { writeFilesAtomic } from '../../common/fs.js';
+import { createReport, type CreateReportOptions } from '../../compose/index.js';
+import { CliExit, describeError, EXIT, readInput, readJson } from '../util.js';
 
-/** Placeholder: this command is registered by the issue that implements it. */
-export function register(_program: Command): void {}
+interface ReportFlags {
+  out: string;
+  sign?: boolean;
+  key?: string;
+  cert?: string;
+  password?: string;
+  profile: string;
+  submissionSet?: string;
+  kit?: string;
+  validate?: boolean;
+  failOnInvalid?: boolean;
+}
+
+/**
+ * `cisis-bio report MODEL.json --out DIR [--sign --key K --cert C [--password P] [--profile dsg|dmp-legacy]]
+ * [--kit DIR] [--fail-on-invalid]`: write `DIR/<id>.n3.xml`, `DIR/<id>.n1.xml`, `DIR/<id>.pdf` and (signed)
+ * `DIR/<id>.sig.xml` all-or-none, and print a JSON summary on stdout. Exit 0 written, 1 a step failed (no file
+ * written; or written but not valid without `--fail-on-invalid`), 2 usage or I/O.
+ */
+export function register(program: Command): void {
+  program
+    .command('report')
+    .description('create the files a lab sends: CR-BIO level 3 + level 1 + PDF (+ signature), all or none')
+    .argument('<model.json>', 'the report model (JSON, see docs/guide.md)')
+    .requiredOption('--out <dir>', 'folder for <id>.n3.xml, <id>.n1.xml, <id>.pdf, <id>.sig.xml')
+    .option('--sign', 'sign both documents (one submission-set XAdES signature)')
+    .option('--key <file>', 'signing key: PEM private key or PKCS#12')
+    .option('--cert <file>', 'signer certificate(s) (PEM/DER); optional with PKCS#12')
+    .option('--password <p>', 'key password (better: env CISIS_BIO_KEY_PASSWORD)')
+    .option('--profile <name>', 'signature profile: dsg or dmp-legacy', 'dsg')
+    .option('--submission-set <oid>', 'uniqueId of the XDS submission set named by the signature')
+    .option('--kit <dir>', 'validate with the ANS kit (XSD + ANS profiles); else the embedded rules')
+    .option('--no-validate', 'do not validate the documents')
+    .option('--fail-on-invalid', 'write nothing and exit 1 when a document is not valid')
+    .action(async (file: string, flags: ReportFlags) => {
+      await runReport(file, flags);
+    });
+}
+
+async function runReport(file: string, flags: ReportFlags): Promise<void> {
+  if (flags.profile !== 'dsg' && flags.profile !== 'dmp-legacy') {
+    throw new CliExit(EXIT.USAGE, `--profile must be dsg or dmp-legacy (got ${flags.profile})`);
+  }
+  if (flags.sign && !flags.key) throw new CliExit(EXIT.USAGE, '--sign needs --key');
+  if (!flags.sign && (flags.key || flags.cert)) throw new CliExit(EXIT.USAGE, '--key/--cert need --sign');
+  const model = await readJson(file);
+  const options: CreateReportOptions = {};
+  if (flags.validate !== false || flags.failOnInvalid) options.validate = flags.kit ? { kit: flags.kit } : true;
+  if (flags.failOnInvalid) options.failOnInvalid = true;
+  if (flags.sign && flags.key) {
+    const password = flags.password ?? process.env.CISIS_BIO_KEY_PASSWORD;
+    options.sign = {
+      key: await readInput(flags.key),
+      ...(flags.cert ? { cert: await readInput(flags.cert) } : {}),
+      ...(password !== undefined ? { password } : {}),
+      profile: flags.profile,
+      ...(flags.submissionSet ? { submissionSetId: flags.submissionSet } : {}),
+    };
+  }
+  let created: Awaited<ReturnType<typeof createReport>>;
+  try {
+    created = await createReport(model, options);
+  } catch (e) {
+    if (e instanceof CisisBioError) throw new CliExit(EXIT.INVALID, describeError(e));
+    throw e;
+  }
+  const id = created.ids.n3;
+  const files = [
+    { kind: 'n3', path: join(flags.out, `${id}.n3.xml`), data: created.n3 },
+    { kind: 'n1', path: join(flags.out, `${id}.n1.xml`), data: created.n1 },
+    { kind: 'pdf', path: join(flags.out, `${id}.pdf`), data: created.pdf },
+    ...(created.signature ? [{ kind: 'signature', path: join(flags.out, `${id}.sig.xml`), data: created.signature }] : []),
+  ];
+  try {
+    await writeFilesAtomic(files);
+  } catch (e) {
+    throw new CliExit(EXIT.USAGE, `cannot write to ${flags.out}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  const v = created.validation;
+  const summary = {
+    ids: created.ids,
+    files: Object.fromEntries(files.map((f) => [f.kind, { path: f.path, bytes: f.data.byteLength }])),
+    ...(v
+      ? {
+          validation: {
+            valid: v.valid,
+            rules: v.n3.rules,
+            n3: v.n3.valid,
+            n1: v.n1.valid,
+          },
+        }
+      : {}),
+  };
+  process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+  // Written but not valid (without --fail-on-invalid): the files are kept for inspection, the exit code says it.
+  if (v && !v.valid) process.exitCode = EXIT.INVALID;
+}

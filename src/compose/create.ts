@@ -1,0 +1,276 @@
+/**
+ * One call from a validated report model to the files a lab sends: the CR-BIO level 3 (with its PDF copy),
+ * the level 1 wrapping the same PDF, the bare PDF, and a submission-set signature covering both documents.
+ * @module
+ */
+import { buildCrBio, buildCrBioN1 } from '../cda/build/index.js';
+import { parseCrBio } from '../cda/parse/index.js';
+import { type ReportChanges, replaceReport } from '../cda/replace.js';
+import { type CrBioReport, type InstanceId, type Ts, validateReport } from '../model/index.js';
+import { renderReportPdf } from '../pdf/index.js';
+import type { SignatureProfileName } from '../sign/algorithms.js';
+import { loadSigningKey } from '../sign/keys.js';
+import { signSubmissionSet } from '../sign/sign.js';
+import { type DocumentValidation, validate } from '../validate/pipeline.js';
+import { ReportCreationError, type ReportCreationStep } from './errors.js';
+
+/** Signing material and profile for {@link createReport}. */
+export interface CreateReportSignOptions {
+  /** PEM private key or PKCS#12 bytes (see `loadSigningKey`). */
+  key: Uint8Array | string;
+  /** PEM/DER certificate(s), signer first; optional with PKCS#12. */
+  cert?: Uint8Array | string;
+  /** Password of an encrypted PEM key or of the PKCS#12 bundle. */
+  password?: string;
+  /** `dsg` (IHE DSG, SHA-256) or `dmp-legacy` (what the DMP clients send today). */
+  profile: SignatureProfileName;
+  /**
+   * uniqueId (OID) of the XDS submission set the two documents travel in; the signature names it.
+   * Default: `<N3 uniqueId>.2` — pass the id your XDS sender really uses.
+   */
+  submissionSetId?: string;
+}
+
+/** Options of {@link createReport}. */
+export interface CreateReportOptions {
+  /** Clock for every time the SDK chooses (PDF dates, open CDA times, signing time). Default: now. */
+  clock?: () => Date;
+  /** Generator of the ids the model leaves open (UUIDs or OIDs); `seededIds(seed)` gives reproducible output. */
+  idGenerator?: () => string;
+  /** Sign the two documents (one submission-set signature, see docs/guide.md). */
+  sign?: CreateReportSignOptions;
+  /** Validate both documents: `true` (embedded rules), or `{ kit }` for the ANS kit (XSD + ANS profiles). */
+  validate?: boolean | { kit?: string };
+  /** Throw (step `validate`) when a document is not valid; implies `validate: true` when `validate` is unset. */
+  failOnInvalid?: boolean;
+  /** PDF to use instead of rendering one from the model (your own PDF/A with the INS Datamatrix). */
+  pdf?: Uint8Array;
+  /**
+   * Id of the level 1 document. Default: `<N3 uniqueId>.1` (an OID under the N3 id: keep the arcs `.1` and `.2`
+   * under your document ids free). When the model replaces a previous version, the N1's RPLC link points to
+   * `previousN1Id`, default `<previous N3 uniqueId>.1`.
+   */
+  n1Id?: InstanceId;
+  /** Id of the level 1 document replaced by this version (see `n1Id`). */
+  previousN1Id?: InstanceId;
+}
+
+/** Both documents' verdicts. */
+export interface ReportValidation {
+  /** Both documents are valid. */
+  valid: boolean;
+  n3: DocumentValidation;
+  n1: DocumentValidation;
+}
+
+/** The ids of a created report, as XDS uniqueIds (`root`, or `root.extension` when the extension is numeric). */
+export interface CreatedReportIds {
+  n3: string;
+  n1: string;
+  /** Set id shared by both documents (and every version). */
+  setId: string;
+  /** Version number shared by both documents. */
+  version: number;
+  /** Submission set named by the signature (only when signed). */
+  submissionSet?: string;
+}
+
+/** What {@link createReport} returns: every file as the exact bytes to store and send. */
+export interface CreatedReport {
+  ids: CreatedReportIds;
+  /** CR-BIO level 3 (PDF copy embedded). */
+  n3: Uint8Array;
+  /** CR-BIO level 1 (same PDF in nonXMLBody). */
+  n1: Uint8Array;
+  /** The PDF (PDF/A-1b with the INS Datamatrix when the identity is qualified). */
+  pdf: Uint8Array;
+  /** XAdES submission-set signature (detached) covering `n3` and `n1`. */
+  signature?: Uint8Array;
+  validation?: ReportValidation;
+}
+
+const OID = /^[0-2](\.(0|[1-9][0-9]*))+$/;
+
+/** XDS uniqueId of an instance id; `null` when it cannot be an OID (non-numeric extension). */
+function oidOf(id: InstanceId): string | null {
+  if (id.extension === undefined || id.extension === '') return OID.test(id.root) ? id.root : null;
+  return /^(0|[1-9][0-9]*)$/.test(id.extension) && OID.test(id.root) ? `${id.root}.${id.extension}` : null;
+}
+
+function displayId(id: InstanceId): string {
+  return oidOf(id) ?? (id.extension ? `${id.root}^${id.extension}` : id.root);
+}
+
+function derivedN1(id: InstanceId, what: string): InstanceId {
+  const oid = oidOf(id);
+  if (!oid) {
+    throw new ReportCreationError('n1', new Error(`${what} ${displayId(id)} is not an OID: give the level 1 id`));
+  }
+  return { root: `${oid}.1` };
+}
+
+async function step<T>(name: ReportCreationStep, run: () => T | Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (e) {
+    if (e instanceof ReportCreationError) throw e;
+    throw new ReportCreationError(name, e);
+  }
+}
+
+/**
+ * Produce, at once and consistently, what a lab sends when a biologist validates a request: the CR-BIO
+ * **level 3** with its PDF copy, the **level 1** wrapping the same PDF, the **PDF**, optionally a **signature**
+ * and the **validation** verdicts. Both documents share `setId` and `versionNumber` and have distinct ids.
+ *
+ * Steps, in order: `model` (zod), `pdf`, `n3`, `n1`, `sign`, `validate`. Any failure throws one
+ * {@link ReportCreationError} naming the step, with the original error as `cause`: nothing half-built is returned.
+ * With `clock` and `idGenerator` injected (and an RSA key) the output is byte-identical for the same model.
+ *
+ * The signature is the IHE DSG **submission-set** signature the DMP requires (the lot is signed; signing each
+ * document is optional): one detached XAdES whose manifest lists the submission set and both documents.
+ *
+ * @example
+ * ```ts
+ * import { readFileSync, writeFileSync } from 'node:fs';
+ * import { createReport } from 'cisis-bio';
+ * const out = await createReport(model, {
+ *   sign: { key: readFileSync('key.pem'), cert: readFileSync('cert.pem'), profile: 'dsg' },
+ *   validate: { kit: '/opt/ans-kit' },
+ *   failOnInvalid: true,
+ * });
+ * writeFileSync(`${out.ids.n3}.n3.xml`, out.n3);
+ * ```
+ */
+export async function createReport(model: unknown, options: CreateReportOptions = {}): Promise<CreatedReport> {
+  const clock = options.clock ?? (() => new Date());
+  const report = await step('model', () => validateReport(model));
+  const n3Model: CrBioReport = { ...report, level: 3 };
+  const n3Id = await step('n3', () => {
+    const oid = oidOf(report.id);
+    if (!oid && options.sign) {
+      throw new Error(`the document id ${displayId(report.id)} is not an OID (root, or root + numeric extension)`);
+    }
+    return displayId(report.id);
+  });
+
+  const pdf = options.pdf ?? (await step('pdf', () => renderReportPdf(n3Model, { clock })));
+
+  const kit = typeof options.validate === 'object' ? options.validate.kit : undefined;
+  const build = {
+    clock,
+    pdf,
+    ...(options.idGenerator ? { idGenerator: options.idGenerator } : {}),
+    ...(kit ? { kit } : {}),
+  };
+  const n3 = await step('n3', () => buildCrBio(n3Model, build).bytes);
+
+  const n1Model = await step('n1', () => {
+    const id = options.n1Id ?? derivedN1(report.id, 'the document id');
+    const rel = report.relatedDocument;
+    const m: CrBioReport = { ...report, level: 1, id };
+    if (rel?.typeCode === 'RPLC') {
+      m.relatedDocument = { ...rel, parentId: options.previousN1Id ?? derivedN1(rel.parentId, 'the replaced id') };
+    }
+    return m;
+  });
+  const n1 = await step('n1', () => buildCrBioN1(n1Model, pdf, build).bytes);
+  const n1Id = displayId(n1Model.id);
+  const ids: CreatedReportIds = {
+    n3: n3Id,
+    n1: n1Id,
+    setId: displayId(report.setId),
+    version: report.versionNumber,
+  };
+
+  let signature: Uint8Array | undefined;
+  if (options.sign) {
+    const s = options.sign;
+    const submissionSetId = s.submissionSetId ?? `${n3Id}.2`;
+    signature = await step('sign', async () => {
+      const key = loadSigningKey({
+        key: s.key,
+        ...(s.cert !== undefined ? { cert: s.cert } : {}),
+        ...(s.password !== undefined ? { password: s.password } : {}),
+      });
+      const sig = await signSubmissionSet(
+        {
+          submissionSetId,
+          documents: [
+            { id: n3Id, bytes: n3 },
+            { id: n1Id, bytes: n1 },
+          ],
+        },
+        {
+          key,
+          profile: s.profile,
+          signingTime: clock(),
+          signatureId: `sig-${submissionSetId.replaceAll('.', '-')}`,
+        },
+      );
+      return new Uint8Array(sig.bytes);
+    });
+    ids.submissionSet = submissionSetId;
+  }
+
+  let validation: ReportValidation | undefined;
+  const wantValidation = options.validate ?? options.failOnInvalid ?? false;
+  if (wantValidation) {
+    validation = await step('validate', async () => {
+      const opts = kit ? { kit } : {};
+      const v3 = await validate(n3, { ...opts, fileName: `${n3Id}.n3.xml` });
+      const v1 = await validate(n1, { ...opts, fileName: `${n1Id}.n1.xml` });
+      return { valid: v3.valid && v1.valid, n3: v3, n1: v1 };
+    });
+    if (options.failOnInvalid && !validation.valid) {
+      const bad = [validation.n3.valid ? '' : 'level 3', validation.n1.valid ? '' : 'level 1'].filter(Boolean);
+      throw new ReportCreationError('validate', new Error(`${bad.join(' and ')} not valid`), {
+        validation,
+      });
+    }
+  }
+
+  return {
+    ids,
+    n3,
+    n1,
+    pdf,
+    ...(signature ? { signature } : {}),
+    ...(validation ? { validation } : {}),
+  };
+}
+
+/** Options of {@link createReplacement}: those of {@link createReport} plus the new version's id and time. */
+export interface CreateReplacementOptions extends CreateReportOptions {
+  /** Id of the new version (never the previous one). */
+  newId: InstanceId;
+  /** Creation time of the new version (HL7 TS); default: the previous one. */
+  effectiveTime?: Ts;
+}
+
+/**
+ * Produce the next version of a report (a correction): parse the previous level 3, apply `changes`
+ * (`replaceReport`: same setId, version + 1, `relatedDocument RPLC` to the previous id), then
+ * {@link createReport}. The PDF is rendered again from the new version (the previous PDF copy is dropped
+ * unless `options.pdf` is given). Parse and replace failures are reported as step `model`.
+ *
+ * @example
+ * ```ts
+ * const v2 = await createReplacement(readFileSync('v1.n3.xml'), { sections: corrected },
+ *   { newId: { root: '1.2.250.1.999.7.2' }, effectiveTime: hl7Ts(new Date()) });
+ * ```
+ */
+export async function createReplacement(
+  previousN3: string | Uint8Array,
+  changes: ReportChanges,
+  options: CreateReplacementOptions,
+): Promise<CreatedReport> {
+  const { newId, effectiveTime, ...rest } = options;
+  const next = await step('model', () => {
+    const { report, level } = parseCrBio(previousN3);
+    if (level !== 3) throw new Error('the previous version must be the level 3 CR-BIO');
+    const { pdf: _previousPdf, ...previous } = report;
+    return replaceReport(previous, changes, { newId, ...(effectiveTime ? { effectiveTime } : {}) });
+  });
+  return createReport(next, rest);
+}

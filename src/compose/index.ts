@@ -1,0 +1,12 @@
+// Public exports of the compose module (re-exported by src/index.ts).
+export {
+  type CreatedReport,
+  type CreatedReportIds,
+  type CreateReplacementOptions,
+  type CreateReportOptions,
+  type CreateReportSignOptions,
+  createReplacement,
+  createReport,
+  type ReportValidation,
+} from './create.js';
+export { ReportCreationError, type ReportCreationStep } from './errors.js';
