@@ -2,31 +2,50 @@ import { Command, CommanderError } from 'commander';
 import { VERSION } from '../version.js';
 import { CisisBioError } from '../common/errors.js';
 import { CliExit, EXIT, describeError } from './util.js';
-import * as build from './commands/build.js';
-import * as example from './commands/example.js';
-import * as ins from './commands/ins.js';
-import * as merge from './commands/merge.js';
-import * as parse from './commands/parse.js';
-import * as pdf from './commands/pdf.js';
-import * as report from './commands/report.js';
-import * as sign from './commands/sign.js';
-import * as validate from './commands/validate.js';
-import * as verify from './commands/verify.js';
+/**
+ * Commands by name, loaded on demand: a call imports only the module of the command it runs, so that
+ * `cisis-bio validate` does not pay for loading pdf-lib, fonts, bwip-js or the signature stack.
+ */
+const COMMANDS: Record<string, () => Promise<{ register(program: Command): void }>> = {
+  ins: () => import('./commands/ins.js'),
+  validate: () => import('./commands/validate.js'),
+  build: () => import('./commands/build.js'),
+  parse: () => import('./commands/parse.js'),
+  example: () => import('./commands/example.js'),
+  pdf: () => import('./commands/pdf.js'),
+  sign: () => import('./commands/sign.js'),
+  verify: () => import('./commands/verify.js'),
+  merge: () => import('./commands/merge.js'),
+  report: () => import('./commands/report.js'),
+};
 
-/** Build the `cisis-bio` program. Each command lives in `commands/<name>.ts` and registers itself. */
-export function createProgram(): Command {
+/**
+ * Build the `cisis-bio` program. Each command lives in `commands/<name>.ts` and registers itself; given the
+ * arguments, only the command they name is loaded (all of them for the general help).
+ */
+export async function createProgram(argv: string[] = []): Promise<Command> {
   const program = new Command('cisis-bio')
     .description('CR-BIO (CI-SIS biology report, HL7 CDA R2): build, parse, validate, PDF with INS Datamatrix, sign')
     .version(VERSION, '-V, --version')
     .showHelpAfterError()
     .exitOverride();
-  for (const cmd of [ins, validate, build, parse, example, pdf, sign, verify, merge, report]) cmd.register(program);
+  const first = argv.find((a) => !a.startsWith('-'));
+  const versionOnly = first === undefined && argv.some((a) => a === '-V' || a === '--version');
+  const names = first !== undefined && first in COMMANDS ? [first] : versionOnly ? [] : Object.keys(COMMANDS);
+  const modules = await Promise.all(names.map((n) => COMMANDS[n]!()));
+  for (const m of modules) m.register(program);
   return program;
 }
 
 /** Run the CLI and return the exit code (0 ok, 1 invalid, 2 usage or I/O error). */
 export async function run(argv: string[]): Promise<number> {
-  const program = createProgram();
+  let program: Command;
+  try {
+    program = await createProgram(argv);
+  } catch (e) {
+    process.stderr.write(`cisis-bio: ${describeError(e)}\n`);
+    return EXIT.USAGE;
+  }
   try {
     await program.parseAsync(argv, { from: 'user' });
     return process.exitCode === undefined ? EXIT.OK : Number(process.exitCode);
