@@ -6,7 +6,9 @@ import { fileURLToPath } from 'node:url';
 
 const dir = dirname(fileURLToPath(import.meta.url));
 const filter = process.argv[2] ?? '';
-const files = readdirSync(dir).filter((f) => f.endsWith('.bench.ts') && f.includes(filter)).sort();
+const files = readdirSync(dir)
+  .filter((f) => f.endsWith('.bench.ts') && f.includes(filter))
+  .sort();
 for (const f of files) {
   process.stdout.write(`\n### ${f}\n`);
   execFileSync(process.execPath, ['--import', 'tsx', join(dir, f)], { stdio: 'inherit' });

@@ -4,13 +4,14 @@
  * This file is the only public entry: everything a user may import is re-exported here.
  * @packageDocumentation
  */
-export { VERSION } from './version.js';
-export { CisisBioError, XmlParseError } from './common/errors.js';
-export * from './model/index.js';
-export * from './ins/index.js';
+
 export * from './cda/index.js';
-export * from './pdf/index.js';
+export { CisisBioError, XmlParseError } from './common/errors.js';
+export * from './compose/index.js';
+export * from './ins/index.js';
 export * from './merge/index.js';
+export * from './model/index.js';
+export * from './pdf/index.js';
 export * from './sign/index.js';
 export * from './validate/index.js';
-export * from './compose/index.js';
+export { VERSION } from './version.js';

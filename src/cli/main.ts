@@ -1,7 +1,8 @@
 import { Command, CommanderError } from 'commander';
-import { VERSION } from '../version.js';
 import { CisisBioError } from '../common/errors.js';
-import { CliExit, EXIT, describeError } from './util.js';
+import { VERSION } from '../version.js';
+import { CliExit, describeError, EXIT } from './util.js';
+
 /**
  * Commands by name, loaded on demand: a call imports only the module of the command it runs, so that
  * `cisis-bio validate` does not pay for loading pdf-lib, fonts, bwip-js or the signature stack.
@@ -25,7 +26,9 @@ const COMMANDS: Record<string, () => Promise<{ register(program: Command): void 
  */
 export async function createProgram(argv: string[] = []): Promise<Command> {
   const program = new Command('cisis-bio')
-    .description('CR-BIO (CI-SIS biology report, HL7 CDA R2): build, parse, validate, PDF with INS Datamatrix, sign')
+    .description(
+      'CR-BIO (CI-SIS biology report, HL7 CDA R2): build, parse, validate, PDF with INS Datamatrix, sign',
+    )
     .version(VERSION, '-V, --version')
     .showHelpAfterError()
     .exitOverride();

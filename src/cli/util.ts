@@ -19,7 +19,10 @@ export async function readInput(path: string): Promise<Buffer> {
   try {
     return await readFile(path);
   } catch (e) {
-    throw new CliExit(EXIT.USAGE, `cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw new CliExit(
+      EXIT.USAGE,
+      `cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+    );
   }
 }
 

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
-import { dirname, join, basename } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 
 /** Write a file atomically: a temp file in the same folder, then rename. A reader never sees half a file. */
 export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
@@ -19,7 +19,9 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
  * Write several files all-or-none: each goes to a temp file first; only when every write succeeded
  * are they renamed into place. On failure, temp files are removed and nothing appears.
  */
-export async function writeFilesAtomic(files: ReadonlyArray<{ path: string; data: string | Uint8Array }>): Promise<void> {
+export async function writeFilesAtomic(
+  files: ReadonlyArray<{ path: string; data: string | Uint8Array }>,
+): Promise<void> {
   const staged: Array<{ tmp: string; path: string }> = [];
   try {
     for (const f of files) {

@@ -29,7 +29,9 @@ export function parseXml(input: string | Uint8Array, options: ParseXmlOptions = 
   const size = typeof input === 'string' ? Buffer.byteLength(input, 'utf8') : input.byteLength;
   const file = options.fileName;
   if (size > max) {
-    throw new XmlParseError('XML_TOO_LARGE', `XML input is ${size} bytes; the limit is ${max} bytes`, { file });
+    throw new XmlParseError('XML_TOO_LARGE', `XML input is ${size} bytes; the limit is ${max} bytes`, {
+      file,
+    });
   }
   const text = xmlText(input);
   if (text.trim() === '') throw new XmlParseError('XML_EMPTY', 'XML input is empty', { file });
@@ -47,7 +49,8 @@ export function parseXml(input: string | Uint8Array, options: ParseXmlOptions = 
     locator: true,
     onError: (level, message, context) => {
       if (level === 'warning' || failure) return;
-      const loc = (context as { locator?: { lineNumber?: number; columnNumber?: number } } | undefined)?.locator;
+      const loc = (context as { locator?: { lineNumber?: number; columnNumber?: number } } | undefined)
+        ?.locator;
       failure = new XmlParseError('XML_MALFORMED', `malformed XML: ${message.trim()}`, {
         file,
         line: loc?.lineNumber,
@@ -63,7 +66,8 @@ export function parseXml(input: string | Uint8Array, options: ParseXmlOptions = 
     throw new XmlParseError('XML_MALFORMED', `malformed XML: ${(e as Error).message}`, { file });
   }
   if (failure) throw failure;
-  if (!doc?.documentElement) throw new XmlParseError('XML_MALFORMED', 'malformed XML: no root element', { file });
+  if (!doc?.documentElement)
+    throw new XmlParseError('XML_MALFORMED', 'malformed XML: no root element', { file });
   return doc;
 }
 

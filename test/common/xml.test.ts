@@ -27,17 +27,23 @@ describe('parseXml', () => {
   });
 
   it('bounds the input size', () => {
-    expect(() => parseXml('<a>0123456789</a>', { maxBytes: 10 })).toThrow(expect.objectContaining({ code: 'XML_TOO_LARGE' }));
+    expect(() => parseXml('<a>0123456789</a>', { maxBytes: 10 })).toThrow(
+      expect.objectContaining({ code: 'XML_TOO_LARGE' }),
+    );
   });
 
   it('parses a well-formed document, with or without a BOM', () => {
-    expect(parseXml('\uFEFF<ClinicalDocument xmlns="urn:hl7-org:v3"/>').documentElement?.localName).toBe('ClinicalDocument');
+    expect(parseXml('\uFEFF<ClinicalDocument xmlns="urn:hl7-org:v3"/>').documentElement?.localName).toBe(
+      'ClinicalDocument',
+    );
   });
 });
 
 describe('package', () => {
   it('VERSION matches package.json', () => {
-    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+      version: string;
+    };
     expect(VERSION).toBe(pkg.version);
   });
 });

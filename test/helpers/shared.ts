@@ -12,5 +12,7 @@ export const PARITY_DIR = resolve(SHARED_DIR, 'parity');
 export const SPEC_DIR = resolve(SHARED_DIR, 'spec');
 
 if (!existsSync(KIT_DIR)) {
-  throw new Error(`reference data not found: expected the ANS kit at ${KIT_DIR} (../shared beside the project)`);
+  throw new Error(
+    `reference data not found: expected the ANS kit at ${KIT_DIR} (../shared beside the project)`,
+  );
 }
