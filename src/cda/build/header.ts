@@ -21,13 +21,7 @@ import {
   writeTime,
   writeTs,
 } from './datatypes.js';
-import {
-  checkPerformingLab,
-  TPL_AUTHEN_IHE,
-  writeAssignedEntity,
-  writeOrganization,
-  writePerformingLab,
-} from './parties.js';
+import { TPL_AUTHEN_IHE, writeAssignedEntity, writeOrganization, writePerformingLab } from './parties.js';
 import { el, NS_LAB, NS_SDTC, type XMLBuilder } from './xml.js';
 
 /** templateIds of a level-3 CR-BIO (HL7 France, CI-SIS, IHE XD-LAB, CR-BIO volet). */
@@ -183,7 +177,7 @@ export function writeHeader(ctx: BuildContext, root: XMLBuilder, r: CrBioReport,
       el(rd, 'versionNumber', { value: String(r.relatedDocument.parentVersionNumber) });
     }
   }
-  writeEncounter(ctx, root, r);
+  writeEncounter(ctx, root, r, level);
 }
 
 function writeRecordTarget(ctx: BuildContext, root: XMLBuilder, p: Patient): void {
@@ -280,7 +274,11 @@ function writeServiceEvents(ctx: BuildContext, root: XMLBuilder, r: CrBioReport,
       const fallback: TimeSpec = { high: se.effectiveTime?.high ?? r.effectiveTime };
       if (level === 3) writePerformingLab(ctx, ev, se.performer, sub(path, 'performer'), 'header', fallback);
       else {
-        checkPerformingLab(ctx, se.performer, sub(path, 'performer'));
+        // Structuration minimale only: the performer's id and its organisation.
+        if (!se.performer.ids?.length)
+          ctx.problem(sub(path, 'performer.ids'), 'the main performer needs an id (assignedEntity/id)');
+        if (!se.performer.organization)
+          ctx.problem(sub(path, 'performer.organization'), 'the main performer needs its organisation');
         const p = el(ev, 'performer', { typeCode: 'PRF' });
         if (se.performer.functionCode) writeCode(p, 'functionCode', se.performer.functionCode);
         writeTime(p, 'time', se.performer.time ?? fallback);
@@ -290,16 +288,24 @@ function writeServiceEvents(ctx: BuildContext, root: XMLBuilder, r: CrBioReport,
   });
 }
 
-function writeEncounter(ctx: BuildContext, root: XMLBuilder, r: CrBioReport): void {
+// The responsible biologist and the performing lab's contact details are CR-BIO volet (ENT) rules: a level 1
+// document is judged by the XSD and the cross-cutting profiles only, so it is built without them when absent.
+function writeEncounter(ctx: BuildContext, root: XMLBuilder, r: CrBioReport, level: 1 | 3): void {
   const enc = r.encounter;
   const ee = el(el(root, 'componentOf'), 'encompassingEncounter');
   writeIds(ee, enc.ids);
   if (enc.code) writeCode(ee, 'code', enc.code);
   writeTime(ee, 'effectiveTime', enc.effectiveTime);
   const rp = enc.responsibleParty;
-  if (!rp)
-    ctx.problem('encounter.responsibleParty', 'the encounter needs the responsible biologist and laboratory');
-  else {
+  if (!rp) {
+    if (level === 3)
+      ctx.problem(
+        'encounter.responsibleParty',
+        'the encounter needs the responsible biologist and laboratory',
+      );
+  } else if (level === 1) {
+    writeAssignedEntity(el(ee, 'responsibleParty'), 'assignedEntity', rp);
+  } else {
     if (!rp.ids?.length)
       ctx.problem('encounter.responsibleParty.ids', 'the responsible biologist needs an id');
     if (!rp.profession)
