@@ -15,7 +15,9 @@ export interface IdentityDifference {
 export class IdentityMismatchError extends CisisBioError {
   readonly differences: IdentityDifference[];
   constructor(differences: IdentityDifference[]) {
-    const list = differences.map((d) => `${d.trait}: main "${d.main ?? '—'}" ≠ sub "${d.sub ?? '—'}"`).join('; ');
+    const list = differences
+      .map((d) => `${d.trait}: main "${d.main ?? '—'}" ≠ sub "${d.sub ?? '—'}"`)
+      .join('; ');
     super('IDENTITY_MISMATCH', `the subcontractor's report concerns another patient (${list})`, {
       where: 'recordTarget/patientRole',
     });
@@ -24,12 +26,16 @@ export class IdentityMismatchError extends CisisBioError {
 }
 
 /** Stable codes of {@link MergeError}. */
-export type MergeErrorCode = 'MERGE_MAIN_NOT_STRUCTURED' | 'MERGE_SUBCONTRACTOR_INCOMPLETE' | 'MERGE_NOTHING_TO_MERGE';
+export type MergeErrorCode =
+  | 'MERGE_MAIN_NOT_STRUCTURED'
+  | 'MERGE_SUBCONTRACTOR_INCOMPLETE'
+  | 'MERGE_NOTHING_TO_MERGE'
+  | 'MERGE_PDF_WITHOUT_IDENTITY';
 
 /**
  * The merge cannot produce a conforming report: the main report is not level 3, the subcontracting laboratory
  * lacks a field the FR-Laboratoire-executant performer requires (`where` names it), or the subcontractor's report
- * has neither results nor a PDF.
+ * has neither results nor a PDF, or is a bare PDF (no patient identity to check).
  */
 export class MergeError extends CisisBioError {
   constructor(code: MergeErrorCode, message: string, where?: string) {

@@ -80,26 +80,41 @@ export const SECOND_INTENTION_TITLE = 'Compte rendu de laboratoire de seconde in
  * @throws IdentityMismatchError (another patient), MergeError (main not level 3, lab incomplete, nothing to merge),
  *   CdaParseError / ModelValidationError (bad input).
  */
-export function mergeSubcontracted(main: MergeInput, sub: MergeInput, options: MergeOptions = {}): MergeResult {
-  const m = toReport(main);
-  const s = toReport(sub);
+export function mergeSubcontracted(
+  main: MergeInput,
+  sub: MergeInput,
+  options: MergeOptions = {},
+): MergeResult {
+  const m = toReport(main, 'main');
+  const s = toReport(sub, 'sub');
   assertSamePatient(m.patient.identity, s.patient.identity);
   if (m.level !== 3) {
-    throw new MergeError('MERGE_MAIN_NOT_STRUCTURED', 'the main report must be a structured (level 3) CR-BIO', 'main');
+    throw new MergeError(
+      'MERGE_MAIN_NOT_STRUCTURED',
+      'the main report must be a structured (level 3) CR-BIO',
+      'main',
+    );
   }
   const warnings: string[] = [];
   const lab = subcontractorLab(s, warnings, options.performingLab);
   const mainLab = m.serviceEvents[0]?.performer?.organization?.ids;
-  if (mainLab?.some((a) => lab.organization?.ids?.some((b) => a.root === b.root && a.extension === b.extension))) {
+  if (
+    mainLab?.some((a) => lab.organization?.ids?.some((b) => a.root === b.root && a.extension === b.extension))
+  ) {
     warnings.push('the subcontracting laboratory has the same id as the main laboratory');
   }
   const report: CrBioReport = structuredClone(m);
   delete report.pdf;
-  const subChapters = s.level === 3 ? s.sections.filter((x): x is ChapterSection => x.kind === 'chapter') : [];
+  const subChapters =
+    s.level === 3 ? s.sections.filter((x): x is ChapterSection => x.kind === 'chapter') : [];
 
   if (subChapters.length === 0) {
     if (!s.pdf?.data) {
-      throw new MergeError('MERGE_NOTHING_TO_MERGE', 'the subcontractor report has neither results nor a PDF', 'sub');
+      throw new MergeError(
+        'MERGE_NOTHING_TO_MERGE',
+        'the subcontractor report has neither results nor a PDF',
+        'sub',
+      );
     }
     attachPdf(report, s, lab);
     return { report: validateReport(report), conflicts: [], warnings, mode: 'attached' };
@@ -111,6 +126,12 @@ export function mergeSubcontracted(main: MergeInput, sub: MergeInput, options: M
   if (policy === 'keep-sub') report.sections = pruneSections(report.sections, conflicting);
   const kept = policy === 'keep-main' ? pruneSections(subChapters, conflicting) : subChapters;
   const validators = subcontractorValidators(s);
+  const dup = duplicateIds(report.sections, kept);
+  if (dup.length > 0) {
+    warnings.push(
+      `ids present in both reports (kept as they are; a document's ids should be unique): ${dup.join(', ')}`,
+    );
+  }
   for (const ch of kept as ChapterSection[]) mergeChapter(report, ch, lab, validators);
   for (const x of s.sections) {
     if (x.kind === 'comment') {
@@ -124,12 +145,22 @@ export function mergeSubcontracted(main: MergeInput, sub: MergeInput, options: M
   const mainStatus = report.serviceEvents[0];
   if (s.serviceEvents[0]?.status === 'active' && mainStatus && mainStatus.status !== 'active') {
     mainStatus.status = 'active';
-    warnings.push('the subcontractor report is partial: the merged report is partial (lab:statusCode active)');
+    warnings.push(
+      'the subcontractor report is partial: the merged report is partial (lab:statusCode active)',
+    );
   }
   return { report: validateReport(stripUndefined(report)), conflicts, warnings, mode: 'structured' };
 }
 
-function toReport(input: MergeInput): CrBioReport {
+function toReport(input: MergeInput, role: 'main' | 'sub'): CrBioReport {
+  if (input instanceof Uint8Array && new TextDecoder().decode(input.subarray(0, 5)) === '%PDF-') {
+    // a bare PDF carries no patient identity the merge could check: it must come wrapped (CDA level 1 or a model)
+    throw new MergeError(
+      'MERGE_PDF_WITHOUT_IDENTITY',
+      'a bare PDF cannot be merged: identity vigilance needs the patient of a CDA level 1 or a model with its pdf',
+      role,
+    );
+  }
   if (typeof input === 'string' || input instanceof Uint8Array) return parseCrBio(input).report;
   return validateReport(input);
 }
@@ -139,7 +170,12 @@ function toReport(input: MergeInput): CrBioReport {
 const sameCode = (a: Code | undefined, b: Code | undefined): boolean =>
   !!a?.code && a.code === b?.code && (a.codeSystem ?? LOINC) === (b?.codeSystem ?? LOINC);
 
-function mergeChapter(report: CrBioReport, ch: ChapterSection, lab: PerformingLab, validators: ReturnType<typeof subcontractorValidators>): void {
+function mergeChapter(
+  report: CrBioReport,
+  ch: ChapterSection,
+  lab: PerformingLab,
+  validators: ReturnType<typeof subcontractorValidators>,
+): void {
   const stampEntry = (e: ResultsEntry): ResultsEntry => ({
     ...e,
     performer: e.performer ?? lab,
@@ -149,7 +185,9 @@ function mergeChapter(report: CrBioReport, ch: ChapterSection, lab: PerformingLa
   const added: SubSection[] = ch.entry
     ? [{ ...(ch.ids ? { ids: ch.ids } : {}), code: ch.code, title: ch.title, entry: stampEntry(ch.entry) }]
     : (ch.subSections ?? []).map((x) => ({ ...x, narrative: undefined, entry: stampEntry(x.entry) }));
-  const target = report.sections.find((x): x is ChapterSection => x.kind === 'chapter' && sameCode(x.code, ch.code));
+  const target = report.sections.find(
+    (x): x is ChapterSection => x.kind === 'chapter' && sameCode(x.code, ch.code),
+  );
   if (target) {
     if (target.entry) {
       target.subSections = [{ code: target.code, title: target.title, entry: target.entry }];
@@ -160,11 +198,24 @@ function mergeChapter(report: CrBioReport, ch: ChapterSection, lab: PerformingLa
     return;
   }
   const chapter: ChapterSection = ch.entry
-    ? { kind: 'chapter', ...(ch.ids ? { ids: ch.ids } : {}), code: ch.code, title: ch.title, entry: added[0]!.entry }
-    : { kind: 'chapter', ...(ch.ids ? { ids: ch.ids } : {}), code: ch.code, title: ch.title, subSections: added };
+    ? {
+        kind: 'chapter',
+        ...(ch.ids ? { ids: ch.ids } : {}),
+        code: ch.code,
+        title: ch.title,
+        entry: added[0]!.entry,
+      }
+    : {
+        kind: 'chapter',
+        ...(ch.ids ? { ids: ch.ids } : {}),
+        code: ch.code,
+        title: ch.title,
+        subSections: added,
+      };
   const lastChapter = report.sections.map((x) => x.kind).lastIndexOf('chapter');
   report.sections.splice(lastChapter + 1, 0, chapter);
-  if (!report.serviceEvents.some((e) => sameCode(e.code, ch.code))) report.serviceEvents.push({ code: ch.code });
+  if (!report.serviceEvents.some((e) => sameCode(e.code, ch.code)))
+    report.serviceEvents.push({ code: ch.code });
 }
 
 /** Give an item (and what it holds) the subcontractor as performer, unless it names its own (a sub-subcontractor). */
@@ -174,7 +225,11 @@ function stamp<T extends ResultItem | BatteryComponent>(item: T, lab: Performing
       return { ...item, performer: item.performer ?? lab };
     case 'battery':
     case 'isolate':
-      return { ...item, performer: item.performer ?? lab, components: item.components.map((c) => stamp(c, lab)) };
+      return {
+        ...item,
+        performer: item.performer ?? lab,
+        components: item.components.map((c) => stamp(c, lab)),
+      };
     default:
       return item;
   }
@@ -195,7 +250,11 @@ interface Located {
 }
 
 function* observations(sections: Section[]): Generator<Located> {
-  function* walk(items: readonly (ResultItem | BatteryComponent)[], path: string, field: string): Generator<Located> {
+  function* walk(
+    items: readonly (ResultItem | BatteryComponent)[],
+    path: string,
+    field: string,
+  ): Generator<Located> {
     for (const [i, it] of items.entries()) {
       const p = `${path}.${field}[${i}]`;
       if (it.kind === 'observation') {
@@ -216,13 +275,21 @@ function* observations(sections: Section[]): Generator<Located> {
 function findConflicts(main: Section[], sub: Section[], policy: ConflictPolicy): MergeConflict[] {
   const inMain = new Map<string, Located>();
   for (const l of observations(main)) if (!inMain.has(l.key)) inMain.set(l.key, l);
-  const resolution = ({ 'keep-both': 'kept-both', 'keep-main': 'kept-main', 'keep-sub': 'kept-sub' } as const)[policy];
+  const resolution = (
+    { 'keep-both': 'kept-both', 'keep-main': 'kept-main', 'keep-sub': 'kept-sub' } as const
+  )[policy];
   const out: MergeConflict[] = [];
   for (const l of observations(sub)) {
     const m = inMain.get(l.key);
     if (!m) continue;
     const displayName = l.obs.code.displayName ?? l.obs.code.originalText;
-    out.push({ test: l.key, ...(displayName ? { displayName } : {}), main: m.where, sub: l.where, resolution });
+    out.push({
+      test: l.key,
+      ...(displayName ? { displayName } : {}),
+      main: m.where,
+      sub: l.where,
+      resolution,
+    });
   }
   return out;
 }
@@ -237,7 +304,9 @@ function pruneSections<S extends Section>(sections: S[], drop: Set<string>): S[]
   const pruneItems = <T extends ResultItem | BatteryComponent>(items: T[]): T[] =>
     items
       .map((it) =>
-        it.kind === 'battery' || it.kind === 'isolate' ? { ...it, components: pruneItems(it.components) } : it,
+        it.kind === 'battery' || it.kind === 'isolate'
+          ? { ...it, components: pruneItems(it.components) }
+          : it,
       )
       .filter(keepItem);
   const pruneEntry = (e: ResultsEntry): ResultsEntry | undefined => {
@@ -265,11 +334,12 @@ function pruneSections<S extends Section>(sections: S[], drop: Set<string>): S[]
 }
 
 const isResult = (it: ResultItem | BatteryComponent): boolean =>
-  it.kind === 'observation' || ((it.kind === 'battery' || it.kind === 'isolate') && it.components.some(isResult));
+  it.kind === 'observation' ||
+  ((it.kind === 'battery' || it.kind === 'isolate') && it.components.some(isResult));
 
 // ------------------------------------------------------------------------------------- unstructured attachment
 
-function secondIntention(report: CrBioReport): SecondIntentionSection {
+function secondIntention(report: CrBioReport, labName?: string): SecondIntentionSection {
   const found = report.sections.find((x): x is SecondIntentionSection => x.kind === 'secondIntention');
   if (found) {
     found.narrative = undefined;
@@ -278,7 +348,8 @@ function secondIntention(report: CrBioReport): SecondIntentionSection {
   const section: SecondIntentionSection = {
     kind: 'secondIntention',
     code: SECOND_INTENTION_CODE,
-    title: SECOND_INTENTION_TITLE,
+    // the lab's name in the title: the PDF copy prints section titles, so the reader sees who sent the report
+    title: labName ? `${SECOND_INTENTION_TITLE} — ${labName}` : SECOND_INTENTION_TITLE,
     documents: [],
   };
   const lastChapter = report.sections.map((x) => x.kind).lastIndexOf('chapter');
@@ -300,7 +371,34 @@ function attachPdf(report: CrBioReport, sub: CrBioReport, lab: PerformingLab): v
     mediaType: pdf.mediaType ?? 'application/pdf',
     data: pdf.data,
   };
-  secondIntention(report).documents.push(doc);
+  secondIntention(report, lab.organization?.name).documents.push(doc);
+}
+
+/** Instance ids (`root/extension`) of the results entries and items found in both section lists. */
+function duplicateIds(main: Section[], sub: Section[]): string[] {
+  const collect = (sections: Section[]): Set<string> => {
+    const out = new Set<string>();
+    const add = (ids: { root: string; extension?: string | undefined }[] | undefined) => {
+      for (const i of ids ?? []) out.add(`${i.root}/${i.extension ?? ''}`);
+    };
+    const walk = (items: readonly (ResultItem | BatteryComponent)[]) => {
+      for (const it of items) {
+        if ('ids' in it) add(it.ids);
+        if (it.kind === 'battery' || it.kind === 'isolate') walk(it.components);
+      }
+    };
+    for (const s of sections) {
+      if (s.kind !== 'chapter') continue;
+      for (const e of [s.entry, ...(s.subSections ?? []).map((x) => x.entry)]) {
+        if (!e) continue;
+        add(e.ids);
+        walk(e.items);
+      }
+    }
+    return out;
+  };
+  const inMain = collect(main);
+  return [...collect(sub)].filter((id) => inMain.has(id));
 }
 
 /** Drop keys set to `undefined` (the model is plain JSON: no undefined values). */

@@ -1,5 +1,5 @@
-import type { CrBioReport } from '../model/report.js';
 import type { PerformingLab, ResultValidator } from '../model/parties.js';
+import type { CrBioReport } from '../model/report.js';
 import { MergeError } from './errors.js';
 
 /**
@@ -9,7 +9,11 @@ import { MergeError } from './errors.js';
  * address, telecom, time and `standardIndustryClassCode`: a missing address or telecom becomes `nullFlavor="MSK"`
  * (reported in `warnings`); a missing id, name, director id or practice setting is a {@link MergeError}.
  */
-export function subcontractorLab(sub: CrBioReport, warnings: string[], override?: PerformingLab): PerformingLab {
+export function subcontractorLab(
+  sub: CrBioReport,
+  warnings: string[],
+  override?: PerformingLab,
+): PerformingLab {
   const se = sub.serviceEvents[0];
   const p = override ?? se?.performer;
   const cust = sub.custodian;
@@ -28,7 +32,8 @@ export function subcontractorLab(sub: CrBioReport, warnings: string[], override?
   if (!ids?.length) missing('director id (assignedEntity/id)');
   if (!org.ids?.length) missing('laboratory id (representedOrganization/id)');
   if (!org.name) missing('laboratory name (representedOrganization/name)');
-  if (!org.standardIndustryClass) missing('practice setting (representedOrganization/standardIndustryClassCode)');
+  if (!org.standardIndustryClass)
+    missing('practice setting (representedOrganization/standardIndustryClassCode)');
   const masked = <T>(list: T[] | undefined, what: string, nf: T): T[] => {
     if (list?.length) return list;
     warnings.push(`subcontracting laboratory "${org.name}": no ${what}, written as nullFlavor MSK`);
@@ -48,9 +53,11 @@ export function subcontractorLab(sub: CrBioReport, warnings: string[], override?
       standardIndustryClass: org.standardIndustryClass,
       ...(org.partOf ? { partOf: org.partOf } : {}),
     },
-    time: p?.time ?? (se?.effectiveTime && 'high' in se.effectiveTime && se.effectiveTime.high
-      ? { high: se.effectiveTime.high }
-      : { high: sub.effectiveTime }),
+    time:
+      p?.time ??
+      (se?.effectiveTime && 'high' in se.effectiveTime && se.effectiveTime.high
+        ? { high: se.effectiveTime.high }
+        : { high: sub.effectiveTime }),
     ...(p?.functionCode ? { functionCode: p.functionCode } : {}),
   };
   return lab;
@@ -61,7 +68,11 @@ export function subcontractorLab(sub: CrBioReport, warnings: string[], override?
  * the header `authenticator`s, else the legal authenticator.
  */
 export function subcontractorValidators(sub: CrBioReport): ResultValidator[] {
-  const people = sub.authenticators?.length ? sub.authenticators : sub.legalAuthenticator ? [sub.legalAuthenticator] : [];
+  const people = sub.authenticators?.length
+    ? sub.authenticators
+    : sub.legalAuthenticator
+      ? [sub.legalAuthenticator]
+      : [];
   return people.map((a) => ({
     time: { high: a.time },
     ...(a.ids ? { ids: a.ids } : {}),

@@ -50,7 +50,10 @@ describe('cisis-bio merge', () => {
     expect(merged.pdf?.data).not.toBe(mainPdf);
     const pdfPath = join(dir, 'merged.pdf');
     writeFileSync(pdfPath, Buffer.from(merged.pdf!.data, 'base64'));
-    const text = execFileSync('pdftotext', ['-layout', pdfPath, '-'], { encoding: 'utf8' }).replace(/\s+/g, ' ');
+    const text = execFileSync('pdftotext', ['-layout', pdfPath, '-'], { encoding: 'utf8' }).replace(
+      /\s+/g,
+      ' ',
+    );
     expect(text).toContain(SUB_LAB.name);
   });
 

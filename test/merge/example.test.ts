@@ -18,7 +18,10 @@ describe('examples/merge-subcontracted.ts', () => {
     expect(stdout).toContain('merged.xml: valid (XSD + ANS profiles)');
     const { report } = parseCrBio(readFileSync(join(out, 'merged.xml')));
     const biochemistry = report.sections.find((s) => s.kind === 'chapter' && s.code.code === '18719-5');
-    const labs = biochemistry?.kind === 'chapter' ? biochemistry.subSections?.map((x) => x.entry.performer?.organization?.name) : [];
+    const labs =
+      biochemistry?.kind === 'chapter'
+        ? biochemistry.subSections?.map((x) => x.entry.performer?.organization?.name)
+        : [];
     expect(labs).toEqual([undefined, 'Laboratoire Spécialisé Sous-Traitant']);
     expect(readFileSync(join(out, 'merged.pdf')).subarray(0, 5).toString()).toBe('%PDF-');
   });

@@ -1,3 +1,7 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { DOMParser, type Element } from '@xmldom/xmldom';
 import { describe, expect, it } from 'vitest';
 import { buildCrBio, parseCrBio } from '../../src/cda/index.js';
@@ -12,7 +16,16 @@ import { renderReportPdf } from '../../src/pdf/index.js';
 import { validate } from '../../src/validate/index.js';
 import { extractResultFacts, type ResultFact } from '../cda/result-facts.js';
 import { KIT_DIR } from '../helpers/shared.js';
-import { example, GLYCEMIE, MICROBIO, N1, reissuedBySubcontractor, SUB_LAB, SUB_LAB_FACT, TSH } from './fixtures.js';
+import {
+  example,
+  GLYCEMIE,
+  MICROBIO,
+  N1,
+  reissuedBySubcontractor,
+  SUB_LAB,
+  SUB_LAB_FACT,
+  TSH,
+} from './fixtures.js';
 
 const HL7 = 'urn:hl7-org:v3';
 const LAB_TPL = '1.3.6.1.4.1.19376.1.3.3.1.7';
@@ -23,9 +36,16 @@ async function buildAndValidate(report: CrBioReport) {
   const built = buildCrBio(report, { pdf });
   const verdict = await validate(built.bytes, { kit: KIT_DIR });
   const failures = Object.entries(verdict.profiles).flatMap(([name, p]) =>
-    'error' in p ? [`${name}: ${p.error}`] : p.findings.filter((f) => f.kind === 'failed-assert').map((f) => `${name}: ${f.text}`),
+    'error' in p
+      ? [`${name}: ${p.error}`]
+      : p.findings.filter((f) => f.kind === 'failed-assert').map((f) => `${name}: ${f.text}`),
   );
-  return { xml: built.xml, verdict, failures: [...(verdict.xsd?.errors.map((e) => `XSD ${e.message}`) ?? []), ...failures] };
+  return {
+    pdf,
+    xml: built.xml,
+    verdict,
+    failures: [...(verdict.xsd?.errors.map((e) => `XSD ${e.message}`) ?? []), ...failures],
+  };
 }
 
 const key = (f: ResultFact): string => JSON.stringify({ ...f, performingLab: undefined });
@@ -35,7 +55,9 @@ const sorted = (facts: ResultFact[]): string[] => facts.map((f) => JSON.stringif
 function subcontractorPerformers(xml: string): Element[] {
   const doc = new DOMParser().parseFromString(xml, 'text/xml');
   return Array.from(doc.getElementsByTagNameNS(HL7, 'performer')).filter((p) => {
-    const tpl = Array.from(p.getElementsByTagNameNS(HL7, 'templateId')).some((t) => t.getAttribute('root') === LAB_TPL);
+    const tpl = Array.from(p.getElementsByTagNameNS(HL7, 'templateId')).some(
+      (t) => t.getAttribute('root') === LAB_TPL,
+    );
     const org = p.getElementsByTagNameNS(HL7, 'representedOrganization')[0];
     return tpl && org?.getElementsByTagNameNS(HL7, 'name')[0]?.textContent === SUB_LAB.name;
   }) as unknown as Element[];
@@ -43,13 +65,16 @@ function subcontractorPerformers(xml: string): Element[] {
 
 function expectCompletePerformer(p: Element): void {
   const child = (e: Element | undefined, n: string) =>
-    e ? (Array.from(e.childNodes).find((c) => (c as Element).localName === n) as Element | undefined) : undefined;
+    e
+      ? (Array.from(e.childNodes).find((c) => (c as Element).localName === n) as Element | undefined)
+      : undefined;
   expect(child(p, 'time')).toBeDefined();
   const entity = child(p, 'assignedEntity');
   expect(child(entity, 'id')?.getAttribute('extension')).toBe(SUB_LAB.directorId.extension);
   const org = child(entity, 'representedOrganization');
   expect(child(org, 'id')?.getAttribute('extension')).toBe(SUB_LAB.id.extension);
-  for (const n of ['name', 'telecom', 'addr', 'standardIndustryClassCode']) expect(child(org, n), n).toBeDefined();
+  for (const n of ['name', 'telecom', 'addr', 'standardIndustryClassCode'])
+    expect(child(org, n), n).toBeDefined();
 }
 
 function observationCount(sections: Section[], pred: (perf: string | undefined) => boolean): number {
@@ -89,9 +114,12 @@ describe('mergeSubcontracted — official examples, full pipeline', () => {
     const mergedFacts = extractResultFacts(xml);
     expect(sorted(mergedFacts)).toEqual(sorted([...mainFacts, ...subFacts]));
     expect(subFacts.length).toBeGreaterThan(0);
-    expect(mergedFacts.filter((f) => f.performingLab === SUB_LAB_FACT).map(key).sort()).toEqual(
-      subFacts.map(key).sort(),
-    );
+    expect(
+      mergedFacts
+        .filter((f) => f.performingLab === SUB_LAB_FACT)
+        .map(key)
+        .sort(),
+    ).toEqual(subFacts.map(key).sort());
 
     // the FR-Laboratoire-executant performers naming the subcontractor are complete
     const performers = subcontractorPerformers(xml);
@@ -113,8 +141,13 @@ describe('mergeSubcontracted — official examples, full pipeline', () => {
     expect(section?.kind === 'secondIntention' && section.documents[0]?.data).toBe(sub.pdf?.data);
     expect(section?.kind === 'secondIntention' && section.documents[0]?.typeText).toContain(SUB_LAB.name);
 
-    const { xml, failures } = await buildAndValidate(merged.report);
+    const { xml, pdf, failures } = await buildAndValidate(merged.report);
     expect(failures).toEqual([]);
+    // the new PDF copy shows the attached report of the subcontractor
+    const pdfPath = join(mkdtempSync(join(tmpdir(), 'cisis-bio-merge-')), 'copy.pdf');
+    writeFileSync(pdfPath, pdf);
+    const text = execFileSync('pdftotext', [pdfPath, '-'], { encoding: 'utf8' }).replace(/\s+/g, ' ');
+    expect(text).toContain(SUB_LAB.name);
     const reparsed = parseCrBio(xml).report;
     const attached = reparsed.sections.find((s) => s.kind === 'secondIntention');
     expect(attached?.kind === 'secondIntention' && attached.documents[0]?.data).toBe(sub.pdf?.data);
@@ -140,7 +173,9 @@ describe('mergeSubcontracted — structure, conflicts, laboratory (model only)',
     expect(subs).toHaveLength(2);
     expect(subs[0]!.entry.performer).toBeUndefined();
     expect(subs[1]!.entry.performer?.organization?.name).toBe(SUB_LAB.name);
-    const subEntry = (sub.sections.find((s) => s.kind === 'chapter') as { entry: { ids?: unknown; validators?: unknown } }).entry;
+    const subEntry = (
+      sub.sections.find((s) => s.kind === 'chapter') as { entry: { ids?: unknown; validators?: unknown } }
+    ).entry;
     expect(subs[1]!.entry.ids).toEqual(subEntry.ids);
     expect(subs[1]!.entry.validators).toEqual(subEntry.validators ?? expect.any(Array));
     expect(subs[1]!.entry.validators?.length).toBeGreaterThan(0);
@@ -156,6 +191,19 @@ describe('mergeSubcontracted — structure, conflicts, laboratory (model only)',
     const isSub = (lab: string | undefined) => lab === SUB_LAB.name;
     expect(observationCount(both.report.sections, isSub)).toBe(2);
     expect(observationCount(both.report.sections, (l) => !isSub(l))).toBe(2);
+
+    expect(both.warnings.some((w) => w.startsWith('ids present in both reports'))).toBe(false);
+    // the same result id on both sides is reported
+    const withId = (r: CrBioReport): CrBioReport => {
+      const copy = structuredClone(r);
+      const ch = copy.sections.find((s) => s.kind === 'chapter');
+      const first = ch?.kind === 'chapter' ? ch.subSections?.[0]?.entry.items[0] : undefined;
+      if (first?.kind === 'observation') first.ids = [{ root: '1.2.3.4.5', extension: 'R1' }];
+      return copy;
+    };
+    expect(mergeSubcontracted(withId(main), withId(sub)).warnings).toContainEqual(
+      expect.stringContaining('1.2.3.4.5/R1'),
+    );
 
     const keepMain = mergeSubcontracted(main, sub, { onConflict: 'keep-main' });
     expect(keepMain.conflicts.every((c) => c.resolution === 'kept-main')).toBe(true);
@@ -190,6 +238,18 @@ describe('mergeSubcontracted — structure, conflicts, laboratory (model only)',
     expect((err as MergeError).message).toContain('standardIndustryClassCode');
   });
 
+  it('uses options.performingLab when the subcontractor header has no performer', () => {
+    const sub = reissuedBySubcontractor(GLYCEMIE);
+    const given = structuredClone(sub.serviceEvents[0]!.performer!);
+    given.organization!.name = 'Centre de Référence';
+    delete sub.serviceEvents[0]!.performer;
+    delete sub.custodian.standardIndustryClass;
+    expect(() => mergeSubcontracted(main, sub)).toThrow(/standardIndustryClassCode/);
+    const r = mergeSubcontracted(main, sub, { performingLab: given });
+    const added = r.report.sections.flatMap((s) => (s.kind === 'chapter' ? (s.subSections ?? []) : []));
+    expect(added.at(-1)!.entry.performer?.organization?.name).toBe('Centre de Référence');
+  });
+
   it('takes over a partial subcontractor status and refuses a level 1 main report', () => {
     const sub = reissuedBySubcontractor(GLYCEMIE);
     sub.serviceEvents[0]!.status = 'active';
@@ -197,6 +257,8 @@ describe('mergeSubcontracted — structure, conflicts, laboratory (model only)',
     expect(r.report.serviceEvents[0]!.status).toBe('active');
     expect(r.warnings.some((w) => w.includes('partial'))).toBe(true);
     expect(() => mergeSubcontracted(example(N1), sub)).toThrow(MergeError);
+    const bare = Buffer.from(parseCrBio(example(N1)).report.pdf!.data, 'base64');
+    expect(() => mergeSubcontracted(main, new Uint8Array(bare))).toThrow(/bare PDF/);
   });
 });
 
@@ -223,7 +285,9 @@ describe('mergeSubcontracted — identity vigilance', () => {
   it('refuses the same INS with other traits', () => {
     const sub = reissuedBySubcontractor(GLYCEMIE);
     sub.patient.identity.traits.birthDate = '1979-03-29';
-    expect(mismatch(sub).differences).toEqual([{ trait: 'birthDate', main: '1979-03-28', sub: '1979-03-29' }]);
+    expect(mismatch(sub).differences).toEqual([
+      { trait: 'birthDate', main: '1979-03-28', sub: '1979-03-29' },
+    ]);
   });
 
   it('without INS on both sides: same traits merge (local ids never decide), other traits are refused', () => {

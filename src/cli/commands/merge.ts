@@ -26,7 +26,9 @@ const POLICIES: readonly ConflictPolicy[] = ['keep-both', 'keep-main', 'keep-sub
 export function register(program: Command): void {
   program
     .command('merge')
-    .description("merge a subcontracting lab's CR-BIO into the main lab's report (level 3 CDA with a new PDF copy)")
+    .description(
+      "merge a subcontracting lab's CR-BIO into the main lab's report (level 3 CDA with a new PDF copy)",
+    )
     .argument('<main>', "the main lab's report: CDA XML or JSON model")
     .argument('<sub>', "the subcontractor's report: CDA XML (level 3 or 1) or JSON model")
     .requiredOption('--out <doc.xml>', 'where to write the merged CDA (atomically)')
@@ -60,7 +62,10 @@ async function readReport(path: string): Promise<MergeInput> {
 async function runMerge(mainPath: string, subPath: string, flags: MergeFlags): Promise<void> {
   const policy = flags.onConflict as ConflictPolicy;
   if (!POLICIES.includes(policy)) {
-    throw new CliExit(EXIT.USAGE, `--on-conflict must be one of ${POLICIES.join(', ')} (got ${flags.onConflict})`);
+    throw new CliExit(
+      EXIT.USAGE,
+      `--on-conflict must be one of ${POLICIES.join(', ')} (got ${flags.onConflict})`,
+    );
   }
   const [main, sub] = await Promise.all([readReport(mainPath), readReport(subPath)]);
   try {
@@ -74,7 +79,10 @@ async function runMerge(mainPath: string, subPath: string, flags: MergeFlags): P
           .filter(([, p]) => 'error' in p || p.findings.some((f) => f.kind === 'failed-assert'))
           .map(([name]) => name);
         if (v.xsd && !v.xsd.valid) failed.unshift('XSD');
-        throw new CliExit(EXIT.INVALID, `the merged document does not pass: ${failed.join(', ')} (nothing written)`);
+        throw new CliExit(
+          EXIT.INVALID,
+          `the merged document does not pass: ${failed.join(', ')} (nothing written)`,
+        );
       }
     }
     await writeFileAtomic(flags.out, built.bytes);
