@@ -6,16 +6,15 @@
  * Run from the project root: `npx tsx examples/create-report.ts OUTDIR [KEY.pem CERT.pem]`
  * (without a key the files are not signed). In your own project, import from 'cisis-bio'.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   type Code,
+  type CrBioReport,
   type CreatedReport,
   type CreateReportOptions,
   createReplacement,
   createReport,
-  type CrBioReport,
   hl7Ts,
   type Observation,
   type PerformingLab,
@@ -41,27 +40,71 @@ const sgl = {
   prescriber: { rpps: '810002422979', given: 'Pascal', family: 'CHARLES', specialty: 'G15_10/SM41' },
   // Local test code → LOINC transcoding table (the SGL's "table de transcodage"); `sub` = done by a subcontractor.
   results: [
-    { local: 'GLY', loinc: '14749-6', loincName: 'Glucose [Moles/Volume] Sérum/Plasma ; Numérique', label: 'Glycémie à jeun', value: '6.1', unit: 'mmol/L', low: '4.1', high: '5.9', flag: 'H' },
-    { local: 'CREA', loinc: '14682-9', loincName: 'Créatinine [Moles/Volume] Sérum/Plasma ; Numérique', label: 'Créatinine', value: '70', unit: 'umol/L', low: '45', high: '84', flag: 'N' },
-    { local: 'VITD', loinc: undefined, loincName: undefined, label: 'Vitamine D (technique maison)', value: '62', unit: 'nmol/L', low: '75', high: undefined, flag: 'L', sub: true },
+    {
+      local: 'GLY',
+      loinc: '14749-6',
+      loincName: 'Glucose [Moles/Volume] Sérum/Plasma ; Numérique',
+      label: 'Glycémie à jeun',
+      value: '6.1',
+      unit: 'mmol/L',
+      low: '4.1',
+      high: '5.9',
+      flag: 'H',
+    },
+    {
+      local: 'CREA',
+      loinc: '14682-9',
+      loincName: 'Créatinine [Moles/Volume] Sérum/Plasma ; Numérique',
+      label: 'Créatinine',
+      value: '70',
+      unit: 'umol/L',
+      low: '45',
+      high: '84',
+      flag: 'N',
+    },
+    {
+      local: 'VITD',
+      loinc: undefined,
+      loincName: undefined,
+      label: 'Vitamine D (technique maison)',
+      value: '62',
+      unit: 'nmol/L',
+      low: '75',
+      high: undefined,
+      flag: 'L',
+      sub: true,
+    },
   ],
 };
 
 const LOINC = '2.16.840.1.113883.6.1';
 const LOCAL_CODES = '1.2.250.1.2.3.4'; // the lab's own code system OID
 const FLAGS: Record<string, string> = { N: 'Normal', L: 'Bas', H: 'Élevé' };
-const address = { houseNumber: '8', streetName: 'Rue Frédéric Bastia', postalCode: '92100', city: 'BOULOGNE-BILLANCOURT' };
+const address = {
+  houseNumber: '8',
+  streetName: 'Rue Frédéric Bastia',
+  postalCode: '92100',
+  city: 'BOULOGNE-BILLANCOURT',
+};
 const telecom = { value: 'tel:0174589607', use: 'WP' };
 const lab = {
   ids: [{ root: '1.2.250.1.71.4.2.2', extension: '1120459876' }], // FINESS
   name: 'Laboratoire des charmes',
   telecoms: [telecom],
   addresses: [address],
-  standardIndustryClass: { code: 'AMBULATOIRE', displayName: 'Ambulatoire', codeSystem: '1.2.250.1.213.1.1.4.9' },
+  standardIndustryClass: {
+    code: 'AMBULATOIRE',
+    displayName: 'Ambulatoire',
+    codeSystem: '1.2.250.1.213.1.1.4.9',
+  },
 };
 const biologist = {
   ids: [{ root: '1.2.250.1.71.4.2.1', extension: '801234534765' }], // RPPS with its "8" prefix
-  profession: { code: 'G15_10/SM03', displayName: 'Médecin - Biologie médicale (SM)', codeSystem: '1.2.250.1.213.1.1.4.5' },
+  profession: {
+    code: 'G15_10/SM03',
+    displayName: 'Médecin - Biologie médicale (SM)',
+    codeSystem: '1.2.250.1.213.1.1.4.5',
+  },
   addresses: [address],
   telecoms: [telecom],
   name: { prefix: 'M', given: ['Marcel'], family: 'CAMPARINI', suffix: 'DR' },
@@ -79,7 +122,11 @@ const subcontractor: PerformingLab = {
     name: 'LABORATOIRE SOUS-TRAITANT',
     addresses: [{ nullFlavor: 'MSK' }],
     telecoms: [{ nullFlavor: 'MSK' }],
-    standardIndustryClass: { code: 'ETABLISSEMENT', displayName: 'Etablissement de santé', codeSystem: '1.2.250.1.213.1.1.4.9' },
+    standardIndustryClass: {
+      code: 'ETABLISSEMENT',
+      displayName: 'Etablissement de santé',
+      codeSystem: '1.2.250.1.213.1.1.4.9',
+    },
   },
   time: { value: now },
 };
@@ -90,7 +137,10 @@ function toObservation(r: (typeof sgl.results)[number]): Observation {
     kind: 'observation',
     code: r.loinc
       ? { code: r.loinc, displayName: r.loincName, codeSystem: LOINC, originalText: r.label }
-      : { originalText: r.label, translations: [{ code: r.local, displayName: r.label, codeSystem: LOCAL_CODES }] },
+      : {
+          originalText: r.label,
+          translations: [{ code: r.local, displayName: r.label, codeSystem: LOCAL_CODES }],
+        },
     status: 'completed',
     effectiveTime: { value: now },
     value: { type: 'PQ', value: r.value, unit: r.unit },
@@ -106,7 +156,12 @@ function toObservation(r: (typeof sgl.results)[number]): Observation {
   };
 }
 
-const chapter: Code = { code: '18719-5', displayName: 'Biochimie', codeSystem: LOINC, codeSystemName: 'LOINC' };
+const chapter: Code = {
+  code: '18719-5',
+  displayName: 'Biochimie',
+  codeSystem: LOINC,
+  codeSystemName: 'LOINC',
+};
 const p = sgl.patient;
 const model: CrBioReport = {
   level: 3,
@@ -134,7 +189,11 @@ const model: CrBioReport = {
   legalAuthenticator: { ...biologist, time: now },
   prescriber: {
     ids: [{ root: '1.2.250.1.71.4.2.1', extension: `8${sgl.prescriber.rpps}` }],
-    profession: { code: sgl.prescriber.specialty, displayName: 'Médecin - Pneumologie (SM)', codeSystem: '1.2.250.1.213.1.1.4.5' },
+    profession: {
+      code: sgl.prescriber.specialty,
+      displayName: 'Médecin - Pneumologie (SM)',
+      codeSystem: '1.2.250.1.213.1.1.4.5',
+    },
     name: { suffix: 'DR', given: [sgl.prescriber.given], family: sgl.prescriber.family },
   },
   orderIds: [{ root: '1.2.250.1.213.1.1.9', extension: sgl.requestId }],

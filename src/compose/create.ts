@@ -104,7 +104,10 @@ function displayId(id: InstanceId): string {
 function derivedN1(id: InstanceId, what: string): InstanceId {
   const oid = oidOf(id);
   if (!oid) {
-    throw new ReportCreationError('n1', new Error(`${what} ${displayId(id)} is not an OID: give the level 1 id`));
+    throw new ReportCreationError(
+      'n1',
+      new Error(`${what} ${displayId(id)} is not an OID: give the level 1 id`),
+    );
   }
   return { root: `${oid}.1` };
 }
@@ -142,17 +145,23 @@ async function step<T>(name: ReportCreationStep, run: () => T | Promise<T>): Pro
  * writeFileSync(`${out.ids.n3}.n3.xml`, out.n3);
  * ```
  */
-export async function createReport(model: unknown, options: CreateReportOptions = {}): Promise<CreatedReport> {
+export async function createReport(
+  model: unknown,
+  options: CreateReportOptions = {},
+): Promise<CreatedReport> {
   const clock = options.clock ?? (() => new Date());
   const report = await step('model', () => validateReport(model));
   const n3Model: CrBioReport = { ...report, level: 3 };
-  const n3Id = await step('n3', () => {
-    const oid = oidOf(report.id);
-    if (!oid && options.sign) {
-      throw new Error(`the document id ${displayId(report.id)} is not an OID (root, or root + numeric extension)`);
-    }
-    return displayId(report.id);
-  });
+  const n3Id = displayId(report.id);
+  // Checked before any work: the signature names each document by urn:oid:<uniqueId>.
+  if (options.sign && !oidOf(report.id)) {
+    throw new ReportCreationError(
+      'sign',
+      new Error(
+        `the document id ${n3Id} is not an OID (root, or root + numeric extension): it cannot be signed`,
+      ),
+    );
+  }
 
   const pdf = options.pdf ?? (await step('pdf', () => renderReportPdf(n3Model, { clock })));
 
@@ -170,7 +179,10 @@ export async function createReport(model: unknown, options: CreateReportOptions 
     const rel = report.relatedDocument;
     const m: CrBioReport = { ...report, level: 1, id };
     if (rel?.typeCode === 'RPLC') {
-      m.relatedDocument = { ...rel, parentId: options.previousN1Id ?? derivedN1(rel.parentId, 'the replaced id') };
+      m.relatedDocument = {
+        ...rel,
+        parentId: options.previousN1Id ?? derivedN1(rel.parentId, 'the replaced id'),
+      };
     }
     return m;
   });
@@ -223,7 +235,9 @@ export async function createReport(model: unknown, options: CreateReportOptions 
       return { valid: v3.valid && v1.valid, n3: v3, n1: v1 };
     });
     if (options.failOnInvalid && !validation.valid) {
-      const bad = [validation.n3.valid ? '' : 'level 3', validation.n1.valid ? '' : 'level 1'].filter(Boolean);
+      const bad = [validation.n3.valid ? '' : 'level 3', validation.n1.valid ? '' : 'level 1'].filter(
+        Boolean,
+      );
       throw new ReportCreationError('validate', new Error(`${bad.join(' and ')} not valid`), {
         validation,
       });

@@ -16,10 +16,9 @@ export class ReportCreationError extends CisisBioError {
   constructor(step: ReportCreationStep, cause: unknown, extra?: { message?: string; validation?: unknown }) {
     const inner = cause instanceof CisisBioError ? cause : undefined;
     const msg = extra?.message ?? (cause instanceof Error ? cause.message : String(cause));
-    super('REPORT_CREATION_FAILED', `report creation failed at step "${step}": ${msg}`, {
-      where: inner?.where ? `${step}: ${inner.where}` : step,
-      cause,
-    });
+    // The cause's message already says where; `where` is set without repeating it in the message.
+    super('REPORT_CREATION_FAILED', `report creation failed at step "${step}": ${msg}`, { cause });
+    (this as { where?: string }).where = inner?.where ? `${step}: ${inner.where}` : step;
     this.step = step;
     if (inner) this.causeCode = inner.code;
     if (extra?.validation !== undefined) this.validation = extra.validation;

@@ -176,7 +176,7 @@ export const rawSectionSchema = z
   .describe('section kept as written');
 export type RawSection = z.infer<typeof rawSectionSchema>;
 
-/** A body section other than the PDF copy (which is {@link CrBioReport.pdf}), in document order. */
+/** A body section other than the PDF copy (which is `CrBioReport.pdf`), in document order. */
 export const sectionSchema = z.discriminatedUnion('kind', [
   chapterSectionSchema,
   commentSectionSchema,

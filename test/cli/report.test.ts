@@ -55,12 +55,19 @@ describe('cisis-bio report', () => {
     expect(id).toBe(SCENARIOS[0]!.model().id.root);
     expect(readdirSync(out).sort()).toEqual([`${id}.n1.xml`, `${id}.n3.xml`, `${id}.pdf`, `${id}.sig.xml`]);
     expect(summary.validation).toMatchObject({ valid: true, rules: 'embedded', n3: true, n1: true });
-    expect(summary.files.n3).toEqual({ path: join(out, `${id}.n3.xml`), bytes: readFileSync(join(out, `${id}.n3.xml`)).length });
+    expect(summary.files.n3).toEqual({
+      path: join(out, `${id}.n3.xml`),
+      bytes: readFileSync(join(out, `${id}.n3.xml`)).length,
+    });
     const n3 = readFileSync(join(out, `${id}.n3.xml`));
     const n1 = readFileSync(join(out, `${id}.n1.xml`));
     expect(parseCrBio(n3).level).toBe(3);
     expect(parseCrBio(n1).level).toBe(1);
-    expect(readFileSync(join(out, `${id}.pdf`)).subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    expect(
+      readFileSync(join(out, `${id}.pdf`))
+        .subarray(0, 5)
+        .toString('latin1'),
+    ).toBe('%PDF-');
     const verdict = await verifySignature(readFileSync(join(out, `${id}.sig.xml`)), {
       documents: { [id]: n3, [summary.ids.n1]: n1 },
       submissionSetId: summary.ids.submissionSet,

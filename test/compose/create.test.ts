@@ -147,6 +147,15 @@ describe('createReport failures name the step', () => {
     expect(e.causeCode).toMatch(/^KEY_/);
   }, 60_000);
 
+  it('sign: a document id that cannot be an OID (non-numeric extension)', async () => {
+    const model = SCENARIOS[0]!.model();
+    model.id = { root: model.id.root, extension: 'CR-2024-01' };
+    const e = await failure(createReport(model, { sign: signOpts() }));
+    expect(e.step).toBe('sign');
+    expect(e.message).toContain(`${model.id.root}^CR-2024-01`);
+    expect(e.where).toBe('sign');
+  });
+
   it('validate: a document the kit rejects, with failOnInvalid (and not without it)', async () => {
     const kit = rejectingKit();
     const opts = { clock: CLOCK, idGenerator: seededIds('v'), validate: { kit } };
@@ -185,7 +194,11 @@ describe('createReplacement', () => {
     expect(n3.versionNumber).toBe(previous.versionNumber + 1);
     expect(n3.relatedDocument).toMatchObject({ typeCode: 'RPLC', parentId: previous.id });
     expect(n1.relatedDocument).toMatchObject({ typeCode: 'RPLC', parentId: { root: v1.ids.n1 } });
-    expect(v2.ids).toMatchObject({ n3: newId.root, n1: `${newId.root}.1`, version: previous.versionNumber + 1 });
+    expect(v2.ids).toMatchObject({
+      n3: newId.root,
+      n1: `${newId.root}.1`,
+      version: previous.versionNumber + 1,
+    });
     expect((await verify(v2)).valid).toBe(true);
     // The PDF is rendered again for version 2, not copied from version 1.
     expect(Buffer.from(v2.pdf).equals(Buffer.from(v1.pdf))).toBe(false);

@@ -28,7 +28,8 @@ export function rejectingKit(): string {
   }
   mkdirSync(join(kit, 'schematrons'));
   for (const e of readdirSync(join(KIT_DIR, 'schematrons'))) {
-    if (e !== 'CI-SIS_BIO-CR-BIO_2024.01.sch') symlinkSync(join(KIT_DIR, 'schematrons', e), join(kit, 'schematrons', e));
+    if (e !== 'CI-SIS_BIO-CR-BIO_2024.01.sch')
+      symlinkSync(join(KIT_DIR, 'schematrons', e), join(kit, 'schematrons', e));
   }
   writeFileSync(
     join(kit, 'schematrons', 'CI-SIS_BIO-CR-BIO_2024.01.sch'),

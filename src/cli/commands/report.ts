@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { CisisBioError } from '../../common/errors.js';
 import { writeFilesAtomic } from '../../common/fs.js';
-import { createReport, type CreateReportOptions } from '../../compose/index.js';
+import { type CreateReportOptions, createReport } from '../../compose/index.js';
 import { CliExit, describeError, EXIT, readInput, readJson } from '../util.js';
 
 interface ReportFlags {
@@ -52,7 +52,8 @@ async function runReport(file: string, flags: ReportFlags): Promise<void> {
   if (!flags.sign && (flags.key || flags.cert)) throw new CliExit(EXIT.USAGE, '--key/--cert need --sign');
   const model = await readJson(file);
   const options: CreateReportOptions = {};
-  if (flags.validate !== false || flags.failOnInvalid) options.validate = flags.kit ? { kit: flags.kit } : true;
+  if (flags.validate !== false || flags.failOnInvalid)
+    options.validate = flags.kit ? { kit: flags.kit } : true;
   if (flags.failOnInvalid) options.failOnInvalid = true;
   if (flags.sign && flags.key) {
     const password = flags.password ?? process.env.CISIS_BIO_KEY_PASSWORD;
@@ -76,12 +77,17 @@ async function runReport(file: string, flags: ReportFlags): Promise<void> {
     { kind: 'n3', path: join(flags.out, `${id}.n3.xml`), data: created.n3 },
     { kind: 'n1', path: join(flags.out, `${id}.n1.xml`), data: created.n1 },
     { kind: 'pdf', path: join(flags.out, `${id}.pdf`), data: created.pdf },
-    ...(created.signature ? [{ kind: 'signature', path: join(flags.out, `${id}.sig.xml`), data: created.signature }] : []),
+    ...(created.signature
+      ? [{ kind: 'signature', path: join(flags.out, `${id}.sig.xml`), data: created.signature }]
+      : []),
   ];
   try {
     await writeFilesAtomic(files);
   } catch (e) {
-    throw new CliExit(EXIT.USAGE, `cannot write to ${flags.out}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw new CliExit(
+      EXIT.USAGE,
+      `cannot write to ${flags.out}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+    );
   }
   const v = created.validation;
   const summary = {
