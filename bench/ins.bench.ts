@@ -9,19 +9,9 @@ import {
   encodeInsDatamatrix,
 } from '../src/ins/index.js';
 import { INS_OID, type PatientIdentity } from '../src/model/identity.js';
+import { ANS_TEST_IDENTITY } from '../test/helpers/identity.js';
 
-const identity: PatientIdentity = {
-  status: 'QUAL',
-  ins: { matricule: '279035121518989', oid: INS_OID.TEST },
-  traits: {
-    birthFamilyName: 'PAT-TROIS',
-    birthGivenNames: 'DOMINIQUE MARIE-LOUISE',
-    firstBirthGivenName: 'DOMINIQUE',
-    sex: 'F',
-    birthDate: '1979-03-28',
-    birthPlaceCog: '51215',
-  },
-};
+const identity: PatientIdentity = ANS_TEST_IDENTITY;
 const payload = encodeInsDatamatrix(identity);
 
 console.log(

@@ -11,22 +11,11 @@ import {
   showGs,
 } from '../../src/ins/index.js';
 import { INS_OID, type PatientIdentity, patientIdentitySchema } from '../../src/model/identity.js';
+import { ANS_TEST_IDENTITY } from '../helpers/identity.js';
 import { PROJECT_ROOT } from '../helpers/shared.js';
 import { withKey } from './vectors.js';
 
-/** The test identity of the ANS examples (TestContenuCDA ExemplesCDA, patientRole). */
-const ANS: PatientIdentity = {
-  status: 'QUAL',
-  ins: { matricule: '279035121518989', oid: INS_OID.TEST },
-  traits: {
-    birthFamilyName: 'PAT-TROIS',
-    birthGivenNames: 'DOMINIQUE MARIE-LOUISE',
-    firstBirthGivenName: 'DOMINIQUE',
-    sex: 'F',
-    birthDate: '1979-03-28',
-    birthPlaceCog: '51215',
-  },
-};
+const ANS: PatientIdentity = ANS_TEST_IDENTITY;
 const ANS_PAYLOAD =
   'IS010000000000000000000000S1279035121518989S21.2.250.1.213.1.4.10S3DOMINIQUE MARIE-LOUISE\x1DS4PAT-TROIS\x1DS5FS628-03-1979S751215';
 

@@ -8,19 +8,9 @@ import {
   type PatientIdentity,
   patientIdentitySchema,
 } from '../../src/model/identity.js';
+import { ANS_TEST_IDENTITY } from '../helpers/identity.js';
 
-const ANS: PatientIdentity = {
-  status: 'QUAL',
-  ins: { matricule: '279035121518989', oid: INS_OID.TEST },
-  traits: {
-    birthFamilyName: 'PAT-TROIS',
-    birthGivenNames: 'DOMINIQUE MARIE-LOUISE',
-    firstBirthGivenName: 'DOMINIQUE',
-    sex: 'F',
-    birthDate: '1979-03-28',
-    birthPlaceCog: '51215',
-  },
-};
+const ANS: PatientIdentity = ANS_TEST_IDENTITY;
 
 const paths = (v: unknown) =>
   patientIdentitySchema.safeParse(v).error?.issues.map((i) => i.path.join('.')) ?? [];

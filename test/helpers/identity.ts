@@ -1,0 +1,15 @@
+import { INS_OID, type PatientIdentity } from '../../src/model/identity.js';
+
+/** The test identity of the ANS examples (TestContenuCDA ExemplesCDA, patientRole): INS-NIR de test, qualified. */
+export const ANS_TEST_IDENTITY: PatientIdentity = {
+  status: 'QUAL',
+  ins: { matricule: '279035121518989', oid: INS_OID.TEST },
+  traits: {
+    birthFamilyName: 'PAT-TROIS',
+    birthGivenNames: 'DOMINIQUE MARIE-LOUISE',
+    firstBirthGivenName: 'DOMINIQUE',
+    sex: 'F',
+    birthDate: '1979-03-28',
+    birthPlaceCog: '51215',
+  },
+};
