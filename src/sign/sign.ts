@@ -125,16 +125,7 @@ export function cdaDocumentId(bytes: Uint8Array, fileName?: string): string {
   try {
     root = parseXml(bytes, fileName ? { fileName } : {}).documentElement!;
   } catch (e) {
-    throw new SignatureError('SIGN_DOCUMENT_XML', `cannot read the document id: ${(e as Error).message}`, {
-      where: fileName,
-    });
-  }
-  if (root.localName !== 'ClinicalDocument' || root.namespaceURI !== HL7_NS) {
-    throw new SignatureError(
-      'SIGN_DOCUMENT_ID',
-      'not a CDA document (root is not hl7:ClinicalDocument): give the document id',
-      { where: fileName },
-    );
+    throw unreadableId(e, fileName);
   }
   let idEl: Element | undefined;
   for (let n = root.firstChild; n; n = n.nextSibling) {
@@ -143,8 +134,58 @@ export function cdaDocumentId(bytes: Uint8Array, fileName?: string): string {
       break;
     }
   }
-  const r = idEl?.getAttribute('root') ?? '';
-  const ext = idEl?.getAttribute('extension') ?? undefined;
+  return documentIdOf(
+    root.localName === 'ClinicalDocument' && root.namespaceURI === HL7_NS,
+    idEl?.getAttribute('root') ?? '',
+    idEl?.getAttribute('extension') ?? undefined,
+    fileName,
+  );
+}
+
+/** {@link cdaDocumentId} through libxml2 (loaded by the async entry points): about twice as fast on a large CDA. */
+function cdaDocumentIdLibxml2(bytes: Uint8Array, fileName?: string): string {
+  let doc: XmlDocument;
+  try {
+    doc = parseForC14n(bytes, fileName);
+  } catch (e) {
+    throw unreadableId(e, fileName);
+  }
+  try {
+    const root = doc.root;
+    let idEl: XmlElement | undefined;
+    for (let n = root.firstChild; n; n = n.next) {
+      const e = n as XmlElement;
+      if (e.name === 'id' && e.namespaceUri === HL7_NS) {
+        idEl = e;
+        break;
+      }
+    }
+    return documentIdOf(
+      root.name === 'ClinicalDocument' && root.namespaceUri === HL7_NS,
+      idEl?.attr('root')?.value ?? '',
+      idEl?.attr('extension')?.value,
+      fileName,
+    );
+  } finally {
+    doc.dispose();
+  }
+}
+
+function unreadableId(e: unknown, fileName?: string): SignatureError {
+  return new SignatureError('SIGN_DOCUMENT_XML', `cannot read the document id: ${(e as Error).message}`, {
+    where: fileName,
+  });
+}
+
+/** The XDS unique id from `ClinicalDocument/id` (root, or `root.extension` for a numeric extension). */
+function documentIdOf(isCda: boolean, r: string, ext: string | undefined, fileName?: string): string {
+  if (!isCda) {
+    throw new SignatureError(
+      'SIGN_DOCUMENT_ID',
+      'not a CDA document (root is not hl7:ClinicalDocument): give the document id',
+      { where: fileName },
+    );
+  }
   if (!OID.test(r)) {
     throw new SignatureError('SIGN_DOCUMENT_ID', `ClinicalDocument/id/@root is not an OID ("${r}")`, {
       where: `${fileName ?? '<document>'}:/ClinicalDocument/id/@root`,
@@ -494,7 +535,7 @@ export async function signDocument(
   }
   if (packaging !== 'detached')
     throw new SignatureError('SIGN_INVALID_OPTION', `unknown packaging "${String(packaging)}"`);
-  const id = options.documentId ?? cdaDocumentId(document);
+  const id = options.documentId ?? cdaDocumentIdLibxml2(document);
   const ref = manifestReference(
     { id, bytes: document, ...(options.transform ? { transform: options.transform } : {}) },
     profile,
