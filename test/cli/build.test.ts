@@ -5,6 +5,7 @@ import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { parseCrBio, SCENARIOS } from '../../src/cda/index.js';
 import { run } from '../../src/cli/main.js';
 import { elements, tinyPdf } from '../cda/build-helpers.js';
+import { captureOutput } from '../helpers/cli.js';
 
 let dir: string;
 let pdfPath: string;
@@ -20,19 +21,7 @@ afterEach(() => {
   process.exitCode = undefined;
 });
 
-function capture() {
-  const out: string[] = [];
-  const err: string[] = [];
-  vi.spyOn(process.stdout, 'write').mockImplementation((c: string | Uint8Array) => {
-    out.push(String(c));
-    return true;
-  });
-  vi.spyOn(process.stderr, 'write').mockImplementation((c: string | Uint8Array) => {
-    err.push(String(c));
-    return true;
-  });
-  return { out, err };
-}
+const capture = () => captureOutput();
 
 function writeModel(name: string, model: unknown): string {
   const p = join(dir, `${name}.json`);

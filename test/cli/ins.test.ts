@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
-import { run } from '../../src/cli/main.js';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.js';
 import { PROJECT_ROOT } from '../helpers/shared.js';
 
 const IDENTITY = resolve(PROJECT_ROOT, 'examples/identity.json');
@@ -10,25 +10,7 @@ const VISIBLE =
   'IS010000000000000000000000S1279035121518989S21.2.250.1.213.1.4.10S3DOMINIQUE MARIE-LOUISE<GS>S4PAT-TROIS<GS>S5FS628-03-1979S751215';
 const tmp = mkdtempSync(join(tmpdir(), 'cisis-ins-cli-'));
 
-async function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const o = vi.spyOn(process.stdout, 'write').mockImplementation((c: string | Uint8Array) => {
-    out += typeof c === 'string' ? c : Buffer.from(c).toString('latin1');
-    return true;
-  });
-  const e = vi.spyOn(process.stderr, 'write').mockImplementation((c: string | Uint8Array) => {
-    err += String(c);
-    return true;
-  });
-  try {
-    const code = await run(args);
-    return { code, out, err };
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-  }
-}
+const cli = (...args: string[]) => runCli(args, 'latin1');
 
 afterEach(() => {
   process.exitCode = undefined;

@@ -1,32 +1,15 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
-import { run } from '../../src/cli/main.js';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { validateReport } from '../../src/model/index.js';
+import { runCli } from '../helpers/cli.js';
 import { EXAMPLES_DIR } from '../helpers/shared.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'cisis-parse-cli-'));
 const TSH = join(EXAMPLES_DIR, 'BIO-CR-BIO_2024.01_TSH_1.xml');
 
-async function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const o = vi.spyOn(process.stdout, 'write').mockImplementation((c: string | Uint8Array) => {
-    out += typeof c === 'string' ? c : Buffer.from(c).toString('utf8');
-    return true;
-  });
-  const e = vi.spyOn(process.stderr, 'write').mockImplementation((c: string | Uint8Array) => {
-    err += String(c);
-    return true;
-  });
-  try {
-    return { code: await run(args), out, err };
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-  }
-}
+const cli = (...args: string[]) => runCli(args);
 
 afterEach(() => {
   process.exitCode = undefined;

@@ -5,6 +5,7 @@ import { parseCrBio, SCENARIOS } from '../../src/cda/index.js';
 import { run } from '../../src/cli/main.js';
 import { verifySignature } from '../../src/sign/index.js';
 import { rejectingKit, tmpDir } from '../compose/helpers.js';
+import { captureOutput } from '../helpers/cli.js';
 import { makeIdentity, type TestIdentity } from '../sign/pki.js';
 
 let dir: string;
@@ -29,19 +30,7 @@ afterEach(() => {
   process.exitCode = undefined;
 });
 
-function capture() {
-  const out: string[] = [];
-  const err: string[] = [];
-  vi.spyOn(process.stdout, 'write').mockImplementation((c: string | Uint8Array) => {
-    out.push(String(c));
-    return true;
-  });
-  vi.spyOn(process.stderr, 'write').mockImplementation((c: string | Uint8Array) => {
-    err.push(String(c));
-    return true;
-  });
-  return { out, err };
-}
+const capture = () => captureOutput();
 
 const sign = () => ['--sign', '--key', keyPath, '--cert', certPath];
 
