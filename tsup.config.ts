@@ -13,8 +13,13 @@ export default defineConfig([
     shims: true,
   },
   {
-    // validate-worker: the worker-thread entry of `cisis-bio validate --jobs` (found beside the bundle at run time).
-    entry: { cli: 'src/cli/main.ts', 'validate-worker': 'src/validate/worker.ts' },
+    // Worker-thread entries, found beside the bundle at run time: validate-worker (`cisis-bio validate --jobs`),
+    // xsd-worker (the XSD step of a one-thread batch, run alongside the schematrons).
+    entry: {
+      cli: 'src/cli/main.ts',
+      'validate-worker': 'src/validate/worker.ts',
+      'xsd-worker': 'src/validate/xsd-worker.ts',
+    },
     format: ['esm'],
     sourcemap: true,
     target: 'node20',

@@ -1,15 +1,19 @@
-import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { CisisBioError, XmlParseError } from '../common/errors.js';
 import { getSerialized } from './cache.js';
 import type { DocumentFailure } from './formats/report.js';
-import { compileRequest, type DocumentValidation, type ValidateOptions, validatorFor } from './pipeline.js';
+import {
+  compileRequest,
+  type DocumentValidation,
+  type ValidateOptions,
+  validatorFor,
+  withXsdResult,
+} from './pipeline.js';
 import { resolveRules } from './rules.js';
+import { workerEntry } from './worker-entry.js';
+import { XsdThread } from './xsd-thread.js';
 
 /** Results of a batch, in the order of the files given. */
 export interface BatchResult {
@@ -54,16 +58,42 @@ export function defaultJobs(): number {
 }
 
 async function runHere(files: string[], options: ValidateOptions): Promise<FileOutcome[]> {
-  const validator = await validatorFor(options);
-  const out: FileOutcome[] = [];
-  for (const file of files) out.push(await validateOne(file, (bytes) => validator.validate(bytes, file)));
-  return out;
+  const thread = xsdThreadFor(options);
+  try {
+    const validator = await validatorFor(thread ? { ...options, xsd: false } : options);
+    const out: FileOutcome[] = [];
+    for (const file of files) {
+      out.push(
+        await validateOne(file, async (bytes) => {
+          // Sent first: the thread validates against the XSD while this one runs the schematrons.
+          const xsd = thread?.validate(bytes, file);
+          xsd?.catch(() => undefined); // a document this thread refuses as malformed never awaits it
+          const result = validator.validate(bytes, file);
+          return xsd ? withXsdResult(result, await xsd, bytes, options.maxBytes) : result;
+        }),
+      );
+    }
+    return out;
+  } finally {
+    await thread?.close();
+  }
+}
+
+/**
+ * The XSD thread of a one-thread batch: with a second core, libxml2 compiles the CDA schema and validates
+ * there while this thread runs the schematrons (a cold single-document run pays for the longer of the two,
+ * not their sum). `CISIS_BIO_XSD_THREAD=0` keeps the XSD step in this thread.
+ */
+function xsdThreadFor(options: ValidateOptions): XsdThread | undefined {
+  if (process.env.CISIS_BIO_XSD_THREAD === '0' || availableParallelism() < 2) return undefined;
+  const { xsdPath } = resolveRules(options); // a bad kit path fails here as it would in validatorFor
+  return xsdPath ? XsdThread.start(xsdPath) : undefined;
 }
 
 /** Read and validate one file, turning read and parse errors into a failure record. */
 export async function validateOne(
   file: string,
-  run: (bytes: Uint8Array) => DocumentValidation,
+  run: (bytes: Uint8Array) => DocumentValidation | Promise<DocumentValidation>,
 ): Promise<FileOutcome> {
   let bytes: Buffer;
   try {
@@ -78,7 +108,7 @@ export async function validateOne(
     };
   }
   try {
-    return { result: run(bytes) };
+    return { result: await run(bytes) };
   } catch (e) {
     if (e instanceof XmlParseError) {
       return {
@@ -112,7 +142,7 @@ async function runInWorkers(
     }
   }
   const init: WorkerInit = { options, compiled };
-  const entry = workerEntry();
+  const entry = workerEntry('validate-worker', 'worker.ts');
   const outcomes: FileOutcome[] = new Array(files.length);
   let next = 0;
   const pool = Array.from(
@@ -153,23 +183,4 @@ async function runInWorkers(
     await Promise.all(pool.map((w) => w.terminate()));
   }
   return outcomes;
-}
-
-/**
- * The worker's entry. Built: `dist/validate-worker.js`, next to the bundle this code is in (tsup entry
- * `validate-worker`). From the sources (tsx, vitest): `src/validate/worker.ts`, loaded by a tiny bootstrap that
- * first registers tsx's loader in the worker thread (loader hooks of the main thread do not reach workers).
- */
-function workerEntry(): { url: URL | string; eval?: boolean } {
-  const here = import.meta.url;
-  if (!/\.[cm]?ts$/.test(fileURLToPath(here))) {
-    const built = new URL('./validate-worker.js', here);
-    if (existsSync(fileURLToPath(built))) return { url: built };
-  }
-  const source = new URL('./worker.ts', here).href;
-  // tsx's ESM API (`tsx/esm/api`, import condition): `register()` installs its loader in this thread.
-  const tsxPkg = createRequire(here).resolve('tsx/package.json');
-  const tsxApi = pathToFileURL(join(dirname(tsxPkg), 'dist/esm/api/index.mjs')).href;
-  const bootstrap = `import(${JSON.stringify(tsxApi)}).then((api) => { api.register(); return import(${JSON.stringify(source)}); })`;
-  return { url: bootstrap, eval: true };
 }

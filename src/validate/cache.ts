@@ -16,7 +16,15 @@ import {
  * Counters of the compiled-schematron cache, for tests and diagnostics (never for timing).
  * `compiles` counts real compilations; a warm disk cache leaves it at 0.
  */
-export const cacheStats = { compiles: 0, memoryHits: 0, diskHits: 0, diskWrites: 0, corruptEntries: 0 };
+export const cacheStats = {
+  compiles: 0,
+  memoryHits: 0,
+  diskHits: 0,
+  diskWrites: 0,
+  corruptEntries: 0,
+  /** Keys taken from a key stamp (no include file read) instead of hashing the include tree. */
+  stampedKeys: 0,
+};
 
 /** Reset the counters (tests). */
 export function resetCacheStats(): void {
@@ -94,7 +102,7 @@ async function load(
   request: CompileRequest,
 ): Promise<{ compiled?: CompiledSchematron; serialized?: string }> {
   if (request.disk === false) return { compiled: compile(request) };
-  const file = join(cacheDir(), 'compiled', `${cacheKey(request)}.txt`);
+  const file = join(cacheDir(), 'compiled', `${await stampedKey(request)}.txt`);
   const hit = readEntry(file);
   if (hit !== undefined) {
     try {
@@ -120,10 +128,10 @@ async function load(
 /** Entries kept on disk: each kit or engine update adds some; the least recently written go first. */
 export const MAX_CACHE_ENTRIES = 64;
 
-function prune(dir: string): void {
+function prune(dir: string, ext = '.txt'): void {
   try {
     const entries = readdirSync(dir)
-      .filter((f) => f.endsWith('.txt'))
+      .filter((f) => f.endsWith(ext))
       .map((f) => ({ path: join(dir, f), mtime: statSync(join(dir, f)).mtimeMs }));
     if (entries.length <= MAX_CACHE_ENTRIES) return;
     entries.sort((a, b) => b.mtime - a.mtime);
@@ -160,12 +168,15 @@ function readEntry(file: string): string | undefined {
  * Cache key: the engine version and build, the phase, the schematron's path, and the content of every file
  * of its include tree. Value sets read by `doc()` at run time are not part of the compiled form and so not of the key.
  */
-export function cacheKey(request: CompileRequest): string {
+export function cacheKey(
+  request: CompileRequest,
+  onFile?: (path: string, stat: { size: number; mtimeMs: number } | undefined) => void,
+): string {
   const top = resolve(request.schPath);
   const h = createHash('sha256');
   // The absolute path is part of the key: the compiled form resolves doc() from the schematron's folder.
   h.update(`${ENGINE_VERSION}\u0000${engineFingerprint()}\u0000${request.phase ?? ''}\u0000${top}\u0000`);
-  for (const [path, content] of includeTree(top)) {
+  for (const [path, content] of includeTree(top, onFile)) {
     h.update(`${relative(dirname(top), path)}\u0000`);
     h.update(content);
     h.update('\u0000');
@@ -173,10 +184,59 @@ export function cacheKey(request: CompileRequest): string {
   return h.digest('hex');
 }
 
+/** What a key stamp records: the key, and the size and modification time of each file hashed into it. */
+interface KeyStamp {
+  key: string;
+  files: Array<[path: string, size: number, mtimeMs: number]>;
+}
+
+/**
+ * {@link cacheKey}, without reading the include tree when nothing in it changed: the key is stamped with the
+ * size and modification time of every file hashed into it (`keys/` in the cache folder), and reused while they
+ * all still match — as make and ccache judge freshness. Hashing a large kit profile's hundreds of included
+ * files costs ≈ 50 ms per profile; checking their stamps a few. A file edited in place keeping both its size
+ * and its modification time would go unnoticed: `--no-cache` or deleting the cache folder settles that.
+ */
+export async function stampedKey(request: CompileRequest): Promise<string> {
+  const top = resolve(request.schPath);
+  const id = sha256(`${ENGINE_VERSION}\u0000${engineFingerprint()}\u0000${request.phase ?? ''}\u0000${top}`);
+  const stampFile = join(cacheDir(), 'keys', `${id}.json`);
+  try {
+    const stamp = JSON.parse(readFileSync(stampFile, 'utf8')) as KeyStamp;
+    if (typeof stamp.key === 'string' && stamp.files.every(([p, size, mtime]) => sameStat(p, size, mtime))) {
+      cacheStats.stampedKeys++;
+      return stamp.key;
+    }
+  } catch {
+    // No stamp yet, or an unreadable one: hash the tree.
+  }
+  const files: KeyStamp['files'] = [];
+  const key = cacheKey(request, (path, st) => files.push([path, st ? st.size : -1, st ? st.mtimeMs : -1]));
+  try {
+    await writeFileAtomic(stampFile, JSON.stringify({ key, files } satisfies KeyStamp));
+    prune(dirname(stampFile), '.json');
+  } catch {
+    // Only costs speed.
+  }
+  return key;
+}
+
+function sameStat(path: string, size: number, mtimeMs: number): boolean {
+  try {
+    const st = statSync(path);
+    return st.size === size && st.mtimeMs === mtimeMs;
+  } catch {
+    return size === -1; // recorded as missing, still missing
+  }
+}
+
 const INCLUDE = /<(?:[\w.-]+:)?(?:include|extends)\b[^>]*?\bhref\s*=\s*(?:"([^"]*)"|'([^']*)')/g;
 
 /** Every file reachable from `top` through `include`/`extends href`, each once, in discovery order. */
-function includeTree(top: string): Map<string, Buffer> {
+function includeTree(
+  top: string,
+  onFile?: (path: string, stat: { size: number; mtimeMs: number } | undefined) => void,
+): Map<string, Buffer> {
   const files = new Map<string, Buffer>();
   const stack = [top];
   while (stack.length) {
@@ -184,8 +244,12 @@ function includeTree(top: string): Map<string, Buffer> {
     if (files.has(path)) continue;
     let content: Buffer;
     try {
+      // Stat before reading: a file changed in between gets a stamp older than what was hashed (so, re-hashed).
+      const st = onFile ? statSync(path) : undefined;
       content = readFileSync(path);
+      if (st) onFile?.(path, st);
     } catch {
+      onFile?.(path, undefined);
       files.set(path, Buffer.from('\u0000missing'));
       continue;
     }

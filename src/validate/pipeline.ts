@@ -7,7 +7,7 @@ import { type CompiledSchematron, type EngineDocument, parseForSchematron, runSc
 import { columnOfNodePath, positionOfLocation } from './locate.js';
 import { type ProfileSpec, type RuleSet, resolveRules } from './rules.js';
 import type { Finding, FiredRule } from './schematron/types.js';
-import { loadXsd, validateXsd, type XsdResult } from './xsd.js';
+import { loadXsd, locateXsdResult, type RawXsdResult, validateXsd, type XsdResult } from './xsd.js';
 
 export type { Finding, FiredRule } from './schematron/types.js';
 export type { XsdError, XsdResult } from './xsd.js';
@@ -183,6 +183,30 @@ export class Validator {
       return { error: describe(e) };
     }
   }
+}
+
+/**
+ * Complete a result of {@link Validator.validate} made without its XSD step (run elsewhere: the XSD thread of a
+ * batch) with that step's raw verdict: columns looked up in the document, `valid` recomputed. The result is the
+ * one the in-process pipeline gives.
+ */
+export function withXsdResult(
+  result: DocumentValidation,
+  raw: RawXsdResult,
+  input: string | Uint8Array,
+  maxBytes = MAX_DOCUMENT_BYTES,
+): DocumentValidation {
+  let dom: Document | undefined;
+  const xsd = locateXsdResult(raw, (path, line) => {
+    try {
+      dom ??= parseXml(input, { maxBytes, fileName: result.file });
+      return columnOfNodePath(dom, path, line);
+    } catch {
+      return undefined;
+    }
+  });
+  const { file, profiles, level, rules } = result;
+  return { file, valid: xsd.valid && result.valid, xsd, profiles, level, rules };
 }
 
 /** Processes keep one validator per set of rule options, so compiled rules are reused across calls. */

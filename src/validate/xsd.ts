@@ -144,6 +144,15 @@ export async function loadXsd(xsdPath: string): Promise<XsdValidator> {
 }
 
 /**
+ * libxml2's verdict on one document before columns are looked up: what the XSD thread of a batch sends back
+ * (plain data). {@link locateXsdResult} turns it into an {@link XsdResult}.
+ */
+export interface RawXsdResult {
+  valid: boolean;
+  errors: Array<{ line: number; col: number; xpath?: string; message: string }>;
+}
+
+/**
  * Validate a document against an XSD loaded by {@link loadXsd}. The document must already have passed the
  * parser's checks (size bound, no DTD). Columns come from the DOM when libxml2 gives none (it reports schema
  * errors by line only).
@@ -156,6 +165,11 @@ export function validateXsd(
   locate?: (xpath: string, line: number) => number | undefined,
   file?: string,
 ): XsdResult {
+  return locateXsdResult(validateXsdRaw(xml, xsdPath, file), locate);
+}
+
+/** {@link validateXsd} without the column look-up. @throws XmlParseError when libxml2 cannot parse the document. */
+export function validateXsdRaw(xml: string | Uint8Array, xsdPath: string, file?: string): RawXsdResult {
   const validator = validators.get(resolve(xsdPath));
   if (!validator) throw new Error(`XSD not loaded: await loadXsd(${JSON.stringify(xsdPath)}) first`);
   const l = libxml2();
@@ -182,18 +196,33 @@ export function validateXsd(
     return { valid: true, errors: [] };
   } catch (e) {
     if (!(e instanceof l.XmlLibError)) throw e;
-    const errors = e.details.map((d) => toXsdError(d, locate));
+    const errors = e.details.map((d: ErrorDetail) => ({
+      line: d.line,
+      col: d.col,
+      ...(d.xpath ? { xpath: d.xpath } : {}),
+      message: d.message,
+    }));
     return {
       valid: false,
-      errors: errors.length ? errors : [{ line: 1, column: 1, message: e.message.trim() }],
+      errors: errors.length ? errors : [{ line: 1, col: 1, message: e.message }],
     };
   } finally {
     doc.dispose();
   }
 }
 
-function toXsdError(d: ErrorDetail, locate?: (xpath: string, line: number) => number | undefined): XsdError {
-  const line = d.line > 0 ? d.line : 1;
-  const column = d.col > 0 ? d.col : ((d.xpath ? locate?.(d.xpath, line) : undefined) ?? 1);
-  return { line, column, message: d.message.trim() };
+/** The {@link XsdResult} of a raw verdict: messages trimmed, a column for each error (1 when unknown). */
+export function locateXsdResult(
+  raw: RawXsdResult,
+  locate?: (xpath: string, line: number) => number | undefined,
+): XsdResult {
+  if (raw.valid) return { valid: true, errors: [] };
+  return {
+    valid: false,
+    errors: raw.errors.map((d) => {
+      const line = d.line > 0 ? d.line : 1;
+      const column = d.col > 0 ? d.col : ((d.xpath ? locate?.(d.xpath, line) : undefined) ?? 1);
+      return { line, column, message: d.message.trim() };
+    }),
+  };
 }

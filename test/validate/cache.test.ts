@@ -20,6 +20,7 @@ import {
   getCompiled,
   MAX_CACHE_ENTRIES,
   resetCacheStats,
+  stampedKey,
 } from '../../src/validate/cache.js';
 
 const FIXTURES = join(import.meta.dirname, 'fixtures');
@@ -69,6 +70,23 @@ describe('compiled-schematron cache', () => {
       readFileSync(join(schDir, 'include/title.sch'), 'utf8').replace('no   title', 'no title!'),
     );
     expect(cacheKey({ schPath: sch })).not.toBe(before);
+  });
+
+  it("reuses the key stamped with the include files' size and time, and hashes again when one changes", async () => {
+    const key = await stampedKey({ schPath: sch });
+    expect(key).toBe(cacheKey({ schPath: sch }));
+    expect(cacheStats.stampedKeys).toBe(0);
+    expect(await stampedKey({ schPath: sch })).toBe(key);
+    expect(cacheStats.stampedKeys).toBe(1); // no include file read
+    const inc = join(schDir, 'include/title.sch');
+    writeFileSync(inc, readFileSync(inc, 'utf8').replace('no   title', 'no title!'));
+    utimesSync(inc, 2_000_000, 2_000_000); // a distinct time, whatever the file system's resolution
+    const changed = await stampedKey({ schPath: sch });
+    expect(cacheStats.stampedKeys).toBe(1);
+    expect(changed).not.toBe(key);
+    expect(changed).toBe(cacheKey({ schPath: sch }));
+    expect(await stampedKey({ schPath: sch })).toBe(changed);
+    expect(cacheStats.stampedKeys).toBe(2);
   });
 
   it('ignores and rewrites a corrupt entry', async () => {

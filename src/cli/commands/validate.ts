@@ -50,7 +50,8 @@ async function runValidate(files: string[], flags: ValidateFlags): Promise<numbe
   };
   // Loaded on use: the other commands do not pay for the XPath engine and libxml2 at start-up.
   const { validateFiles } = await import('../../validate/batch.js');
-  const { formatReport } = await import('../../validate/formats/index.js');
+  const { loadFormatter } = await import('../../validate/formats/load.js');
+  const render = await loadFormatter(flags.format);
   let batch: Awaited<ReturnType<typeof validateFiles>>;
   try {
     batch = await validateFiles(files, options, jobs);
@@ -59,7 +60,7 @@ async function runValidate(files: string[], flags: ValidateFlags): Promise<numbe
     if (e instanceof CisisBioError) throw new CliExit(EXIT.USAGE, describeError(e));
     throw e;
   }
-  process.stdout.write(formatReport({ tool: 'cisis-bio', version: VERSION, ...batch }, flags.format));
+  process.stdout.write(render({ tool: 'cisis-bio', version: VERSION, ...batch }));
   if (flags.format !== 'text') {
     for (const f of batch.failures) {
       const at = f.line ? `:${f.line}${f.column ? `:${f.column}` : ''}` : '';

@@ -21,13 +21,15 @@ export interface FastNode {
 
 type NameTest = { ns: string | null | undefined; local: string | null }; // ns undefined = any namespace
 
-type Ast =
+/** Parsed form of a fast-path expression (plain JSON: it is stored in the compiled-schematron cache). */
+export type FastAst =
   | { t: 'or' | 'and'; a: Ast; b: Ast }
   | { t: 'not'; a: Ast }
   | { t: 'lit'; v: string }
   | { t: 'bool'; v: boolean }
   | { t: 'path'; steps: PathStep[] }
   | { t: 'cmp'; op: '=' | '!='; a: Ast; b: Ast };
+type Ast = FastAst;
 
 interface PathStep {
   axis: 'child' | 'attribute' | 'self';
@@ -337,15 +339,20 @@ function validatePath(a: Ast): void {
 
 export type FastPredicate = ((node: FastNode) => boolean) & { ast: Ast; source: string };
 
+/** The predicate of an AST made by {@link compileFast} (restored from the cache: no parsing). */
+export function fastPredicate(ast: FastAst, source: string): FastPredicate {
+  const fn = ((node: FastNode) => truth(ast, node)) as FastPredicate;
+  fn.ast = ast;
+  fn.source = source;
+  return fn;
+}
+
 /** Compile an XPath boolean expression of the supported subset, else `undefined`. */
 export function compileFast(expr: string, namespaces: Record<string, string>): FastPredicate | undefined {
   try {
     const ast = new Parser(expr, namespaces).parse();
     validate(ast);
-    const fn = ((node: FastNode) => truth(ast, node)) as FastPredicate;
-    fn.ast = ast;
-    fn.source = expr;
-    return fn;
+    return fastPredicate(ast, expr);
   } catch (e) {
     if (e instanceof Unsupported) return undefined;
     throw e;

@@ -1,4 +1,5 @@
 /** The compiled (JSON-able) form of a schematron: includes resolved, abstract patterns and rules expanded. */
+import type { StoredAlternative, StoredStep } from './pattern.js';
 
 /** A piece of an assert/report message: literal text, `value-of`, or `name`. */
 export type MessagePart = { text: string } | { select: string } | { namePath: string };
@@ -29,6 +30,8 @@ export interface RuleDecl {
   subject?: string;
   /** Lets and checks in document order (abstract rules already spliced in where `extends` was). */
   items: Array<LetDecl | CheckDecl>;
+  /** The context parsed by the engine, over {@link CompiledModel.parsedSteps} (set with it). */
+  parsedContext?: StoredAlternative[];
 }
 
 export interface PatternDecl {
@@ -53,7 +56,12 @@ export interface CompiledModel {
   /** Active patterns, in schema order. */
   patterns: PatternDecl[];
   diagnostics: Record<string, MessagePart[]>;
+  /**
+   * The distinct steps of the parsed rule contexts: set, with each rule's `parsedContext`, when an engine is
+   * first built on the model, so that the serialized form (the disk cache) spares the next process the parse.
+   */
+  parsedSteps?: StoredStep[];
 }
 
 /** Bumped whenever the compiled form or the engine's semantics change (part of the disk-cache key). */
-export const MODEL_VERSION = 3;
+export const MODEL_VERSION = 4;

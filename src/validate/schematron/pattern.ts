@@ -5,7 +5,7 @@
  * number, `id()`, `key()`, other axes) are marked `fallback`: the runner evaluates them as `//(pattern)` once
  * per document and tests membership.
  */
-import { compileFast, type FastPredicate, templateIdKeys } from './fast.js';
+import { compileFast, type FastAst, type FastPredicate, fastPredicate, templateIdKeys } from './fast.js';
 import { readName, scanTopLevel, splitUnion } from './xpath-text.js';
 
 export type NodeTest =
@@ -58,7 +58,24 @@ const KIND_TESTS: Record<string, NodeTest> = {
   'processing-instruction()': { kind: 'pi' },
 };
 
-function parseStep(src: string, ns: Record<string, string>, jsPred?: PredicateCompiler): PatternStep {
+/** Steps already parsed, by source text (rule contexts repeat the same steps hundreds of times). */
+export type StepCache = Map<string, PatternStep>;
+
+function parseStep(
+  src: string,
+  ns: Record<string, string>,
+  jsPred?: PredicateCompiler,
+  cache?: StepCache,
+): PatternStep {
+  const key = src.trim();
+  const known = cache?.get(key);
+  if (known) return known;
+  const step = parseStepText(src, ns, jsPred);
+  cache?.set(key, step);
+  return step;
+}
+
+function parseStepText(src: string, ns: Record<string, string>, jsPred?: PredicateCompiler): PatternStep {
   let s = src.trim();
   let axis: PatternStep['axis'] = 'child';
   if (s.startsWith('@')) {
@@ -149,6 +166,7 @@ function parseAlternative(
   src: string,
   ns: Record<string, string>,
   jsPred?: PredicateCompiler,
+  cache?: StepCache,
 ): PatternAlternative {
   const base: PatternAlternative = {
     source: src,
@@ -189,7 +207,7 @@ function parseAlternative(
     parts.push(s.slice(start));
     if (parts.some((p) => p.trim() === '' || p.trim().startsWith('$') || /^\s*\.\.?\s*$/.test(p)))
       throw NOTPARSED;
-    const steps = parts.map((p) => parseStep(p, ns, jsPred));
+    const steps = parts.map((p) => parseStep(p, ns, jsPred, cache));
     // attribute steps can only be last
     if (steps.slice(0, -1).some((st) => st.axis === 'attribute')) throw NOTPARSED;
     const last = steps[steps.length - 1] as PatternStep;
@@ -217,11 +235,81 @@ function parseAlternative(
   }
 }
 
-/** Parse a rule context (an XSLT match pattern) into alternatives. */
+/**
+ * Parse a rule context (an XSLT match pattern) into alternatives. Steps are shared through `cache` (keyed by
+ * their text, for one namespace map): they are immutable once parsed.
+ */
 export function parsePattern(
   src: string,
   ns: Record<string, string>,
   jsPred?: PredicateCompiler,
+  cache?: StepCache,
 ): PatternAlternative[] {
-  return splitUnion(src).map((alt) => parseAlternative(alt, ns, jsPred));
+  return splitUnion(src).map((alt) => parseAlternative(alt, ns, jsPred, cache));
+}
+
+/*
+ * JSON form of parsed contexts, kept in the compiled-schematron cache so that a new process does not parse the
+ * rule contexts again (≈ 0.2 s for the structuration minimale's 766 rules on a cold JIT). Each distinct step is
+ * stored once in a table (ART-DECOR contexts repeat the same `//hl7:ClinicalDocument[…]` steps in every rule)
+ * and alternatives refer to it by index. Fast-path predicates keep their AST; the others their text, compiled
+ * on first use as when freshly parsed.
+ */
+
+export type StoredPredicate =
+  | { kind: 'position'; n: number }
+  | { kind: 'fast'; ast: FastAst; expr: string }
+  | { kind: 'expr'; expr: string };
+
+export type StoredStep = Omit<PatternStep, 'preds'> & { preds: StoredPredicate[] };
+
+export type StoredAlternative = Omit<PatternAlternative, 'steps'> & { steps: number[] };
+
+/** Collects the distinct steps of many alternatives while they are stored. */
+export class StepTable {
+  readonly steps: StoredStep[] = [];
+  private readonly index = new Map<PatternStep, number>();
+
+  /** The JSON form of parsed alternatives, their steps added to this table. */
+  store(alts: PatternAlternative[]): StoredAlternative[] {
+    return alts.map((alt) => ({ ...alt, steps: alt.steps.map((step) => this.add(step)) }));
+  }
+
+  private add(step: PatternStep): number {
+    let i = this.index.get(step);
+    if (i === undefined) {
+      i = this.steps.length;
+      this.index.set(step, i);
+      this.steps.push({
+        ...step,
+        preds: step.preds.map(
+          (p): StoredPredicate =>
+            p.kind === 'position'
+              ? p
+              : p.kind === 'fast'
+                ? { kind: 'fast', ast: p.fn.ast, expr: p.fn.source }
+                : { kind: 'expr', expr: p.expr },
+        ),
+      });
+    }
+    return i;
+  }
+}
+
+/** Steps from their JSON form; the same objects {@link parsePattern} gives for the same predicate compiler. */
+export function restoreSteps(stored: StoredStep[], jsPred?: PredicateCompiler): PatternStep[] {
+  return stored.map((step) => ({
+    ...step,
+    preds: step.preds.map((p): StepPredicate => {
+      if (p.kind === 'position') return p;
+      if (p.kind === 'fast') return { kind: 'fast', fn: fastPredicate(p.ast, p.expr) };
+      const js = jsPred?.(p.expr);
+      return js ? { kind: 'js', fn: js, expr: p.expr } : { kind: 'xpath', expr: p.expr };
+    }),
+  }));
+}
+
+/** Alternatives from their JSON form, over steps restored by {@link restoreSteps}. */
+export function restoreAlternatives(stored: StoredAlternative[], steps: PatternStep[]): PatternAlternative[] {
+  return stored.map((alt) => ({ ...alt, steps: alt.steps.map((i) => steps[i] as PatternStep) }));
 }

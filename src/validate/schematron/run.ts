@@ -9,7 +9,15 @@ import type { FastNode } from './fast.js';
 import { CISIS_FN_NS, type EvalScope, FUNCTION_REWRITES, registerFunctions, setScope } from './functions.js';
 import { type Compiled, type Ctx, compileJs, ebv, type Scope, type XNode } from './jsxpath.js';
 import type { CheckDecl, CompiledModel, LetDecl, MessagePart, RuleDecl } from './model.js';
-import { type PatternAlternative, type PatternStep, parsePattern } from './pattern.js';
+import {
+  type PatternAlternative,
+  type PatternStep,
+  parsePattern,
+  restoreAlternatives,
+  restoreSteps,
+  type StepCache,
+  StepTable,
+} from './pattern.js';
 import type { Finding, FiredRule, RunOptions, SchematronOutcome } from './types.js';
 import { renameFunctionCalls, stringLiteralValue, variableRefs } from './xpath-text.js';
 
@@ -111,9 +119,23 @@ export class Engine {
       }
     }
     let order = 0;
+    const compilePredicate = (e: string) => this.compilePredicate(e);
+    // Contexts parsed by an earlier engine (the disk cache) are restored; else parsed and kept on the model.
+    const restored =
+      model.parsedSteps && model.patterns.every((p) => p.rules.every((r) => r.parsedContext))
+        ? restoreSteps(model.parsedSteps, compilePredicate)
+        : undefined;
+    const steps: StepCache = new Map();
+    const table = restored ? undefined : new StepTable();
     this.rules = model.patterns.map((p, pi) =>
       p.rules.map((r, ri) => {
-        for (const alt of parsePattern(r.context, this.ns, (e) => this.compilePredicate(e))) {
+        let alts: PatternAlternative[];
+        if (restored) alts = restoreAlternatives(r.parsedContext!, restored);
+        else {
+          alts = parsePattern(r.context, this.ns, compilePredicate, steps);
+          r.parsedContext = table!.store(alts);
+        }
+        for (const alt of alts) {
           const cand: Candidate = { order: order++, pattern: pi, rule: ri, alt };
           for (const key of alt.keys) {
             if (key === '*fallback') this.fallback.push(cand);
@@ -140,6 +162,7 @@ export class Engine {
         return { decl: r, checks, scopes };
       }),
     );
+    if (table) model.parsedSteps = table.steps;
     const keys = [...this.index.keys()];
     this.hasTemplateIdKeys = keys.some((k) => k.startsWith('t:'));
     this.visitAttributes = keys.some((k) => k.startsWith('a:')) || this.fallback.length > 0;

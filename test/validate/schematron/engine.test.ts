@@ -318,6 +318,38 @@ describe('schematron engine: API', () => {
     expect(() => deserializeCompiled('{"format":"other"}')).toThrow(SchematronCompileError);
   });
 
+  it('keeps the parsed rule contexts in the compiled form, each distinct step once, and runs the same from it', () => {
+    const rules = [
+      `cda:ClinicalDocument/cda:code[@code = '11502-2']`, // fast-path predicate
+      `cda:ClinicalDocument/cda:code[string-length(@code) > 3]`, // compiled JS predicate
+      `cda:ClinicalDocument/cda:component[2]/cda:section`, // positional predicate
+      `cda:ClinicalDocument/cda:component[1]//cda:entry[cda:observation] | cda:ClinicalDocument/cda:value`,
+      `cda:section[cda:title]`,
+    ];
+    const dir = tree({
+      'main.sch': `${HEAD}${rules.map((r, i) => `<pattern><rule context="${r}"><report test="true()">r${i}</report></rule></pattern>`).join('')}</schema>`,
+    });
+    const fresh = compileSchematron(join(dir, 'main.sch'));
+    const form = serializeCompiled(fresh);
+    const model = JSON.parse(form);
+    const steps: Array<{ src: string }> = model.parsedSteps;
+    expect(new Set(steps.map((st) => st.src)).size).toBe(steps.length); // no step stored twice
+    expect(steps.filter((st) => st.src === 'cda:ClinicalDocument')).toHaveLength(1); // shared by 4 rules
+    for (const p of model.patterns)
+      for (const r of p.rules) expect(r.parsedContext.length).toBeGreaterThan(0);
+    const expected = [
+      'successful-report|/ClinicalDocument/code|r0',
+      'successful-report|/ClinicalDocument/code|r1',
+      'successful-report|/ClinicalDocument/component/section/entry[2]|r3',
+      'successful-report|/ClinicalDocument/component[2]/section|r2',
+      'successful-report|/ClinicalDocument/component[2]/section|r4',
+      'successful-report|/ClinicalDocument/value|r3',
+    ];
+    expect(findings(runSchematron(fresh, parseForSchematron(DOC)))).toEqual(expected);
+    // From the stored form (what a new process reads from the disk cache): no parse, same verdicts.
+    expect(findings(runSchematron(deserializeCompiled(form), parseForSchematron(DOC)))).toEqual(expected);
+  });
+
   it('rebases doc() resolution when a cached form is loaded for a kit that moved', () => {
     const sch = `${HEAD}<pattern><rule context="cda:code"><report test="doc('vs.xml')/*/@code = @code">listed</report></rule></pattern></schema>`;
     const first = tree({ 'main.sch': sch, 'vs.xml': '<vs code="other"/>' });
