@@ -18,6 +18,7 @@ import { DEFAULT_MAX_XML_BYTES, parseXml } from '../../common/xml.js';
 import { compileModel, SchematronCompileError } from './compile.js';
 import { type CompiledModel, MODEL_VERSION } from './model.js';
 import { Engine } from './run.js';
+import { packModel, unpackModel } from './stored.js';
 import type { CompileOptions, RunOptions, SchematronOutcome } from './types.js';
 
 export { SchematronCompileError } from './compile.js';
@@ -83,11 +84,12 @@ export function compileSchematron(schPath: string, options?: CompileOptions): Co
   return c;
 }
 
-/** JSON form of a compiled schematron (for a disk cache). */
+/** JSON form of a compiled schematron (for a disk cache), its rule contexts parsed and repeated strings interned. */
 export function serializeCompiled(c: CompiledSchematron): string {
   const ci = c as CompiledInternal;
   if (!ci.model) throw new TypeError('not a compiled schematron');
-  return JSON.stringify(ci.model);
+  engineOf(c); // the engine keeps the parsed rule contexts on the model
+  return packModel(ci.model);
 }
 
 /**
@@ -97,11 +99,11 @@ export function serializeCompiled(c: CompiledSchematron): string {
 export function deserializeCompiled(s: string, schPath?: string): CompiledSchematron {
   let model: CompiledModel;
   try {
-    model = JSON.parse(s) as CompiledModel;
+    model = unpackModel(s);
   } catch (e) {
     throw new SchematronCompileError(
       'SCH_CACHE_INVALID',
-      `compiled schematron is not valid JSON: ${(e as Error).message}`,
+      `compiled schematron is not valid: ${(e as Error).message}`,
     );
   }
   if (model?.format !== 'cisis-bio-schematron' || model.version !== MODEL_VERSION) {

@@ -64,4 +64,4 @@ export interface CompiledModel {
 }
 
 /** Bumped whenever the compiled form or the engine's semantics change (part of the disk-cache key). */
-export const MODEL_VERSION = 4;
+export const MODEL_VERSION = 5;
