@@ -226,17 +226,55 @@ function parentOf(n: XNode): XNode | null {
   return n.nodeType === 2 ? (n.ownerElement ?? null) : n.parentNode;
 }
 
+/**
+ * Document-order positions, numbered once per tree on first need: sorting by them costs a map look-up per
+ * comparison, where `compareDocumentPosition` (@xmldom's walks both ancestor chains) made sorting the node sets of
+ * value-set look-ups the largest cost of a cold run. Trees are read-only while the rules run. Each tree gets its
+ * own range, so nodes of different documents (`doc()`) keep a stable order, as XPath requires.
+ */
+const positions = new WeakMap<XNode, number>();
+let treesNumbered = 0;
+const TREE_RANGE = 2 ** 32;
+
+function numberTree(n: XNode): void {
+  let root = n;
+  for (let p = parentOf(root); p; p = parentOf(p)) root = p;
+  let next = ++treesNumbered * TREE_RANGE;
+  const visit = (node: XNode): void => {
+    positions.set(node, next++);
+    const attrs = node.nodeType === 1 ? node.attributes : undefined;
+    if (attrs) for (let i = 0; i < attrs.length; i++) positions.set(attrs[i] as XNode, next++);
+    for (let c = node.firstChild; c; c = c.nextSibling) visit(c);
+  };
+  visit(root);
+}
+
+function positionOf(n: XNode): number | undefined {
+  const known = positions.get(n);
+  if (known !== undefined) return known;
+  numberTree(n);
+  return positions.get(n);
+}
+
 function docOrder(nodes: XNode[]): XNode[] {
   const uniq = [...new Set(nodes)];
   if (uniq.length < 2) return uniq;
-  uniq.sort((a, b) => {
-    if (a === b) return 0;
+  const keys = new Map<XNode, number>();
+  for (const n of uniq) {
+    const k = positionOf(n);
+    if (k === undefined) return sortByComparison(uniq); // not reachable from its root: ask the DOM
+    keys.set(n, k);
+  }
+  return uniq.sort((a, b) => (keys.get(a) as number) - (keys.get(b) as number));
+}
+
+function sortByComparison(uniq: XNode[]): XNode[] {
+  return uniq.sort((a, b) => {
     const p = a.compareDocumentPosition?.(b) ?? 0;
     if (p & 4) return -1; // b follows a
     if (p & 2) return 1;
     return 0;
   });
-  return uniq;
 }
 
 type Axis =
