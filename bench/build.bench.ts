@@ -1,8 +1,11 @@
 // Builder benchmark: warm time of buildCrBio on a 50-result report (model validation, UCUM/value-set checks,
-// writing through xmlbuilder2 and serialisation), with a small PDF copy. Run: npm run bench -- build
+// writing the document tree and its serialisation by xmlbuilder2's XML writer, UTF-8 bytes), with a small PDF copy;
+// then the two halves alone (checks + writing; serialisation of a tree written once). Run: npm run bench -- build
 import { cpus, totalmem } from 'node:os';
 import { PDFDocument } from 'pdf-lib';
 import { Bench } from 'tinybench';
+import { writeCrBio } from '../src/cda/build/index.js';
+import { serialize } from '../src/cda/build/xml.js';
 import { buildCrBio } from '../src/cda/index.js';
 import { baseReport, chapterCode, interp, loinc } from '../src/cda/scenarios/common.js';
 import type { CrBioReport } from '../src/model/index.js';
@@ -62,6 +65,12 @@ bench.add(
   'buildCrBio 50 results, skipCodeChecks',
   () => void buildCrBio(model, { pdf, idGenerator: ids, clock, skipCodeChecks: true }),
 );
+bench.add(
+  'writeCrBio 50 results (all checks + writing, no serialisation)',
+  () => void writeCrBio(model, { pdf, idGenerator: ids, clock }),
+);
+const tree = writeCrBio(model, { pdf, idGenerator: ids, clock });
+bench.add('serialize only (xmlbuilder2 XMLWriter + UTF-8 bytes)', () => void serialize(tree));
 await bench.run();
 for (const t of bench.tasks) {
   const r = t.result as { latency?: { mean: number; p50?: number; p99?: number } };

@@ -14,7 +14,7 @@ import { checkReportCodes } from './codes.js';
 import { BuildContext, type BuildOptions, type BuiltDocument } from './context.js';
 import { ReportStructureError } from './errors.js';
 import { writeHeader } from './header.js';
-import { createClinicalDocument, el, serialize } from './xml.js';
+import { type CdaDocument, createClinicalDocument, el, serialize } from './xml.js';
 
 export type { BuildOptions, BuiltDocument } from './context.js';
 export { type BuildProblem, CodeValidationError, ReportStructureError } from './errors.js';
@@ -52,6 +52,14 @@ function usesSdtc(report: CrBioReport): boolean {
  * ```
  */
 export function buildCrBio(report: CrBioReport, options: BuildOptions = {}): BuiltDocument {
+  return serialize(writeCrBio(report, options));
+}
+
+/**
+ * The checks and writing of {@link buildCrBio}, without the serialisation: the document tree that
+ * `serialize` (./xml.ts) turns into bytes. Internal (benchmarks and tests of the writer).
+ */
+export function writeCrBio(report: CrBioReport, options: BuildOptions = {}): CdaDocument['doc'] {
   const r = validateReport(report);
   if (!options.skipCodeChecks) checkReportCodes(r, options.kit ? { kit: options.kit } : {});
   const ctx = new BuildContext(options);
@@ -68,7 +76,7 @@ export function buildCrBio(report: CrBioReport, options: BuildOptions = {}): Bui
   writeSections(ctx, body, r.sections);
   if (pdf) writePdfCopySection(ctx, body, pdf, 'pdf');
   finish(ctx);
-  return serialize(doc);
+  return doc;
 }
 
 /**
@@ -83,6 +91,15 @@ export function buildCrBioN1(
   pdf: Uint8Array,
   options: BuildOptions = {},
 ): BuiltDocument {
+  return serialize(writeCrBioN1(report, pdf, options));
+}
+
+/** The checks and writing of {@link buildCrBioN1}, without the serialisation (internal, like {@link writeCrBio}). */
+export function writeCrBioN1(
+  report: CrBioReport,
+  pdf: Uint8Array,
+  options: BuildOptions = {},
+): CdaDocument['doc'] {
   const r = validateReport(report);
   if (!options.skipCodeChecks)
     checkReportCodes(r, { ...(options.kit ? { kit: options.kit } : {}), headerOnly: true });
@@ -97,7 +114,7 @@ export function buildCrBioN1(
   });
   text.txt(base64(pdf));
   finish(ctx);
-  return serialize(doc);
+  return doc;
 }
 
 /**
