@@ -10,6 +10,7 @@ export {
   type ValidationReport,
 } from './formats/index.js';
 export {
+  type ActivePattern,
   type DocumentValidation,
   type Finding,
   type FiredRule,

@@ -6,10 +6,10 @@ import { type CompileRequest, clearMemoryCache, getCompiled } from './cache.js';
 import { type CompiledSchematron, type EngineDocument, parseForSchematron, runSchematron } from './engine.js';
 import { columnOfNodePath, positionOfLocation } from './locate.js';
 import { type ProfileSpec, type RuleSet, resolveRules } from './rules.js';
-import type { Finding, FiredRule } from './schematron/types.js';
+import type { ActivePattern, Finding, FiredRule } from './schematron/types.js';
 import { loadXsd, locateXsdResult, type RawXsdResult, validateXsd, type XsdResult } from './xsd.js';
 
-export type { Finding, FiredRule } from './schematron/types.js';
+export type { ActivePattern, Finding, FiredRule } from './schematron/types.js';
 export type { XsdError, XsdResult } from './xsd.js';
 
 /**
@@ -44,7 +44,7 @@ export type ProfileResult =
   | {
       findings: LocatedFinding[];
       /** SVRL `active-pattern`s (only with `svrl: true`). */
-      activePatterns?: Array<{ id?: string; name?: string; document?: string }>;
+      activePatterns?: ActivePattern[];
       /** SVRL `fired-rule`s (only with `svrl: true`). */
       firedRules?: FiredRule[];
     }

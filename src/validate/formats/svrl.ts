@@ -1,13 +1,14 @@
 import { create } from 'xmlbuilder2';
-import { findingsOf, type ValidationReport } from './report.js';
+import { findingsOf, type LocatedFinding, type ValidationReport } from './report.js';
 
 export const SVRL_NS = 'http://purl.oclc.org/dsdl/svrl';
 /** Namespace of the envelope that holds one SVRL report per document and profile. */
 export const REPORT_NS = 'urn:cisis-bio:validation:1';
 
 /**
- * `--format svrl`: one `svrl:schematron-output` per document and profile (active patterns, fired rules, then
- * failed asserts and successful reports with `location`, `role` and `svrl:text`), in a `cisis-bio` envelope
+ * `--format svrl`: one `svrl:schematron-output` per document and profile, in the ISO skeleton's order — each
+ * pattern's `active-pattern` (its `p`s as `svrl:text`), then the rules it fired in document order, each followed by
+ * its failed asserts and successful reports (`location`, `role`, `test`, `svrl:text`) — in a `cisis-bio` envelope
  * that also carries the XSD result and engine errors.
  */
 export function toSvrl(report: ValidationReport): string {
@@ -28,20 +29,25 @@ export function toSvrl(report: ValidationReport): string {
         continue;
       }
       const out = doc.ele(SVRL_NS, 'svrl:schematron-output', { title: name });
-      for (const a of p.activePatterns ?? [])
-        out.ele(SVRL_NS, 'svrl:active-pattern', defined({ id: a.id, name: a.name, document: a.document }));
-      for (const r of p.firedRules ?? [])
-        out.ele(SVRL_NS, 'svrl:fired-rule', defined({ context: r.context, id: r.id }));
-      for (const f of findingsOf(p)) {
+      const findings = findingsOf(p);
+      const finding = (f: LocatedFinding) =>
         out
-          .ele(
-            SVRL_NS,
-            `svrl:${f.kind}`,
-            defined({ location: f.location, role: f.role, id: f.id, test: f.test }),
-          )
+          .ele(SVRL_NS, `svrl:${f.kind}`, defined({ location: f.location, role: f.role, id: f.id, test: f.test }))
           .ele(SVRL_NS, 'svrl:text')
           .txt(f.text);
-      }
+      const fired = p.firedRules ?? [];
+      // The skeleton's order: each pattern's active-pattern, then its fired rules, each followed by its findings.
+      (p.activePatterns ?? []).forEach((a, i) => {
+        // As the ANS variant of the skeleton: the id only (no name, no document), and the pattern's `p`s as text.
+        const ap = out.ele(SVRL_NS, 'svrl:active-pattern', defined({ id: a.id }));
+        for (const t of a.texts ?? []) ap.ele(SVRL_NS, 'svrl:text').txt(t);
+        for (const r of fired) {
+          if (r.patternIndex !== i) continue;
+          out.ele(SVRL_NS, 'svrl:fired-rule', defined({ context: r.context, id: r.id }));
+          for (const f of findings.slice(r.firstFinding, r.firstFinding + r.findingCount)) finding(f);
+        }
+      });
+      if (fired.length === 0) for (const f of findings) finding(f); // fired rules not collected
     }
   }
   return `${root.end({ prettyPrint: true })}\n`;

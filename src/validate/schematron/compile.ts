@@ -227,17 +227,16 @@ function expandAbstractPatterns(doc: Document, schema: Element): void {
     for (const c of children(p)) {
       if (isSch(c, 'param')) params.push([attr(c, 'name') ?? '', attr(c, 'value') ?? '']);
     }
+    // As iso_abstract_expand: the abstract pattern's children under the instance's id; the instance's own
+    // children other than `param` (its `p`, `title`…) and its other attributes are not carried over.
     const inst = doc.createElementNS(SCH_NS, 'pattern');
-    for (const name of ['id', 'documents', 'see', 'fpi', 'icon']) {
-      const v = attr(p, name);
-      if (v !== undefined) inst.setAttribute(name, v);
-    }
+    const id = attr(p, 'id');
+    if (id !== undefined) inst.setAttribute('id', id);
     for (const c of children(abs)) {
       const copy = c.cloneNode(true) as Element;
       expandAttributes(copy, params);
       inst.appendChild(copy);
     }
-    for (const c of children(p)) if (!isSch(c, 'param')) inst.appendChild(c.cloneNode(true));
     p.parentNode?.replaceChild(inst, p);
   }
 }
@@ -400,6 +399,11 @@ export function compileModel(schPath: string, options: CompileOptions = {}): Com
     if (id !== undefined) decl.id = id;
     const title = children(p).find((c) => isSch(c, 'title'));
     if (title) decl.name = textOf(title);
+    // The skeleton writes each `p` of a pattern as an svrl:text of its active-pattern.
+    const texts = children(p)
+      .filter((c) => isSch(c, 'p'))
+      .map(textOf);
+    if (texts.length) decl.texts = texts;
     const documents = attr(p, 'documents');
     if (documents !== undefined) decl.documents = documents;
     for (const r of children(p)) {

@@ -36,7 +36,10 @@ export interface RuleDecl {
 
 export interface PatternDecl {
   id?: string;
+  /** The pattern's `title`. */
   name?: string;
+  /** The pattern's `p` paragraphs (SVRL: the `svrl:text`s of its `active-pattern`). */
+  texts?: string[];
   documents?: string;
   rules: RuleDecl[];
 }
@@ -64,4 +67,4 @@ export interface CompiledModel {
 }
 
 /** Bumped whenever the compiled form or the engine's semantics change (part of the disk-cache key). */
-export const MODEL_VERSION = 5;
+export const MODEL_VERSION = 6;

@@ -18,7 +18,7 @@ import {
   type StepCache,
   StepTable,
 } from './pattern.js';
-import type { Finding, FiredRule, RunOptions, SchematronOutcome } from './types.js';
+import type { ActivePattern, Finding, FiredRule, RunOptions, SchematronOutcome } from './types.js';
 import { renameFunctionCalls, stringLiteralValue, variableRefs } from './xpath-text.js';
 
 const { evaluateXPath } = fontoxpath;
@@ -546,7 +546,10 @@ export class Engine {
   run(doc: SlimDocument, options: RunOptions = {}): SchematronOutcome {
     const scope: EvalScope = { baseDir: this.model.baseDir, docs: sharedDocs, current: null };
     const findings: Finding[][] = this.model.patterns.map(() => []);
-    const firedRules: FiredRule[] | undefined = options.collectFiredRules ? [] : undefined;
+    // Per pattern, as the skeleton writes them (pattern by pattern); flattened with the findings at the end.
+    const firedRules: FiredRule[][] | undefined = options.collectFiredRules
+      ? this.model.patterns.map(() => [])
+      : undefined;
     let firedRuleCount = 0;
     this.fallbackSets = new Map();
     const root = doc as unknown as Node;
@@ -565,15 +568,20 @@ export class Engine {
           done = c.pattern;
           firedRuleCount++;
           const rule = (this.rules[c.pattern] as PreparedRule[])[c.rule] as PreparedRule;
+          const out = findings[c.pattern] as Finding[];
+          const before = out.length;
+          this.fire(rule, node, scope, out);
           if (firedRules) {
             const fr: FiredRule = {
               pattern: this.model.patterns[c.pattern]?.id ?? String(c.pattern),
+              patternIndex: c.pattern,
               context: rule.decl.context,
+              firstFinding: before, // within the pattern; made absolute below
+              findingCount: out.length - before,
             };
             if (rule.decl.id) fr.id = rule.decl.id;
-            firedRules.push(fr);
+            (firedRules[c.pattern] as FiredRule[]).push(fr);
           }
-          this.fire(rule, node, scope, findings[c.pattern] as Finding[]);
         }
       };
       visit(root);
@@ -609,14 +617,22 @@ export class Engine {
       ok: true,
       findings: findings.flat(),
       activePatterns: this.model.patterns.map((p) => {
-        const a: { id?: string; name?: string; document?: string } = {};
+        const a: ActivePattern = {};
         if (p.id !== undefined) a.id = p.id;
         if (p.name !== undefined) a.name = p.name;
+        if (p.texts !== undefined) a.texts = p.texts;
         return a;
       }),
       firedRuleCount,
     };
-    if (firedRules) outcome.firedRules = firedRules;
+    if (firedRules) {
+      let offset = 0;
+      outcome.firedRules = firedRules.flatMap((list, p) => {
+        for (const fr of list) fr.firstFinding += offset;
+        offset += (findings[p] as Finding[]).length;
+        return list;
+      });
+    }
     return outcome;
   }
 

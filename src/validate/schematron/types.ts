@@ -22,9 +22,25 @@ export interface Finding {
 
 /** SVRL extras that the `svrl` output format writes. */
 export interface FiredRule {
+  /** Id of the rule's pattern (its index when the pattern has none). */
   pattern: string;
+  /** Index of the rule's pattern in `activePatterns`. */
+  patternIndex: number;
   context: string;
   id?: string;
+  /** The failed asserts and successful reports of this firing: `findings.slice(firstFinding, firstFinding + findingCount)`. */
+  firstFinding: number;
+  findingCount: number;
+}
+
+/** An active pattern (SVRL `active-pattern`). */
+export interface ActivePattern {
+  id?: string;
+  /** The pattern's `title`. */
+  name?: string;
+  /** Its `p` paragraphs, which the skeleton writes as the `svrl:text`s of the `active-pattern`. */
+  texts?: string[];
+  document?: string;
 }
 
 /** Result of running one compiled schematron on one document. */
@@ -33,9 +49,13 @@ export type SchematronOutcome =
       ok: true;
       findings: Finding[];
       /** Patterns that were active (SVRL `active-pattern`), in document order of the schema. */
-      activePatterns: Array<{ id?: string; name?: string; document?: string }>;
+      activePatterns: ActivePattern[];
       /** Number of rule firings (the full list is optional, only when `collectFiredRules` is set). */
       firedRuleCount: number;
+      /**
+       * Every rule firing, in the ISO skeleton's SVRL order: pattern by pattern (schema order), then document order
+       * within a pattern — the order of `findings`, which each firing points into.
+       */
       firedRules?: FiredRule[];
     }
   | {
