@@ -1,9 +1,9 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { PROJECT_ROOT } from '../helpers/shared.js';
+import { EXAMPLES_DIR, KIT_DIR, PROJECT_ROOT } from '../helpers/shared.js';
 
 // The build runs in a copy of the project (sources + config, node_modules linked) so that its `clean`
 // never empties the dist/ that other tests may be running from at the same time.
@@ -41,6 +41,8 @@ describe('package', () => {
       'dist/index.d.ts',
       'dist/index.d.cts',
       'dist/cli.js',
+      'dist/validate-worker.js',
+      'dist/xsd-worker.js',
     ]) {
       expect(existsSync(join(work, f)), f).toBe(true);
     }
@@ -84,5 +86,31 @@ describe('package', () => {
     expect(usage.status).toBe(2);
     const version = spawnSync(process.execPath, [cli, '--version'], { encoding: 'utf8' });
     expect(version.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
+  });
+
+  it('the built CLI validates with its worker threads: the XSD thread (one job) and --jobs 2 give the same JSON', {
+    timeout: 120_000,
+  }, () => {
+    const cli = join(work, 'dist/cli.js');
+    const tsh = join(EXAMPLES_DIR, 'BIO-CR-BIO_2024.01_TSH_1.xml');
+    const bad = join(work, 'bad.xml');
+    writeFileSync(bad, readFileSync(tsh, 'utf8').replace('<title>', '<unknownElement/><title>'));
+    const env = { ...process.env, XDG_CACHE_HOME: join(work, 'cache') };
+    const run = (extra: string[], threadEnv: Record<string, string> = {}) =>
+      spawnSync(
+        process.execPath,
+        [cli, 'validate', '--kit', KIT_DIR, '--format', 'json', ...extra, tsh, bad],
+        {
+          encoding: 'utf8',
+          env: { ...env, ...threadEnv },
+        },
+      );
+    const threaded = run([]); // dist/xsd-worker.js on a second thread (this machine has 2 cores)
+    expect(threaded.status).toBe(1);
+    const docs = JSON.parse(threaded.stdout).documents;
+    expect(docs.map((d: { valid: boolean }) => d.valid)).toEqual([true, false]);
+    expect(docs[1].xsd.errors[0].message).toContain('unknownElement');
+    expect(run([], { CISIS_BIO_XSD_THREAD: '0' }).stdout).toBe(threaded.stdout);
+    expect(run(['--jobs', '2']).stdout).toBe(threaded.stdout); // dist/validate-worker.js
   });
 });
