@@ -19,15 +19,6 @@ import { healthProfessionalSchema, performingLabSchema, resultValidatorSchema } 
  * Numbers are decimal **strings** kept as written: `"1.950"` stays `"1.950"`.
  */
 
-/** A quantity bound (IVL_PQ `low`/`high`): value as written, UCUM unit, inclusive flag as written. */
-export const quantityBoundSchema = z.object({
-  value: decimalStringSchema.optional(),
-  unit: z.string().regex(/^\S+$/, 'a UCUM unit has no whitespace').optional(),
-  inclusive: z.boolean().optional().describe('@inclusive as written (absent = not written)'),
-  nullFlavor: nullFlavorSchema.optional(),
-});
-export type QuantityBound = z.infer<typeof quantityBoundSchema>;
-
 /** A `PQ/translation` (PQR): value + code (the unit in the code system), as written. */
 export const pqTranslationSchema = z.object({
   value: decimalStringSchema.optional(),
@@ -37,6 +28,22 @@ export const pqTranslationSchema = z.object({
   displayName: z.string().optional(),
 });
 export type PqTranslation = z.infer<typeof pqTranslationSchema>;
+
+/**
+ * A quantity bound (IVL_PQ `low`/`high`/`center`): value as written, UCUM unit, inclusive flag as written, and the
+ * bound in other units (`translation`, as on a PQ value).
+ */
+export const quantityBoundSchema = z.object({
+  value: decimalStringSchema.optional(),
+  unit: z.string().regex(/^\S+$/, 'a UCUM unit has no whitespace').optional(),
+  inclusive: z.boolean().optional().describe('@inclusive as written (absent = not written)'),
+  nullFlavor: nullFlavorSchema.optional(),
+  translations: z
+    .array(pqTranslationSchema)
+    .optional()
+    .describe('low/high/center translation (PQR): the bound in a second unit, as written (2021.01 examples)'),
+});
+export type QuantityBound = z.infer<typeof quantityBoundSchema>;
 
 /** A quantity of a ratio (RTO numerator/denominator): PQ, INT or REAL. */
 export const ratioTermSchema = z.object({

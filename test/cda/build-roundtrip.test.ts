@@ -1,5 +1,7 @@
-// Official CR-BIO 2024.01 examples of the ANS kit, parsed then built again: the rebuilt document passes the XSD
-// and the five ANS profiles, and keeps every result fact (compared as fact lists extracted from both documents).
+// Official CR-BIO examples of the ANS kit, parsed then built again (as 2024.01): the rebuilt document passes the XSD
+// and the ANS profiles of its level, and keeps every result fact (compared as fact lists extracted from both
+// documents: the short list below, and the detailed one of ./document-facts.ts — originalTexts, PQ and interval
+// translations, methods, devices, previous results, specimens, batteries, isolates, attached documents).
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Element } from '@xmldom/xmldom';
@@ -8,6 +10,7 @@ import { buildReport, parseCrBio } from '../../src/cda/index.js';
 import { validate } from '../../src/validate/index.js';
 import { EXAMPLES_DIR, KIT_DIR } from '../helpers/shared.js';
 import { counterIds, dom, FIXED_CLOCK, failures } from './build-helpers.js';
+import { extractDocumentFacts, factDifferences } from './document-facts.js';
 
 const HL7 = 'urn:hl7-org:v3';
 const XSI = 'http://www.w3.org/2001/XMLSchema-instance';
@@ -98,6 +101,7 @@ describe('official CR-BIO 2024.01 examples: parse → build', () => {
       const before = facts(original.toString('utf8'));
       expect(before.length).toBeGreaterThan(0);
       expect(facts(rebuilt.xml)).toEqual(before);
+      expect(factDifferences(extractDocumentFacts(original), extractDocumentFacts(rebuilt.xml))).toEqual([]);
       const v = await validate(rebuilt.bytes, { kit: KIT_DIR, fileName: name });
       expect(v.xsd?.valid).toBe(true);
       expect(Object.keys(v.profiles)).toHaveLength(5);
@@ -107,9 +111,16 @@ describe('official CR-BIO 2024.01 examples: parse → build', () => {
 });
 
 describe('older CR-BIO examples (2021.01, 2023.01): parse → build as 2024.01', () => {
-  const older = readdirSync(EXAMPLES_DIR).filter(
-    (f) => /^BIO-CR-BIO_202[13]\.01_.*\.xml$/.test(f) && !f.includes('avec-image'),
-  );
+  const older = readdirSync(EXAMPLES_DIR).filter((f) => /^BIO-CR-BIO_202[13]\.01_.*\.xml$/.test(f));
+  // 2021.01 documents had no mandatory PDF copy: the caller supplies one to migrate them to 2024.01 (a document
+  // that has one keeps it).
+  const supplied = new Uint8Array(Buffer.from('%PDF-1.4\n%%EOF\n'));
+  const migrate = (report: ReturnType<typeof parseCrBio>['report']) =>
+    buildReport(report, {
+      clock: FIXED_CLOCK,
+      idGenerator: counterIds(),
+      ...(report.pdf ? {} : { pdf: supplied }),
+    });
 
   it('finds them', () => {
     expect(older.length).toBeGreaterThanOrEqual(5);
@@ -118,14 +129,34 @@ describe('older CR-BIO examples (2021.01, 2023.01): parse → build as 2024.01',
   for (const name of older) {
     it(`${name}: migrated document (PDF copy supplied) passes XSD + the ANS profiles of its level`, async () => {
       const { report, level } = parseCrBio(readFileSync(join(EXAMPLES_DIR, name)));
-      // 2021.01 documents had no mandatory PDF copy: the caller supplies one to migrate them to 2024.01.
-      const pdf = new Uint8Array(Buffer.from('%PDF-1.4\n%%EOF\n'));
-      const rebuilt = buildReport(report, { clock: FIXED_CLOCK, idGenerator: counterIds(), pdf });
+      const rebuilt = migrate(report);
       const v = await validate(rebuilt.bytes, { kit: KIT_DIR, fileName: name });
       expect(v.level).toBe(level);
       expect(v.xsd?.valid).toBe(true);
       expect(Object.keys(v.profiles)).toHaveLength(level === 3 ? 5 : 4);
       expect(failures(v)).toEqual([]);
+    });
+  }
+
+  // Every fact of the original is in the migrated document. The only differences tolerated are the documented
+  // migrations (factDifferences): the PDF copy section added, and narrative text generated where the original had
+  // none to keep (no originalText, an empty one, or a reference resolving nowhere — which the parser reports).
+  for (const name of older) {
+    it(`${name}: the migrated document keeps every fact`, () => {
+      const original = readFileSync(join(EXAMPLES_DIR, name));
+      const { report, level, warnings } = parseCrBio(original);
+      const rebuilt = migrate(report);
+      const before = extractDocumentFacts(original);
+      const after = extractDocumentFacts(rebuilt.xml);
+      if (level === 3) expect(before.filter((f) => f.startsWith('result')).length).toBeGreaterThan(0);
+      expect(factDifferences(before, after)).toEqual([]);
+      // The PDF copy: kept when the original had one, else the supplied one.
+      expect(after.filter((f) => f.startsWith('pdf-copy')).length).toBe(level === 3 ? 2 : 0);
+      // A text the original points to but does not have is never dropped silently: the parser reported it.
+      const unresolved = before.join('\n').match(/⚠«/g)?.length ?? 0;
+      expect(warnings.filter((w) => w.code === 'UNRESOLVED_REFERENCE').length).toBeGreaterThanOrEqual(
+        unresolved,
+      );
     });
   }
 });

@@ -63,6 +63,15 @@ const interpretation = fc
       codeSystem: '2.16.840.1.113883.5.83',
     }),
   );
+/** An interpretation, sometimes with an originalText of its own. */
+const interpretationWithText = fc
+  .tuple(interpretation, fc.option(text, { nil: undefined, freq: 3 }))
+  .map(([c, t]): Code => (t === undefined ? c : { ...c, originalText: t }));
+/** The same quantity in a second unit (PQ/translation), sometimes. */
+const secondUnit = fc.option(
+  fc.record({ value: decimal, code: fc.constantFrom('g/L', 'mmol/L', 'mg/dL') }).map((t) => [t]),
+  { nil: undefined, freq: 3 },
+);
 const ts = fc
   .record({
     d: fc.integer({ min: 1, max: 28 }),
@@ -92,13 +101,19 @@ const localCode = fc.record({ n: fc.integer({ min: 1, max: 9999 }), name: text, 
 );
 
 const value: fc.Arbitrary<ResultValue> = fc.oneof(
-  fc.record({ v: decimal, u: unit }).map(({ v, u }): ResultValue => ({ type: 'PQ', value: v, unit: u })),
-  fc.record({ v: decimal, u: unit, side: fc.constantFrom('low', 'high'), inc: fc.boolean() }).map(
-    ({ v, u, side, inc }): ResultValue => ({
-      type: 'IVL_PQ',
-      [side]: { value: v, unit: u, inclusive: inc },
-    }),
-  ),
+  fc
+    .record({ v: decimal, u: unit, tr: secondUnit })
+    .map(
+      ({ v, u, tr }): ResultValue => ({ type: 'PQ', value: v, unit: u, ...(tr ? { translations: tr } : {}) }),
+    ),
+  fc
+    .record({ v: decimal, u: unit, side: fc.constantFrom('low', 'high'), inc: fc.boolean(), tr: secondUnit })
+    .map(
+      ({ v, u, side, inc, tr }): ResultValue => ({
+        type: 'IVL_PQ',
+        [side]: { value: v, unit: u, inclusive: inc, ...(tr ? { translations: tr } : {}) },
+      }),
+    ),
   text.map((t): ResultValue => ({ type: 'CD', originalText: t })),
   text.map((t): ResultValue => ({ type: 'ST', text: t })),
   decimal.map((v): ResultValue => ({ type: 'REAL', value: v })),
@@ -111,10 +126,22 @@ const observation: fc.Arbitrary<Observation> = fc
     aborted: fc.integer({ min: 0, max: 9 }).map((n) => n === 0), // 10 %: test not performed
     time: ts,
     value,
-    interps: fc.array(interpretation, { maxLength: 1 }),
-    range: fc.option(fc.record({ lo: decimal, hi: decimal, u: unit }), { nil: undefined }),
+    interps: fc.array(interpretationWithText, { maxLength: 1 }),
+    range: fc.option(fc.record({ lo: decimal, hi: decimal, u: unit, tr: secondUnit }), { nil: undefined }),
+    device: fc.option(
+      fc.record({
+        n: fc.integer({ min: 1, max: 999 }),
+        name: text,
+        label: fc.option(text, { nil: undefined }),
+      }),
+      { nil: undefined, freq: 4 },
+    ),
+    previous: fc.option(
+      fc.record({ time: ts, v: value, interps: fc.array(interpretationWithText, { maxLength: 1 }) }),
+      { nil: undefined, freq: 3 },
+    ),
   })
-  .map(({ code, aborted, time, value: v, interps, range }): Observation => {
+  .map(({ code, aborted, time, value: v, interps, range, device, previous }): Observation => {
     if (aborted) return { kind: 'observation', code, status: 'aborted' };
     const o: Observation = {
       kind: 'observation',
@@ -127,8 +154,37 @@ const observation: fc.Arbitrary<Observation> = fc
     if (range) {
       const [lo, hi] = Number(range.lo) <= Number(range.hi) ? [range.lo, range.hi] : [range.hi, range.lo];
       o.referenceRange = {
-        value: { type: 'IVL_PQ', low: { value: lo, unit: range.u }, high: { value: hi, unit: range.u } },
+        value: {
+          type: 'IVL_PQ',
+          low: { value: lo, unit: range.u, ...(range.tr ? { translations: range.tr } : {}) },
+          high: { value: hi, unit: range.u },
+        },
       };
+    }
+    if (device) {
+      o.devices = [
+        {
+          typeCode: 'DEV',
+          classCode: 'MANU',
+          code: {
+            code: `KIT${device.n}`,
+            displayName: device.name,
+            codeSystem: '1.2.250.1.213.2.3.5',
+            ...(device.label === undefined ? {} : { originalText: device.label }),
+          },
+        },
+      ];
+    }
+    if (previous) {
+      o.previousResults = [
+        {
+          code,
+          status: 'completed',
+          effectiveTime: { value: previous.time },
+          value: previous.v,
+          ...(previous.interps.length ? { interpretations: previous.interps } : {}),
+        },
+      ];
     }
     return o;
   });

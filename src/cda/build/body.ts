@@ -28,8 +28,10 @@ import type {
   Media,
   Observation,
   PreviousResult,
+  ReferenceRange,
   ResultItem,
   ResultsEntry,
+  ResultValue,
   Specimen,
 } from '../../model/results.js';
 import { type BuildContext, sub } from './context.js';
@@ -110,6 +112,140 @@ class Narrative {
 
 function content(parent: XMLBuilder, id: string, text: string, styleCode?: string): void {
   el(parent, 'content', { ID: id, styleCode }).txt(text);
+}
+
+/**
+ * Mixed narrative content (text and `<content ID>`): adjacent texts are written as one text node, so a cell or
+ * row reads as before when nothing in it is referenced.
+ */
+class Inline {
+  private pending = '';
+  constructor(
+    private readonly ctx: BuildContext,
+    readonly holder: XMLBuilder,
+  ) {}
+
+  text(s: string): void {
+    this.pending += s;
+  }
+
+  /** A `<content ID>` holding `s`; returns its ID. */
+  content(kind: string, s: string): string {
+    this.flush();
+    const id = this.ctx.nid(kind);
+    content(this.holder, id, s);
+    return id;
+  }
+
+  /**
+   * The narrative ID a code's `originalText/reference` points to, when the model gives the code an originalText:
+   * `sep` then a `<content ID>` holding that text. Undefined (nothing written) otherwise.
+   */
+  originalText(c: Code | undefined, kind: string, sep = ''): string | undefined {
+    if (c?.originalText === undefined) return undefined;
+    this.text(sep);
+    return this.content(kind, c.originalText);
+  }
+
+  flush(): void {
+    if (this.pending) this.holder.txt(this.pending);
+    this.pending = '';
+  }
+}
+
+/** {@link Inline.originalText} on its own in `holder` (after `sep`). */
+function originalTextRef(
+  ctx: BuildContext,
+  holder: XMLBuilder,
+  c: Code | undefined,
+  kind: string,
+  sep?: string,
+): string | undefined {
+  return new Inline(ctx, holder).originalText(c, kind, sep);
+}
+
+/** A coded result value shown by its text (originalText, or no code): its narrative content is referenced. */
+function isTextOnlyValue(v: ResultValue | undefined): boolean {
+  return (
+    (v?.type === 'CD' || v?.type === 'CE' || v?.type === 'CV' || v?.type === 'CO') &&
+    (v.originalText !== undefined || v.code === undefined)
+  );
+}
+
+/** Codes of a list that carry an originalText (they need a narrative content of their own). */
+function withText(list: readonly Code[] | undefined): boolean {
+  return (list ?? []).some((c) => c.originalText !== undefined);
+}
+
+/**
+ * Interpretations as shown (display names, comma-separated); those with an originalText are shown by it in a
+ * `<content ID>` (the IDs are returned in list order, undefined for the others).
+ */
+function interpretationCell(out: Inline, list: readonly Code[] | undefined): Array<string | undefined> {
+  if (!withText(list)) {
+    out.text(interpretationText(list));
+    return [];
+  }
+  return (list ?? []).map((c, i) => {
+    if (i > 0) out.text(', ');
+    if (c.originalText !== undefined) return out.originalText(c, 'int');
+    out.text(c.displayName ?? c.code ?? '');
+    return undefined;
+  });
+}
+
+/** Narrative IDs of the codes of a reference range. */
+interface RangeRefs {
+  value?: string | undefined;
+  interpretation?: string | undefined;
+}
+
+/**
+ * A reference range as shown; a coded range value or a range interpretation with an originalText gets a
+ * `<content ID>` (returned), otherwise it is the range text.
+ */
+function rangeCell(out: Inline, r: ReferenceRange | undefined): RangeRefs {
+  if (!rangeHasText(r)) {
+    out.text(rangeText(r));
+    return {};
+  }
+  const v = rangeCodedValue(r);
+  let value: string | undefined;
+  if (v) {
+    if (r?.text !== undefined) out.text(`${r.text} `);
+    value = out.originalText(v, 'rng');
+  } else out.text(rangeText(r));
+  const interpretation = out.originalText(r?.interpretation, 'int', ' ');
+  return { value, interpretation };
+}
+
+/** The coded value of a reference range when it has an originalText (shown by it). */
+function rangeCodedValue(r: ReferenceRange | undefined): Code | undefined {
+  const v = r?.value;
+  if (!(v?.type === 'CD' || v?.type === 'CE' || v?.type === 'CV' || v?.type === 'CO')) return undefined;
+  return v.originalText !== undefined ? v : undefined;
+}
+
+/** Does a reference range hold a code whose originalText needs a narrative content? */
+function rangeHasText(r: ReferenceRange | undefined): boolean {
+  return rangeCodedValue(r) !== undefined || r?.interpretation?.originalText !== undefined;
+}
+
+/** `referenceRange/observationRange` of a result or previous result. */
+function writeReferenceRange(parent: XMLBuilder, r: ReferenceRange, refs: RangeRefs): void {
+  const range = el(el(parent, 'referenceRange', { typeCode: 'REFV' }), 'observationRange', {
+    classCode: 'OBS',
+    moodCode: 'EVN.CRT',
+  });
+  if (r.text !== undefined) el(range, 'text').txt(r.text);
+  if (r.value) writeValue(range, r.value, refs.value);
+  if (r.interpretation)
+    writeCode(
+      range,
+      'interpretationCode',
+      r.interpretation,
+      refs.interpretation ? { ref: refs.interpretation } : {},
+    );
 }
 
 function isLoinc(c: CodeBase | undefined): boolean {
@@ -391,7 +527,10 @@ function writeSpecimen(
     writeCode(proc, 'code', s.code, { ref: id });
   }
   writeTime(proc, 'effectiveTime', s.samplingTime);
-  if (s.targetSite) writeCode(proc, 'targetSiteCode', s.targetSite);
+  if (s.targetSite) {
+    const ref = originalTextRef(ctx, p, s.targetSite, 'site', ' ; site : ');
+    writeCode(proc, 'targetSiteCode', s.targetSite, ref ? { ref } : {});
+  }
   if (s.sampler) writeAssignedEntity(el(proc, 'performer'), 'assignedEntity', s.sampler);
   const role = el(el(proc, 'participant', { typeCode: 'PRD' }), 'participantRole', { classCode: 'SPEC' });
   if (s.specimenIds.length !== 1) {
@@ -465,10 +604,7 @@ function writeObservation(
   const valueTd = el(tr, 'td');
   if (obs.value) {
     const v = obs.value;
-    const textOnly =
-      (v.type === 'CD' || v.type === 'CE' || v.type === 'CV' || v.type === 'CO') &&
-      (v.originalText !== undefined || v.code === undefined);
-    if (textOnly) {
+    if (isTextOnlyValue(v)) {
       const vid = ctx.nid('val');
       content(valueTd, vid, valueText(v));
       writeValue(o, v, vid);
@@ -480,9 +616,16 @@ function writeObservation(
     valueTd.txt('non réalisé');
   }
   el(tr, 'td').txt(unitText(obs.value));
-  el(tr, 'td').txt(rangeText(obs.referenceRange));
-  el(tr, 'td').txt(interpretationText(obs.interpretations));
-  for (const i of obs.interpretations ?? []) writeCode(o, 'interpretationCode', i);
+  const rangeTd = new Inline(ctx, el(tr, 'td'));
+  const rangeRefs = rangeCell(rangeTd, obs.referenceRange);
+  rangeTd.flush();
+  const interpTd = new Inline(ctx, el(tr, 'td'));
+  const interpRefs = interpretationCell(interpTd, obs.interpretations);
+  interpTd.flush();
+  (obs.interpretations ?? []).forEach((c, i) => {
+    const ref = interpRefs[i];
+    writeCode(o, 'interpretationCode', c, ref ? { ref } : {});
+  });
   for (const m of obs.methods ?? []) {
     if (m.originalText !== undefined || m.code === undefined) {
       const mid = ctx.nid('met');
@@ -499,7 +642,11 @@ function writeObservation(
       classCode: d.classCode,
     });
     const dev = el(role, 'playingDevice');
-    if (d.code) writeCode(dev, 'code', d.code);
+    if (d.code) {
+      if (d.code.originalText !== undefined) el(td, 'br');
+      const ref = originalTextRef(ctx, td, d.code, 'dev');
+      writeCode(dev, 'code', d.code, ref ? { ref } : {});
+    }
   }
   for (const c of obs.comments ?? []) {
     writeCommentAct(
@@ -515,15 +662,8 @@ function writeObservation(
   });
   checkInterval(ctx, obs.value, sub(path, 'value'));
   if (obs.referenceRange) {
-    const r = obs.referenceRange;
-    checkInterval(ctx, r.value, sub(sub(path, 'referenceRange'), 'value'));
-    const range = el(el(o, 'referenceRange', { typeCode: 'REFV' }), 'observationRange', {
-      classCode: 'OBS',
-      moodCode: 'EVN.CRT',
-    });
-    if (r.text !== undefined) el(range, 'text').txt(r.text);
-    if (r.value) writeValue(range, r.value);
-    if (r.interpretation) writeCode(range, 'interpretationCode', r.interpretation);
+    checkInterval(ctx, obs.referenceRange.value, sub(sub(path, 'referenceRange'), 'value'));
+    writeReferenceRange(o, obs.referenceRange, rangeRefs);
   }
 }
 
@@ -557,29 +697,47 @@ function writePreviousResult(
     classCode: 'OBS',
     moodCode: 'EVN',
   });
+  // The narrative row: "Antériorité du <date> : <value> <unit>", with a <content ID> for each text the entry
+  // references (code, coded value, interpretations, methods, range codes given an originalText by the model).
+  const row = new Inline(ctx, narrative.wideRow());
+  const unit = unitText(pr.value);
+  const range = pr.referenceRange;
+  row.text(`Antériorité du ${formatTime(pr.effectiveTime)}`);
+  const codeRef = row.originalText(pr.code, 'ant', ' – ');
+  row.text(' : ');
+  let valueRef: string | undefined;
+  if (isTextOnlyValue(pr.value)) valueRef = row.content('val', valueText(pr.value));
+  else row.text(valueText(pr.value));
+  if (unit) row.text(` ${unit}`);
+  let interpRefs: Array<string | undefined> = [];
+  if (withText(pr.interpretations)) {
+    row.text(' (');
+    interpRefs = interpretationCell(row, pr.interpretations);
+    row.text(')');
+  }
+  const methodRefs = (pr.methods ?? []).map((m) => row.originalText(m, 'met', ' ; '));
+  let rangeRefs: RangeRefs = {};
+  if (rangeHasText(range)) {
+    row.text(' ; valeurs de référence : ');
+    rangeRefs = rangeCell(row, range);
+  }
+  row.flush();
   writeIds(o, pr.ids);
-  writeCode(o, 'code', pr.code);
+  writeCode(o, 'code', pr.code, codeRef ? { ref: codeRef } : {});
   if (pr.status !== 'completed') ctx.problem(sub(path, 'status'), 'a previous result must be completed');
   writeCS(o, 'statusCode', pr.status);
   if (!pr.effectiveTime) ctx.problem(sub(path, 'effectiveTime'), 'a previous result needs its time');
   else writeTime(o, 'effectiveTime', pr.effectiveTime);
-  if (pr.value) writeValue(o, pr.value);
-  for (const i of pr.interpretations ?? []) writeCode(o, 'interpretationCode', i);
-  for (const m of pr.methods ?? []) writeCode(o, 'methodCode', m);
-  if (pr.referenceRange?.value) {
-    const range = el(el(o, 'referenceRange', { typeCode: 'REFV' }), 'observationRange', {
-      classCode: 'OBS',
-      moodCode: 'EVN.CRT',
-    });
-    if (pr.referenceRange.text !== undefined) el(range, 'text').txt(pr.referenceRange.text);
-    writeValue(range, pr.referenceRange.value);
-    if (pr.referenceRange.interpretation)
-      writeCode(range, 'interpretationCode', pr.referenceRange.interpretation);
-  }
-  const unit = unitText(pr.value);
-  narrative
-    .wideRow()
-    .txt(`Antériorité du ${formatTime(pr.effectiveTime)} : ${valueText(pr.value)}${unit ? ` ${unit}` : ''}`);
+  if (pr.value) writeValue(o, pr.value, valueRef);
+  (pr.interpretations ?? []).forEach((c, i) => {
+    const ref = interpRefs[i];
+    writeCode(o, 'interpretationCode', c, ref ? { ref } : {});
+  });
+  (pr.methods ?? []).forEach((m, i) => {
+    const ref = methodRefs[i];
+    writeCode(o, 'methodCode', m, ref ? { ref } : {});
+  });
+  if (range) writeReferenceRange(o, range, rangeRefs);
 }
 
 // ------------------------------------------------------------------------------------------------ battery, isolate
@@ -692,7 +850,15 @@ function writeAttachedDocument(
   const typeId = ctx.nid('doctype');
   const type = d.documentType ?? defaults.type ?? PDF_COPY_CODE;
   const para = el(text, 'paragraph');
-  content(para, typeId, d.typeText ?? codeText(type));
+  const shown = d.typeText ?? codeText(type);
+  content(para, typeId, shown);
+  // The type value's own originalText: the same content when it says the same, else one more content.
+  const valueRef =
+    type.originalText === undefined
+      ? undefined
+      : type.originalText === shown
+        ? typeId
+        : originalTextRef(ctx, para, type, 'doctype', ' – ');
   const holder = el(el(el(el(text, 'table', { border: '0' }), 'tbody'), 'tr'), 'td');
   el(holder, 'renderMultiMedia', { referencedObject: mediaId });
 
@@ -720,7 +886,7 @@ function writeAttachedDocument(
   el(el(obs, 'text'), 'reference', { value: `#${typeId}` });
   writeCS(obs, 'statusCode', 'completed');
   el(obs, 'effectiveTime', { nullFlavor: 'NA' });
-  writeCode(obs, 'value', type, { xsiType: 'CD' });
+  writeCode(obs, 'value', type, { xsiType: 'CD', ...(valueRef ? { ref: valueRef } : {}) });
   const media = el(el(org, 'component'), 'observationMedia', {
     classCode: 'OBS',
     moodCode: 'EVN',

@@ -15,7 +15,7 @@ import type {
   TimeSpec,
 } from '../../model/codes.js';
 import { ADDRESS_PARTS } from '../../model/codes.js';
-import type { QuantityBound, RatioTerm, ResultValue } from '../../model/results.js';
+import type { PqTranslation, QuantityBound, RatioTerm, ResultValue } from '../../model/results.js';
 import { type Attrs, el, type XMLBuilder } from './xml.js';
 
 /** `II`: root, extension, assigningAuthorityName. */
@@ -133,13 +133,27 @@ export function writePersonName(parent: XMLBuilder, n: PersonName, name = 'name'
   return e;
 }
 
+/** `translation` (PQR) children of a PQ value or bound: the quantity in another unit, as written. */
+function writePqTranslations(e: XMLBuilder, list: readonly PqTranslation[] | undefined): void {
+  for (const t of list ?? []) {
+    el(e, 'translation', {
+      value: t.value,
+      code: t.code,
+      displayName: t.displayName,
+      codeSystem: t.codeSystem,
+      codeSystemName: t.codeSystemName,
+    });
+  }
+}
+
 function writeBound(parent: XMLBuilder, name: string, b: QuantityBound): void {
-  el(parent, name, {
+  const e = el(parent, name, {
     value: b.value,
     unit: b.unit,
     inclusive: b.inclusive === undefined ? undefined : String(b.inclusive),
     nullFlavor: b.nullFlavor,
   });
+  writePqTranslations(e, b.translations);
 }
 
 function writeRatioTerm(parent: XMLBuilder, name: string, t: RatioTerm, typed: boolean): void {
@@ -159,15 +173,7 @@ export function writeValue(parent: XMLBuilder, v: ResultValue, ref?: string, nam
         unit: v.unit,
         nullFlavor: v.nullFlavor,
       });
-      for (const t of v.translations ?? []) {
-        el(e, 'translation', {
-          value: t.value,
-          code: t.code,
-          displayName: t.displayName,
-          codeSystem: t.codeSystem,
-          codeSystemName: t.codeSystemName,
-        });
-      }
+      writePqTranslations(e, v.translations);
       return e;
     }
     case 'IVL_PQ': {

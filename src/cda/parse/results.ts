@@ -59,7 +59,21 @@ function numeric(el: Element | undefined, integer = false): string | undefined {
   );
 }
 
-function bound(el: Element | undefined): QuantityBound | undefined {
+/** `PQ/translation` elements (PQR: the quantity in another unit) → PqTranslations, values as written. */
+function pqTranslations(ctx: ParseContext, els: Element[]): PqTranslation[] {
+  return els.map((t) => {
+    const tr: PqTranslation = {};
+    put(tr, 'value', numeric(t));
+    put(tr, 'code', attr(t, 'code'));
+    put(tr, 'codeSystem', attr(t, 'codeSystem'));
+    put(tr, 'codeSystemName', attr(t, 'codeSystemName'));
+    put(tr, 'displayName', attr(t, 'displayName'));
+    reader(ctx, t).finish('translation of a quantity');
+    return tr;
+  });
+}
+
+function bound(ctx: ParseContext, el: Element | undefined): QuantityBound | undefined {
   if (!el) return undefined;
   const b: QuantityBound = {};
   put(b, 'value', numeric(el));
@@ -67,6 +81,9 @@ function bound(el: Element | undefined): QuantityBound | undefined {
   const inc = attr(el, 'inclusive');
   if (inc !== undefined) b.inclusive = inc === 'true';
   put(b, 'nullFlavor', nullFlavor(el));
+  const r = reader(ctx, el);
+  put(b, 'translations', pqTranslations(ctx, r.all('translation')));
+  r.finish(`interval ${el.localName}`);
   return b;
 }
 
@@ -80,6 +97,7 @@ function ratioTerm(ctx: ParseContext, el: Element | undefined): RatioTerm {
     value: attr(el, 'value') ?? '',
   };
   put(t, 'unit', attr(el, 'unit'));
+  if (el) reader(ctx, el).finish('ratio term');
   return t;
 }
 
@@ -94,28 +112,16 @@ export function parseValue(ctx: ParseContext, el: Element): ResultValue | undefi
       put(v, 'unit', attr(el, 'unit'));
       put(v, 'nullFlavor', nf);
       const r = reader(ctx, el);
-      put(
-        v,
-        'translations',
-        r.all('translation').map((t) => {
-          const tr: PqTranslation = {};
-          put(tr, 'value', numeric(t));
-          put(tr, 'code', attr(t, 'code'));
-          put(tr, 'codeSystem', attr(t, 'codeSystem'));
-          put(tr, 'codeSystemName', attr(t, 'codeSystemName'));
-          put(tr, 'displayName', attr(t, 'displayName'));
-          return tr;
-        }),
-      );
+      put(v, 'translations', pqTranslations(ctx, r.all('translation')));
       r.finish('value PQ');
       return v;
     }
     case 'IVL_PQ': {
       const r = reader(ctx, el);
       const v: ResultValue = { type: 'IVL_PQ' };
-      put(v, 'low', bound(r.one('low')));
-      put(v, 'high', bound(r.one('high')));
-      put(v, 'center', bound(r.one('center')));
+      put(v, 'low', bound(ctx, r.one('low')));
+      put(v, 'high', bound(ctx, r.one('high')));
+      put(v, 'center', bound(ctx, r.one('center')));
       put(v, 'nullFlavor', nf);
       r.finish('value IVL_PQ');
       return v;

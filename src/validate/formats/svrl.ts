@@ -32,7 +32,11 @@ export function toSvrl(report: ValidationReport): string {
       const findings = findingsOf(p);
       const finding = (f: LocatedFinding) =>
         out
-          .ele(SVRL_NS, `svrl:${f.kind}`, defined({ location: f.location, role: f.role, id: f.id, test: f.test }))
+          .ele(
+            SVRL_NS,
+            `svrl:${f.kind}`,
+            defined({ location: f.location, role: f.role, id: f.id, test: f.test }),
+          )
           .ele(SVRL_NS, 'svrl:text')
           .txt(f.text);
       const fired = p.firedRules ?? [];
