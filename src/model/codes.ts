@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { Assert, Equals } from './type-equals.js';
 
 /**
  * Building blocks shared by the CR-BIO model: instance identifiers, HL7 time stamps, coded values,
@@ -16,14 +17,23 @@ export const oidOrUuidSchema = z
   .describe('II@root: an OID or a UUID');
 
 /** An instance identifier (CDA `II`): `root` (OID/UUID) and an optional `extension`. */
-export const instanceIdSchema = z
+export interface InstanceId {
+  /** II@root: an OID or a UUID. */
+  root: string;
+  /** II@extension, the identifier within the root. */
+  extension?: string;
+  /** II@assigningAuthorityName (e.g. "COFRAC"). */
+  assigningAuthorityName?: string;
+}
+const instanceIdShape = z
   .object({
     root: oidOrUuidSchema,
     extension: z.string().min(1).optional().describe('II@extension, the identifier within the root'),
     assigningAuthorityName: z.string().optional().describe('II@assigningAuthorityName (e.g. "COFRAC")'),
   })
   .describe('CDA instance identifier (II)');
-export type InstanceId = z.infer<typeof instanceIdSchema>;
+/** zod schema of {@link InstanceId}. */
+export const instanceIdSchema: z.ZodType<InstanceId, InstanceId> = instanceIdShape;
 
 /**
  * HL7 V3 time stamp (`TS`) kept exactly as written: `YYYY[MM[DD[HH[MM[SS[.S+]]]]]][+|-ZZZZ]`,
@@ -36,19 +46,45 @@ export const tsSchema = z
     'expected an HL7 TS such as 20140402145521+0200',
   )
   .describe('HL7 TS as written, e.g. 20140402145521+0200');
-export type Ts = z.infer<typeof tsSchema>;
+/** HL7 V3 time stamp (`TS`) as written, e.g. `20140402145521+0200` (see {@link tsSchema}). */
+export type Ts = string;
 
 /** HL7 null flavors (NI, NA, UNK, ASKU, NAV, NASK, MSK, OTH, …). */
 export const nullFlavorSchema = z
   .enum(['NI', 'NA', 'UNK', 'ASKU', 'NAV', 'NASK', 'MSK', 'OTH', 'NINF', 'PINF', 'TRC', 'QS', 'NP'])
   .describe('HL7 nullFlavor');
-export type NullFlavor = z.infer<typeof nullFlavorSchema>;
+/** An HL7 null flavor. */
+export type NullFlavor =
+  | 'NI'
+  | 'NA'
+  | 'UNK'
+  | 'ASKU'
+  | 'NAV'
+  | 'NASK'
+  | 'MSK'
+  | 'OTH'
+  | 'NINF'
+  | 'PINF'
+  | 'TRC'
+  | 'QS'
+  | 'NP';
 
 /**
  * A time as CDA writes it, point or interval: `{ value }` (TS), `{ low?, high? }` (IVL_TS), or
  * `{ nullFlavor }`. Which form is used is kept, so that rebuilding writes the same shape.
  */
-export const timeSchema = z
+export interface TimeSpec {
+  /** Point in time (TS@value). */
+  value?: Ts;
+  /** IVL_TS low@value. */
+  low?: Ts;
+  /** IVL_TS high@value. */
+  high?: Ts;
+  nullFlavor?: NullFlavor;
+  /** low@nullFlavor (e.g. UNK). */
+  lowNullFlavor?: NullFlavor;
+}
+const timeShape = z
   .object({
     value: tsSchema.optional().describe('point in time (TS@value)'),
     low: tsSchema.optional().describe('IVL_TS low@value'),
@@ -57,7 +93,8 @@ export const timeSchema = z
     lowNullFlavor: nullFlavorSchema.optional().describe('low@nullFlavor (e.g. UNK)'),
   })
   .describe('CDA time: TS or IVL_TS');
-export type TimeSpec = z.infer<typeof timeSchema>;
+/** zod schema of {@link TimeSpec}. */
+export const timeSchema: z.ZodType<TimeSpec, TimeSpec> = timeShape;
 
 /**
  * Make an HL7 TS (`YYYYMMDDHHMMSS±ZZZZ`) from a JS Date, in the given UTC offset (minutes east of
@@ -93,7 +130,20 @@ export function parisOffsetMinutes(date: Date): number {
 }
 
 /** A code without translations (used inside `translations`). */
-export const codeBaseSchema = z.object({
+export interface CodeBase {
+  /** CD@code. */
+  code?: string;
+  /** CD@codeSystem (OID). */
+  codeSystem?: string;
+  /** CD@codeSystemName. */
+  codeSystemName?: string;
+  /** CD@codeSystemVersion. */
+  codeSystemVersion?: string;
+  /** CD@displayName. */
+  displayName?: string;
+  nullFlavor?: NullFlavor;
+}
+const codeBaseShape = z.object({
   code: z.string().min(1).optional().describe('CD@code'),
   codeSystem: z.string().min(1).optional().describe('CD@codeSystem (OID)'),
   codeSystemName: z.string().optional().describe('CD@codeSystemName'),
@@ -101,7 +151,8 @@ export const codeBaseSchema = z.object({
   displayName: z.string().optional().describe('CD@displayName'),
   nullFlavor: nullFlavorSchema.optional(),
 });
-export type CodeBase = z.infer<typeof codeBaseSchema>;
+/** zod schema of {@link CodeBase}. */
+export const codeBaseSchema: z.ZodType<CodeBase, CodeBase> = codeBaseShape;
 
 /**
  * A coded value (CDA `CD`/`CE`): code, code system, display name, plus `originalText` (the text the
@@ -109,7 +160,20 @@ export type CodeBase = z.infer<typeof codeBaseSchema>;
  * `translations` (e.g. a local lab code or an NCBI taxon beside SNOMED CT).
  * A local-code-only result is `{ originalText, translations: [{ code, codeSystem, displayName }] }`.
  */
-export const codeSchema = codeBaseSchema
+export interface Code extends CodeBase {
+  /** Human text of originalText (resolved from the narrative when parsed). */
+  originalText?: string;
+  /** originalText/reference@value as written in a parsed document (informative only). */
+  originalTextRef?: string;
+  /** CD/translation elements. */
+  translations?: CodeBase[];
+}
+/**
+ * The zod object behind {@link codeSchema}, for the result values that extend it (`CD`, `CE`…). Internal to the
+ * model: not re-exported by the package.
+ * @internal
+ */
+export const codeShape = codeBaseShape
   .extend({
     originalText: z
       .string()
@@ -122,7 +186,8 @@ export const codeSchema = codeBaseSchema
     translations: z.array(codeBaseSchema).optional().describe('CD/translation elements'),
   })
   .describe('coded value (CD/CE)');
-export type Code = z.infer<typeof codeSchema>;
+/** zod schema of {@link Code}. */
+export const codeSchema: z.ZodType<Code, Code> = codeShape;
 
 /** Well-known code systems (OIDs). */
 export const CODE_SYSTEM = {
@@ -148,7 +213,29 @@ export const CODE_SYSTEM = {
  * A postal address (CDA `AD`): structured parts, or up to 7 `streetAddressLine`s (the structuration
  * minimale refuses mixing both), or a nullFlavor (`MSK` for a masked subcontractor address).
  */
-export const addressSchema = z
+export interface Address {
+  /** AD@use: H, HP, HV, WP, TMP. */
+  use?: string;
+  nullFlavor?: NullFlavor;
+  streetAddressLines?: string[];
+  houseNumber?: string;
+  houseNumberNumeric?: string;
+  streetName?: string;
+  streetNameType?: string;
+  streetNameBase?: string;
+  additionalLocator?: string;
+  unitID?: string;
+  unitType?: string;
+  postBox?: string;
+  precinct?: string;
+  postalCode?: string;
+  city?: string;
+  county?: string;
+  state?: string;
+  country?: string;
+  censusTract?: string;
+}
+const addressShape = z
   .object({
     use: z.string().optional().describe('AD@use: H, HP, HV, WP, TMP'),
     nullFlavor: nullFlavorSchema.optional(),
@@ -171,7 +258,8 @@ export const addressSchema = z
     censusTract: z.string().optional(),
   })
   .describe('postal address (AD)');
-export type Address = z.infer<typeof addressSchema>;
+/** zod schema of {@link Address}. */
+export const addressSchema: z.ZodType<Address, Address> = addressShape;
 
 /** Order in which {@link Address} parts are written. */
 export const ADDRESS_PARTS = [
@@ -194,17 +282,34 @@ export const ADDRESS_PARTS = [
 ] as const;
 
 /** A telecom (CDA `TEL`): `value` is a URL (`tel:`, `mailto:`, `fax:`…), or a nullFlavor. */
-export const telecomSchema = z
+export interface Telecom {
+  /** TEL@value, e.g. tel:0144534551, mailto:x@y.mssante.fr. */
+  value?: string;
+  /** TEL@use: H, HP, WP, MC, EC, …. */
+  use?: string;
+  nullFlavor?: NullFlavor;
+}
+const telecomShape = z
   .object({
     value: z.string().min(1).optional().describe('TEL@value, e.g. tel:0144534551, mailto:x@y.mssante.fr'),
     use: z.string().optional().describe('TEL@use: H, HP, WP, MC, EC, …'),
     nullFlavor: nullFlavorSchema.optional(),
   })
   .describe('telecom (TEL)');
-export type Telecom = z.infer<typeof telecomSchema>;
+/** zod schema of {@link Telecom}. */
+export const telecomSchema: z.ZodType<Telecom, Telecom> = telecomShape;
 
 /** Name of a health professional or other person (not the patient: see PatientIdentity). */
-export const personNameSchema = z
+export interface PersonName {
+  /** M, MME (JDV_J245). */
+  prefix?: string;
+  given?: string[];
+  family?: string;
+  /** DR, PR, MC, … (JDV_J246). */
+  suffix?: string;
+  nullFlavor?: NullFlavor;
+}
+const personNameShape = z
   .object({
     prefix: z.string().optional().describe('M, MME (JDV_J245)'),
     given: z.array(z.string()).optional(),
@@ -213,7 +318,8 @@ export const personNameSchema = z
     nullFlavor: nullFlavorSchema.optional(),
   })
   .describe('person name (PN)');
-export type PersonName = z.infer<typeof personNameSchema>;
+/** zod schema of {@link PersonName}. */
+export const personNameSchema: z.ZodType<PersonName, PersonName> = personNameShape;
 
 /**
  * A decimal number kept as written (`"1.950"` stays `"1.950"`): the digits carry the precision.
@@ -227,3 +333,16 @@ export const decimalStringSchema = z
   .describe('decimal number as written');
 /** An integer kept as written. */
 export const integerStringSchema = z.string().regex(/^[+-]?\d+$/, 'expected an integer written as a string');
+
+// Compile-time: each schema infers exactly its hand-written type (see type-equals.ts).
+type _CodesChecks = [
+  Assert<Equals<z.infer<typeof instanceIdShape>, InstanceId>>,
+  Assert<Equals<z.infer<typeof tsSchema>, Ts>>,
+  Assert<Equals<z.infer<typeof nullFlavorSchema>, NullFlavor>>,
+  Assert<Equals<z.infer<typeof timeShape>, TimeSpec>>,
+  Assert<Equals<z.infer<typeof codeBaseShape>, CodeBase>>,
+  Assert<Equals<z.infer<typeof codeShape>, Code>>,
+  Assert<Equals<z.infer<typeof addressShape>, Address>>,
+  Assert<Equals<z.infer<typeof telecomShape>, Telecom>>,
+  Assert<Equals<z.infer<typeof personNameShape>, PersonName>>,
+];

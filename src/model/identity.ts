@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { Assert, Equals } from './type-equals.js';
 
 /**
  * OIDs of the INS assigning authorities (CI-SIS). `.10` and `.11` are the test and demonstration
@@ -15,17 +16,17 @@ export const INS_C_OID = '1.2.250.1.213.1.4.2';
 /** One of the four INS assigning-authority OIDs of {@link INS_OID}. */
 export const insOidSchema = z.enum([INS_OID.NIR, INS_OID.NIA, INS_OID.TEST, INS_OID.DEMO]);
 /** An INS assigning-authority OID. */
-export type InsOid = z.infer<typeof insOidSchema>;
+export type InsOid = (typeof INS_OID)[keyof typeof INS_OID];
 
 /** Identity status of the RNIV: only `QUAL` (INSi-verified and ID-checked) may carry the INS. */
 export const identityStatusSchema = z.enum(['PROV', 'RECUP', 'VALI', 'QUAL']);
 /** `PROV` provisional, `RECUP` retrieved from INSi without a high-trust ID check, `VALI` validated, `QUAL` qualified. */
-export type IdentityStatus = z.infer<typeof identityStatusSchema>;
+export type IdentityStatus = 'PROV' | 'RECUP' | 'VALI' | 'QUAL';
 
 /** Administrative sex as carried by CDA (`UN` = undetermined). INS traits only know `F` and `M`. */
 export const sexSchema = z.enum(['F', 'M', 'UN']);
 /** `F`, `M`, or `UN` (undetermined). */
-export type Sex = z.infer<typeof sexSchema>;
+export type Sex = 'F' | 'M' | 'UN';
 
 /** Calendar date `YYYY-MM-DD` (a real date: `1979-02-30` is refused). */
 export const isoDateSchema = z
@@ -40,14 +41,20 @@ export const isoDateSchema = z
  * The INS: matricule (15 characters: NIR/NIA + key) and its assigning authority OID. The schema checks the
  * shape only; `checkInsMatricule` (ins module) checks the key.
  */
-export const insSchema = z.object({
+export interface Ins {
+  /** Matricule INS: NIR or NIA, 15 characters with the key (`2A`/`2B` for Corsica). */
+  matricule: string;
+  /** Assigning authority. */
+  oid: InsOid;
+}
+const insShape = z.object({
   matricule: z
     .string()
     .regex(/^[0-9]{5}(?:[0-9]{2}|2A|2B)[0-9]{8}$/, 'expected a 15-character matricule INS'),
   oid: insOidSchema,
 });
-/** An INS: matricule + OID. */
-export type Ins = z.infer<typeof insSchema>;
+/** zod schema of {@link Ins}: an INS, matricule + OID. */
+export const insSchema: z.ZodType<Ins, Ins> = insShape;
 
 /**
  * Alphabet of the INSi name traits: upper-case A–Z, space, hyphen, apostrophe; no accents, no digits.
@@ -59,7 +66,22 @@ export const INS_TRAIT_ALPHABET = /^[A-Z' -]+$/;
  * INSi traits ("traits stricts"): what the INSi teleservice returns and what the CDA, the PDF and the
  * Datamatrix must carry for a qualified identity.
  */
-export const insTraitsSchema = z.object({
+export interface InsTraits {
+  /** Nom de naissance (CDA `family@qualifier="BR"`). */
+  birthFamilyName: string;
+  /** Every birth given name, space-separated (CDA unqualified `given`). */
+  birthGivenNames: string;
+  /** Premier prénom de naissance (CDA `given@qualifier="BR"`). */
+  firstBirthGivenName: string;
+  sex: Sex;
+  /** Date de naissance, `YYYY-MM-DD`. */
+  birthDate: string;
+  /** INSEE COG code of the birth commune, or `99xxx` for a country abroad; absent when unknown. */
+  birthPlaceCog?: string;
+  /** Birth commune name, as written in `birthplace/place/addr/city` (display only). */
+  birthPlaceName?: string;
+}
+const insTraitsShape = z.object({
   /** Nom de naissance (CDA `family@qualifier="BR"`). */
   birthFamilyName: z.string().min(1),
   /** Every birth given name, space-separated (CDA unqualified `given`). */
@@ -77,8 +99,8 @@ export const insTraitsSchema = z.object({
   /** Birth commune name, as written in `birthplace/place/addr/city` (display only). */
   birthPlaceName: z.string().optional(),
 });
-/** The INSi traits of a patient. */
-export type InsTraits = z.infer<typeof insTraitsSchema>;
+/** zod schema of {@link InsTraits}: the INSi traits of a patient. */
+export const insTraitsSchema: z.ZodType<InsTraits, InsTraits> = insTraitsShape;
 
 /**
  * The patient's identity as a CR-BIO carries it. Rules checked by the refinement:
@@ -95,7 +117,17 @@ export type InsTraits = z.infer<typeof insTraitsSchema>;
  * });
  * ```
  */
-export const patientIdentitySchema = z
+export interface PatientIdentity {
+  status: IdentityStatus;
+  /** The INS, only for a `QUAL` identity (which must carry it). */
+  ins?: Ins;
+  traits: InsTraits;
+  /** Nom utilisé (CDA `family@qualifier="CL"`). */
+  usedFamilyName?: string;
+  /** Prénom utilisé (CDA `given@qualifier="CL"`). */
+  usedGivenName?: string;
+}
+const patientIdentityShape = z
   .object({
     status: identityStatusSchema,
     ins: insSchema.optional(),
@@ -132,5 +164,15 @@ export const patientIdentitySchema = z
       }
     }
   });
-/** A patient identity (status, optional INS, traits, used names). */
-export type PatientIdentity = z.infer<typeof patientIdentitySchema>;
+/** zod schema of {@link PatientIdentity} (status, optional INS, traits, used names), with the rules above. */
+export const patientIdentitySchema: z.ZodType<PatientIdentity, PatientIdentity> = patientIdentityShape;
+
+// Compile-time: each schema infers exactly its hand-written type (see type-equals.ts).
+type _IdentityChecks = [
+  Assert<Equals<z.infer<typeof insOidSchema>, InsOid>>,
+  Assert<Equals<z.infer<typeof identityStatusSchema>, IdentityStatus>>,
+  Assert<Equals<z.infer<typeof sexSchema>, Sex>>,
+  Assert<Equals<z.infer<typeof insShape>, Ins>>,
+  Assert<Equals<z.infer<typeof insTraitsShape>, InsTraits>>,
+  Assert<Equals<z.infer<typeof patientIdentityShape>, PatientIdentity>>,
+];

@@ -1,4 +1,31 @@
-export * from './codes.js';
+// codes.ts also exports `codeShape` (the zod object the coded result values extend): internal, hence the explicit list.
+export {
+  ADDRESS_PARTS,
+  type Address,
+  addressSchema,
+  CODE_SYSTEM,
+  type Code,
+  type CodeBase,
+  codeBaseSchema,
+  codeSchema,
+  decimalStringSchema,
+  hl7Ts,
+  type InstanceId,
+  instanceIdSchema,
+  integerStringSchema,
+  type NullFlavor,
+  nullFlavorSchema,
+  oidOrUuidSchema,
+  type PersonName,
+  parisOffsetMinutes,
+  personNameSchema,
+  type Telecom,
+  type TimeSpec,
+  type Ts,
+  telecomSchema,
+  timeSchema,
+  tsSchema,
+} from './codes.js';
 export * from './identifiers.js';
 export * from './identity.js';
 export * from './parties.js';

@@ -1,13 +1,21 @@
 import { z } from 'zod';
 import {
+  type Address,
   addressSchema,
+  type Code,
   codeSchema,
+  type InstanceId,
   instanceIdSchema,
+  type PersonName,
   personNameSchema,
+  type Telecom,
+  type TimeSpec,
+  type Ts,
   telecomSchema,
   timeSchema,
   tsSchema,
 } from './codes.js';
+import type { Assert, Equals } from './type-equals.js';
 
 /**
  * Organisations, health professionals, devices and the participants of a CR-BIO header.
@@ -19,7 +27,17 @@ import {
  * For a lab: ids (FINESS `1.2.250.1.71.4.2.2`, COFRAC accreditation), name, telecoms, addresses and the
  * practice setting (`standardIndustryClassCode`, JDV_J04: AMBULATOIRE, ETABLISSEMENT, DEPISTAGE…).
  */
-export const organizationSchema = z
+export interface Organization {
+  ids?: InstanceId[];
+  name?: string;
+  telecoms?: Telecom[];
+  addresses?: Address[];
+  /** standardIndustryClassCode (practice setting). */
+  standardIndustryClass?: Code;
+  /** asOrganizationPartOf/code (e.g. a SISA), as written. */
+  partOf?: Code;
+}
+const organizationShape = z
   .object({
     ids: z.array(instanceIdSchema).optional(),
     name: z.string().optional(),
@@ -29,14 +47,24 @@ export const organizationSchema = z
     partOf: codeSchema.optional().describe('asOrganizationPartOf/code (e.g. a SISA), as written'),
   })
   .describe('organisation');
-export type Organization = z.infer<typeof organizationSchema>;
+/** zod schema of {@link Organization}. */
+export const organizationSchema: z.ZodType<Organization, Organization> = organizationShape;
 
 /**
  * A health professional in a role (`assignedEntity`, `assignedAuthor`, `associatedEntity`…): ids (RPPS
  * `1.2.250.1.71.4.2.1` with the `8`-prefixed XDS id), profession/specialty code (JDV_J01, TRE_R85), addresses,
  * telecoms, name and the organisation the person acts for.
  */
-export const healthProfessionalSchema = z
+export interface HealthProfessional {
+  ids?: InstanceId[];
+  /** Role code: profession/specialty (JDV_J01_XdsAuthorSpecialty). */
+  profession?: Code;
+  addresses?: Address[];
+  telecoms?: Telecom[];
+  name?: PersonName;
+  organization?: Organization;
+}
+const healthProfessionalShape = z
   .object({
     ids: z.array(instanceIdSchema).optional(),
     profession: codeSchema
@@ -48,20 +76,34 @@ export const healthProfessionalSchema = z
     organization: organizationSchema.optional(),
   })
   .describe('health professional in a role');
-export type HealthProfessional = z.infer<typeof healthProfessionalSchema>;
+/** zod schema of {@link HealthProfessional}. */
+export const healthProfessionalSchema: z.ZodType<HealthProfessional, HealthProfessional> =
+  healthProfessionalShape;
 
 /** A software/device author (`assignedAuthoringDevice`). */
-export const authoringDeviceSchema = z.object({
+export interface AuthoringDevice {
+  manufacturerModelName?: string;
+  softwareName?: string;
+}
+const authoringDeviceShape = z.object({
   manufacturerModelName: z.string().optional(),
   softwareName: z.string().optional(),
 });
-export type AuthoringDevice = z.infer<typeof authoringDeviceSchema>;
+/** zod schema of {@link AuthoringDevice}. */
+export const authoringDeviceSchema: z.ZodType<AuthoringDevice, AuthoringDevice> = authoringDeviceShape;
 
 /**
  * Document author (`author`): a person (`name`) **or** a device (`device`), never both.
  * `time` is the authoring time (TS).
  */
-export const authorSchema = healthProfessionalSchema
+export interface Author extends HealthProfessional {
+  /** Authoring time. */
+  time: Ts;
+  functionCode?: Code;
+  /** assignedAuthoringDevice (instead of assignedPerson). */
+  device?: AuthoringDevice;
+}
+const authorShape = healthProfessionalShape
   .extend({
     time: tsSchema,
     functionCode: codeSchema.optional(),
@@ -77,25 +119,47 @@ export const authorSchema = healthProfessionalSchema
     }
   })
   .describe('document author');
-export type Author = z.infer<typeof authorSchema>;
+/** zod schema of {@link Author}. */
+export const authorSchema: z.ZodType<Author, Author> = authorShape;
 
 /** Legal authenticator (`legalAuthenticator`): time of signature (signatureCode `S`) and the signer. */
-export const legalAuthenticatorSchema = healthProfessionalSchema
+export interface LegalAuthenticator extends HealthProfessional {
+  /** Time of signature. */
+  time: Ts;
+}
+const legalAuthenticatorShape = healthProfessionalShape
   .extend({ time: tsSchema })
   .describe('legal authenticator (responsible biologist)');
-export type LegalAuthenticator = z.infer<typeof legalAuthenticatorSchema>;
+/** zod schema of {@link LegalAuthenticator}. */
+export const legalAuthenticatorSchema: z.ZodType<LegalAuthenticator, LegalAuthenticator> =
+  legalAuthenticatorShape;
 
 /** Validating biologist in the header (`authenticator`, templateId 1.3.6.1.4.1.19376.1.3.3.1.5). */
-export const authenticatorSchema = healthProfessionalSchema
+export interface Authenticator extends HealthProfessional {
+  /** Time of validation. */
+  time: Ts;
+}
+const authenticatorShape = healthProfessionalShape
   .extend({ time: tsSchema })
   .describe('validating biologist (header authenticator)');
-export type Authenticator = z.infer<typeof authenticatorSchema>;
+/** zod schema of {@link Authenticator}. */
+export const authenticatorSchema: z.ZodType<Authenticator, Authenticator> = authenticatorShape;
 
 /**
  * Validating biologist of a results entry (`participant typeCode="AUTHEN"` on the act):
  * validation time (`time/high`), RPPS id, address, telecom, name (`playingEntity/name`).
  */
-export const resultValidatorSchema = z
+export interface ResultValidator {
+  /** Validation time (`time/high`). */
+  time: TimeSpec;
+  ids?: InstanceId[];
+  /** participantRole/code. */
+  profession?: Code;
+  addresses?: Address[];
+  telecoms?: Telecom[];
+  name?: PersonName;
+}
+const resultValidatorShape = z
   .object({
     time: timeSchema,
     ids: z.array(instanceIdSchema).optional(),
@@ -105,7 +169,8 @@ export const resultValidatorSchema = z
     name: personNameSchema.optional(),
   })
   .describe('validating biologist of an entry (AUTHEN)');
-export type ResultValidator = z.infer<typeof resultValidatorSchema>;
+/** zod schema of {@link ResultValidator}. */
+export const resultValidatorSchema: z.ZodType<ResultValidator, ResultValidator> = resultValidatorShape;
 
 /**
  * Performing laboratory (FR-Laboratoire-executant, `performer typeCode="PRF"` with templateId
@@ -113,24 +178,42 @@ export type ResultValidator = z.infer<typeof resultValidatorSchema>;
  * organisation (id, name, telecom, addr, standardIndustryClassCode). On the main serviceEvent it is the lab that
  * produced the report; on an act/battery/result, a subcontracting lab.
  */
-export const performingLabSchema = healthProfessionalSchema
+export interface PerformingLab extends HealthProfessional {
+  /** performer/time (required by the volet). */
+  time?: TimeSpec;
+  /** performer/functionCode as written. */
+  functionCode?: Code;
+}
+const performingLabShape = healthProfessionalShape
   .extend({
     time: timeSchema.optional().describe('performer/time (required by the volet)'),
     functionCode: codeSchema.optional().describe('performer/functionCode as written'),
   })
   .describe('performing laboratory (FR-Laboratoire-executant)');
-export type PerformingLab = z.infer<typeof performingLabSchema>;
+/** zod schema of {@link PerformingLab}. */
+export const performingLabSchema: z.ZodType<PerformingLab, PerformingLab> = performingLabShape;
 
 /** Custodian (`custodian/assignedCustodian/representedCustodianOrganization`). */
-export const custodianSchema = organizationSchema.describe('custodian organisation');
-export type Custodian = z.infer<typeof custodianSchema>;
+export type Custodian = Organization;
+/** zod schema of {@link Custodian}. */
+export const custodianSchema: z.ZodType<Custodian, Custodian> =
+  organizationShape.describe('custodian organisation');
 
 /**
  * A header participant (`participant`): prescriber (`REF`, templateId 1.3.6.1.4.1.19376.1.3.3.1.6, time/high =
  * prescription date), sampler (`PRF` + functionCode PRELV, time/high = sampling time), general practitioner
  * (`INF` + functionCode PCP, time nullFlavor NA), or any other (`typeCode` as written).
  */
-export const headerParticipantSchema = healthProfessionalSchema
+export interface HeaderParticipant extends HealthProfessional {
+  /** participant@typeCode (REF, PRF, INF, …); implied for named roles. */
+  typeCode?: string;
+  templateIds?: InstanceId[];
+  functionCode?: Code;
+  time?: TimeSpec;
+  /** associatedEntity@classCode (PROV, AGNT, …), default PROV. */
+  classCode?: string;
+}
+const headerParticipantShape = healthProfessionalShape
   .extend({
     typeCode: z
       .string()
@@ -142,32 +225,64 @@ export const headerParticipantSchema = healthProfessionalSchema
     classCode: z.string().optional().describe('associatedEntity@classCode (PROV, AGNT, …), default PROV'),
   })
   .describe('header participant');
-export type HeaderParticipant = z.infer<typeof headerParticipantSchema>;
+/** zod schema of {@link HeaderParticipant}. */
+export const headerParticipantSchema: z.ZodType<HeaderParticipant, HeaderParticipant> =
+  headerParticipantShape;
 
 /** Informant (`informant`): a related person (relatedEntity) or a professional (assignedEntity). */
-export const informantSchema = healthProfessionalSchema
+export interface Informant extends HealthProfessional {
+  /** relatedEntity or assignedEntity. */
+  kind: 'related' | 'assigned';
+  /** relatedEntity@classCode (ECON, NOK, …). */
+  classCode?: string;
+}
+const informantShape = healthProfessionalShape
   .extend({
     kind: z.enum(['related', 'assigned']).describe('relatedEntity or assignedEntity'),
     classCode: z.string().optional().describe('relatedEntity@classCode (ECON, NOK, …)'),
   })
   .describe('informant');
-export type Informant = z.infer<typeof informantSchema>;
+/** zod schema of {@link Informant}. */
+export const informantSchema: z.ZodType<Informant, Informant> = informantShape;
 
 /** Information recipient (`informationRecipient/intendedRecipient`). */
-export const informationRecipientSchema = healthProfessionalSchema
+export interface InformationRecipient extends HealthProfessional {
+  /** informationRecipient@typeCode (PRCP default, TRC). */
+  typeCode?: string;
+  templateIds?: InstanceId[];
+}
+const informationRecipientShape = healthProfessionalShape
   .extend({
     typeCode: z.string().optional().describe('informationRecipient@typeCode (PRCP default, TRC)'),
     templateIds: z.array(instanceIdSchema).optional(),
   })
   .describe('information recipient');
-export type InformationRecipient = z.infer<typeof informationRecipientSchema>;
+/** zod schema of {@link InformationRecipient}. */
+export const informationRecipientSchema: z.ZodType<InformationRecipient, InformationRecipient> =
+  informationRecipientShape;
 
 /**
  * Healthcare encounter (`componentOf/encompassingEncounter`): ids, code (JDV_J142: AMB, IMP, EXTERNE…),
  * effective time, the responsible biologist and lab (`responsibleParty`), the facility (`location/
  * healthCareFacility`, code SA25 for a lab).
  */
-export const encounterSchema = z
+export interface Encounter {
+  ids?: InstanceId[];
+  code?: Code;
+  effectiveTime: TimeSpec;
+  responsibleParty?: HealthProfessional;
+  facility?: EncounterFacility;
+}
+/** The facility of an {@link Encounter} (`location/healthCareFacility`). */
+export interface EncounterFacility {
+  ids?: InstanceId[];
+  /** healthCareFacility/code (JDV_J02; SA25 = lab). */
+  code?: Code;
+  locationName?: string;
+  locationAddress?: Address;
+  serviceProvider?: Organization;
+}
+const encounterShape = z
   .object({
     ids: z.array(instanceIdSchema).optional(),
     code: codeSchema.optional(),
@@ -184,4 +299,21 @@ export const encounterSchema = z
       .optional(),
   })
   .describe('healthcare encounter (encompassingEncounter)');
-export type Encounter = z.infer<typeof encounterSchema>;
+/** zod schema of {@link Encounter}. */
+export const encounterSchema: z.ZodType<Encounter, Encounter> = encounterShape;
+
+// Compile-time: each schema infers exactly its hand-written type (see type-equals.ts).
+type _PartiesChecks = [
+  Assert<Equals<z.infer<typeof organizationShape>, Organization>>,
+  Assert<Equals<z.infer<typeof healthProfessionalShape>, HealthProfessional>>,
+  Assert<Equals<z.infer<typeof authoringDeviceShape>, AuthoringDevice>>,
+  Assert<Equals<z.infer<typeof authorShape>, Author>>,
+  Assert<Equals<z.infer<typeof legalAuthenticatorShape>, LegalAuthenticator>>,
+  Assert<Equals<z.infer<typeof authenticatorShape>, Authenticator>>,
+  Assert<Equals<z.infer<typeof resultValidatorShape>, ResultValidator>>,
+  Assert<Equals<z.infer<typeof performingLabShape>, PerformingLab>>,
+  Assert<Equals<z.infer<typeof headerParticipantShape>, HeaderParticipant>>,
+  Assert<Equals<z.infer<typeof informantShape>, Informant>>,
+  Assert<Equals<z.infer<typeof informationRecipientShape>, InformationRecipient>>,
+  Assert<Equals<z.infer<typeof encounterShape>, Encounter>>,
+];

@@ -1,28 +1,46 @@
 import { z } from 'zod';
 import { CisisBioError } from '../common/errors.js';
 import {
+  type Address,
   addressSchema,
+  type Code,
   codeSchema,
+  type InstanceId,
   instanceIdSchema,
+  type PersonName,
   personNameSchema,
+  type Telecom,
+  type TimeSpec,
+  type Ts,
   telecomSchema,
   timeSchema,
   tsSchema,
 } from './codes.js';
-import { patientIdentitySchema } from './identity.js';
+import { type PatientIdentity, patientIdentitySchema } from './identity.js';
 import {
+  type Authenticator,
+  type Author,
   authenticatorSchema,
   authorSchema,
+  type Custodian,
   custodianSchema,
+  type Encounter,
   encounterSchema,
+  type HeaderParticipant,
   headerParticipantSchema,
+  type Informant,
+  type InformationRecipient,
   informantSchema,
   informationRecipientSchema,
+  type LegalAuthenticator,
   legalAuthenticatorSchema,
+  type Organization,
   organizationSchema,
+  type PerformingLab,
   performingLabSchema,
 } from './parties.js';
-import { resultsEntrySchema } from './results.js';
+import { type ResultsEntry, resultsEntrySchema } from './results.js';
+import type { Assert, Equals } from './type-equals.js';
 
 /**
  * The CR-BIO report model (CI-SIS BIO-CR-BIO 2021.01–2024.01, CDA R2 level 3 or level 1): what the builders
@@ -32,7 +50,17 @@ import { resultsEntrySchema } from './results.js';
 // ---------------------------------------------------------------------------------------------- patient
 
 /** A guardian of the patient (`guardian`): a person or an organisation, with address and telecom. */
-export const guardianSchema = z.object({
+export interface Guardian {
+  ids?: InstanceId[];
+  code?: Code;
+  addresses?: Address[];
+  telecoms?: Telecom[];
+  /** guardianPerson/name. */
+  name?: PersonName;
+  /** guardianOrganization. */
+  organization?: Organization;
+}
+const guardianShape = z.object({
   ids: z.array(instanceIdSchema).optional(),
   code: codeSchema.optional(),
   addresses: z.array(addressSchema).optional(),
@@ -40,14 +68,31 @@ export const guardianSchema = z.object({
   name: personNameSchema.optional().describe('guardianPerson/name'),
   organization: organizationSchema.optional().describe('guardianOrganization'),
 });
-export type Guardian = z.infer<typeof guardianSchema>;
+/** zod schema of {@link Guardian}. */
+export const guardianSchema: z.ZodType<Guardian, Guardian> = guardianShape;
 
 /**
  * The patient (`recordTarget/patientRole`). `identity` carries status, INS (QUAL only) and INSi traits;
  * `localIds` are the other `patientRole/id`s (IPP, invitation number…) — never the INS, which is written from
  * `identity.ins`.
  */
-export const patientSchema = z
+export interface Patient {
+  identity: PatientIdentity;
+  /** patientRole/id other than the INS (IPP, …). */
+  localIds?: InstanceId[];
+  addresses?: Address[];
+  telecoms?: Telecom[];
+  /** birthTime@value as written, when it differs from identity.traits.birthDate (e.g. with a time). */
+  birthTime?: Ts;
+  /** administrativeGenderCode@displayName (e.g. Féminin). */
+  genderDisplayName?: string;
+  guardians?: Guardian[];
+  /** sdtc:deceasedInd. */
+  deceasedInd?: boolean;
+  /** sdtc:deceasedTime. */
+  deceasedTime?: Ts;
+}
+const patientShape = z
   .object({
     identity: patientIdentitySchema,
     localIds: z.array(instanceIdSchema).optional().describe('patientRole/id other than the INS (IPP, …)'),
@@ -64,7 +109,8 @@ export const patientSchema = z
     deceasedTime: tsSchema.optional().describe('sdtc:deceasedTime'),
   })
   .describe('patient');
-export type Patient = z.infer<typeof patientSchema>;
+/** zod schema of {@link Patient}. */
+export const patientSchema: z.ZodType<Patient, Patient> = patientShape;
 
 // ---------------------------------------------------------------------------------------------- sections
 
@@ -72,7 +118,25 @@ export type Patient = z.infer<typeof patientSchema>;
  * An attached document (FR-Document-attache organizer 55107-7 + FR-Type-document-attache observation 69764-9 +
  * observationMedia): the other lab's PDF in a second-intention section, or the PDF copy of the report.
  */
-export const attachedDocumentSchema = z
+export interface AttachedDocument {
+  /** organizer/id. */
+  ids?: InstanceId[];
+  /** FR-Type-document-attache observation/id. */
+  typeObservationIds?: InstanceId[];
+  /** Type observation value (CD), e.g. 55108-5 for the PDF copy. */
+  documentType?: Code;
+  /** Type observation text (narrative content). */
+  typeText?: string;
+  /** organizer/effectiveTime when written (usually nullFlavor NA). */
+  effectiveTime?: TimeSpec;
+  /** observationMedia@ID, target of renderMultiMedia. */
+  mediaId?: string;
+  /** value@mediaType, application/pdf. */
+  mediaType: string;
+  /** Document bytes, base64. */
+  data: string;
+}
+const attachedDocumentShape = z
   .object({
     ids: z.array(instanceIdSchema).optional().describe('organizer/id'),
     typeObservationIds: z
@@ -91,7 +155,8 @@ export const attachedDocumentSchema = z
     data: z.string().describe('document bytes, base64'),
   })
   .describe('attached document (FR-Document-attache)');
-export type AttachedDocument = z.infer<typeof attachedDocumentSchema>;
+/** zod schema of {@link AttachedDocument}. */
+export const attachedDocumentSchema: z.ZodType<AttachedDocument, AttachedDocument> = attachedDocumentShape;
 
 const narrative = z
   .string()
@@ -102,7 +167,16 @@ const narrative = z
   );
 
 /** Sub-chapter (FR-CR-BIO-Sous-Chapitre, IHE Laboratory Report Item Section): one results entry. */
-export const subSectionSchema = z
+export interface SubSection {
+  ids?: InstanceId[];
+  /** LOINC code of the sub-chapter (panel or specialty). */
+  code?: Code;
+  title?: string;
+  /** Section text as written (inner XML of `<text>`); builders regenerate it from the entry. */
+  narrative?: string;
+  entry: ResultsEntry;
+}
+const subSectionShape = z
   .object({
     ids: z.array(instanceIdSchema).optional(),
     code: codeSchema.optional().describe('LOINC code of the sub-chapter (panel or specialty)'),
@@ -111,14 +185,25 @@ export const subSectionSchema = z
     entry: resultsEntrySchema,
   })
   .describe('sub-chapter');
-export type SubSection = z.infer<typeof subSectionSchema>;
+/** zod schema of {@link SubSection}. */
+export const subSectionSchema: z.ZodType<SubSection, SubSection> = subSectionShape;
 
 /**
  * Chapter (FR-CR-BIO-Chapitre, IHE Laboratory Specialty Section): LOINC specialty code (or another system
  * where the volet allows, e.g. 1.2.250.1.213.1.1.5.130 in DEP-CCU), title, and **either** one results `entry`
  * **or** `subSections`.
  */
-export const chapterSectionSchema = z
+export interface ChapterSection {
+  kind: 'chapter';
+  ids?: InstanceId[];
+  code: Code;
+  title: string;
+  /** Section text as written (inner XML of `<text>`); builders regenerate it from the entries. */
+  narrative?: string;
+  entry?: ResultsEntry;
+  subSections?: SubSection[];
+}
+const chapterSectionShape = z
   .object({
     kind: z.literal('chapter'),
     ids: z.array(instanceIdSchema).optional(),
@@ -129,10 +214,20 @@ export const chapterSectionSchema = z
     subSections: z.array(subSectionSchema).optional(),
   })
   .describe('chapter');
-export type ChapterSection = z.infer<typeof chapterSectionSchema>;
+/** zod schema of {@link ChapterSection}. */
+export const chapterSectionSchema: z.ZodType<ChapterSection, ChapterSection> = chapterSectionShape;
 
 /** Uncoded comment section (FR-Commentaire-non-code, code 55112-7): a free title and text. */
-export const commentSectionSchema = z
+export interface CommentSection {
+  kind: 'comment';
+  ids?: InstanceId[];
+  title: string;
+  /** Plain text of the section. */
+  text: string;
+  /** Section text as written (inner XML of `<text>`, CDA narrative), when parsed or given. */
+  narrative?: string;
+}
+const commentSectionShape = z
   .object({
     kind: z.literal('comment'),
     ids: z.array(instanceIdSchema).optional(),
@@ -141,13 +236,23 @@ export const commentSectionSchema = z
     narrative,
   })
   .describe('uncoded comment section');
-export type CommentSection = z.infer<typeof commentSectionSchema>;
+/** zod schema of {@link CommentSection}. */
+export const commentSectionSchema: z.ZodType<CommentSection, CommentSection> = commentSectionShape;
 
 /**
  * Second-intention results section (1.2.250.1.213.1.1.2.60, code e.g. 101792-0): the other lab's report as an
  * attached PDF.
  */
-export const secondIntentionSectionSchema = z
+export interface SecondIntentionSection {
+  kind: 'secondIntention';
+  ids?: InstanceId[];
+  code: Code;
+  title: string;
+  /** Section text as written (inner XML of `<text>`, CDA narrative). */
+  narrative?: string;
+  documents: AttachedDocument[];
+}
+const secondIntentionSectionShape = z
   .object({
     kind: z.literal('secondIntention'),
     ids: z.array(instanceIdSchema).optional(),
@@ -157,13 +262,26 @@ export const secondIntentionSectionSchema = z
     documents: z.array(attachedDocumentSchema),
   })
   .describe('second-intention results section');
-export type SecondIntentionSection = z.infer<typeof secondIntentionSectionSchema>;
+/** zod schema of {@link SecondIntentionSection}. */
+export const secondIntentionSectionSchema: z.ZodType<SecondIntentionSection, SecondIntentionSection> =
+  secondIntentionSectionShape;
 
 /**
  * A section kept as written (FR-Raison-de-la-recommandation, FR-Vaccinations, or any other legal section):
  * templateIds, id, code, title, narrative and each `entry` as raw XML (serialised, `urn:hl7-org:v3` namespace).
  */
-export const rawSectionSchema = z
+export interface RawSection {
+  kind: 'recommendationReason' | 'vaccinations' | 'other';
+  templateIds: InstanceId[];
+  ids?: InstanceId[];
+  code?: Code;
+  title?: string;
+  /** Section text as written (inner XML of `<text>`, CDA narrative). */
+  narrative?: string;
+  /** Each `<entry>` element as XML, kept verbatim. */
+  entries?: string[];
+}
+const rawSectionShape = z
   .object({
     kind: z.enum(['recommendationReason', 'vaccinations', 'other']),
     templateIds: z.array(instanceIdSchema),
@@ -174,28 +292,40 @@ export const rawSectionSchema = z
     entries: z.array(z.string()).optional().describe('each <entry> element as XML, kept verbatim'),
   })
   .describe('section kept as written');
-export type RawSection = z.infer<typeof rawSectionSchema>;
+/** zod schema of {@link RawSection}. */
+export const rawSectionSchema: z.ZodType<RawSection, RawSection> = rawSectionShape;
 
 /** A body section other than the PDF copy (which is `CrBioReport.pdf`), in document order. */
-export const sectionSchema = z.discriminatedUnion('kind', [
-  chapterSectionSchema,
-  commentSectionSchema,
-  secondIntentionSectionSchema,
-  rawSectionSchema,
+export type Section = ChapterSection | CommentSection | SecondIntentionSection | RawSection;
+const sectionShape = z.discriminatedUnion('kind', [
+  chapterSectionShape,
+  commentSectionShape,
+  secondIntentionSectionShape,
+  rawSectionShape,
 ]);
-export type Section = z.infer<typeof sectionSchema>;
+/** zod schema of {@link Section} (discriminated by `kind`). */
+export const sectionSchema: z.ZodType<Section, Section> = sectionShape;
 
 /**
  * The report's PDF copy: level 3 → FR-Document-PDF-copie section (55108-5); level 1 → `nonXMLBody/text`.
  */
-export const pdfCopySchema = attachedDocumentSchema
+export interface PdfCopy extends Omit<AttachedDocument, 'mediaType'> {
+  /** FR-Document-PDF-copie section/id. */
+  sectionIds?: InstanceId[];
+  /** Section title (must be "Copie du document"). */
+  title?: string;
+  /** Default application/pdf. */
+  mediaType?: string;
+}
+const pdfCopyShape = attachedDocumentShape
   .extend({
     sectionIds: z.array(instanceIdSchema).optional().describe('FR-Document-PDF-copie section/id'),
     title: z.string().optional().describe('section title (must be "Copie du document")'),
     mediaType: z.string().optional().describe('default application/pdf'),
   })
   .describe('PDF copy of the report');
-export type PdfCopy = z.infer<typeof pdfCopySchema>;
+/** zod schema of {@link PdfCopy}. */
+export const pdfCopySchema: z.ZodType<PdfCopy, PdfCopy> = pdfCopyShape;
 
 // ---------------------------------------------------------------------------------------------- header
 
@@ -204,7 +334,15 @@ export type PdfCopy = z.infer<typeof pdfCopySchema>;
  * `status` (lab:statusCode: `completed` = final report, `active` = partial), `effectiveTime` (low = receipt,
  * high = final release) and the performing lab. The others carry only the code of a further chapter.
  */
-export const serviceEventSchema = z
+export interface ServiceEvent {
+  ids?: InstanceId[];
+  code: Code;
+  /** lab:statusCode: `completed` = final report, `active` = partial. */
+  status?: 'active' | 'completed';
+  effectiveTime?: TimeSpec;
+  performer?: PerformingLab;
+}
+const serviceEventShape = z
   .object({
     ids: z.array(instanceIdSchema).optional(),
     code: codeSchema,
@@ -213,10 +351,17 @@ export const serviceEventSchema = z
     performer: performingLabSchema.optional(),
   })
   .describe('service event (documentationOf)');
-export type ServiceEvent = z.infer<typeof serviceEventSchema>;
+/** zod schema of {@link ServiceEvent}. */
+export const serviceEventSchema: z.ZodType<ServiceEvent, ServiceEvent> = serviceEventShape;
 
 /** `relatedDocument`: the previous version replaced (`RPLC`) — or APND/XFRM as written. */
-export const relatedDocumentSchema = z
+export interface RelatedDocument {
+  typeCode: 'RPLC' | 'APND' | 'XFRM';
+  parentId: InstanceId;
+  parentSetId?: InstanceId;
+  parentVersionNumber?: number;
+}
+const relatedDocumentShape = z
   .object({
     typeCode: z.enum(['RPLC', 'APND', 'XFRM']),
     parentId: instanceIdSchema,
@@ -224,14 +369,20 @@ export const relatedDocumentSchema = z
     parentVersionNumber: z.number().int().positive().optional(),
   })
   .describe('related (replaced) document');
-export type RelatedDocument = z.infer<typeof relatedDocumentSchema>;
+/** zod schema of {@link RelatedDocument}. */
+export const relatedDocumentSchema: z.ZodType<RelatedDocument, RelatedDocument> = relatedDocumentShape;
 
 /** Header content the model has no field for, kept as raw XML with its location (parsed documents only). */
-export const unmodeledSchema = z.object({
+export interface Unmodeled {
+  xpath: string;
+  xml: string;
+}
+const unmodeledShape = z.object({
   xpath: z.string(),
   xml: z.string(),
 });
-export type Unmodeled = z.infer<typeof unmodeledSchema>;
+/** zod schema of {@link Unmodeled}. */
+export const unmodeledSchema: z.ZodType<Unmodeled, Unmodeled> = unmodeledShape;
 
 /** CR-BIO report levels: 3 = structured (CR-BIO volet), 1 = PDF in a nonXMLBody. */
 export const levelSchema = z.union([z.literal(3), z.literal(1)]);
@@ -243,7 +394,54 @@ export const levelSchema = z.union([z.literal(3), z.literal(1)]);
  * @example
  * const report = validateReport(JSON.parse(json)); // throws ModelValidationError listing every problem
  */
-export const crBioReportSchema = z
+export interface CrBioReport {
+  /** 3 = structured CR-BIO, 1 = PDF wrapped in CDA. */
+  level: 3 | 1;
+  /** templateId 1.2.250.1.213.1.1.1.55 `@extension` (2024.01) as written; builders write 2024.01. */
+  voletVersion?: string;
+  /** ClinicalDocument/id: unique per version. */
+  id: InstanceId;
+  /** Shared by every version. */
+  setId: InstanceId;
+  versionNumber: number;
+  /** Creation time of this version. */
+  effectiveTime: Ts;
+  /** Default "Compte rendu d'examens biologiques". */
+  title?: string;
+  /** confidentialityCode (HL7 5.25: N default, R, V). */
+  confidentiality?: Code;
+  /** Default fr-FR. */
+  languageCode?: string;
+  patient: Patient;
+  /** At least one. */
+  authors: Author[];
+  informants?: Informant[];
+  custodian: Custodian;
+  informationRecipients?: InformationRecipient[];
+  legalAuthenticator: LegalAuthenticator;
+  /** Validating biologists. */
+  authenticators?: Authenticator[];
+  /** participant REF. */
+  prescriber?: HeaderParticipant;
+  /** participant PRF + functionCode PRELV. */
+  sampler?: HeaderParticipant;
+  /** participant INF + functionCode PCP. */
+  generalPractitioner?: HeaderParticipant;
+  otherParticipants?: HeaderParticipant[];
+  /** inFulfillmentOf/order/id (prescription ids). */
+  orderIds?: InstanceId[];
+  /** At least one; the first is the main act. */
+  serviceEvents: ServiceEvent[];
+  relatedDocument?: RelatedDocument;
+  encounter: Encounter;
+  /** Body sections in order (level 3), PDF copy excluded. */
+  sections: Section[];
+  /** PDF copy (level 3) or the level 1 body. */
+  pdf?: PdfCopy;
+  /** Content kept from a parsed document. */
+  unmodeled?: Unmodeled[];
+}
+const crBioReportShape = z
   .object({
     level: levelSchema.describe('3 = structured CR-BIO, 1 = PDF wrapped in CDA'),
     voletVersion: z
@@ -281,7 +479,27 @@ export const crBioReportSchema = z
     unmodeled: z.array(unmodeledSchema).optional().describe('content kept from a parsed document'),
   })
   .describe('CR-BIO report');
-export type CrBioReport = z.infer<typeof crBioReportSchema>;
+/** zod schema of {@link CrBioReport}. */
+export const crBioReportSchema: z.ZodType<CrBioReport, CrBioReport> = crBioReportShape;
+
+// Compile-time: each schema infers exactly its hand-written type (see type-equals.ts).
+type _ReportChecks = [
+  Assert<Equals<z.infer<typeof guardianShape>, Guardian>>,
+  Assert<Equals<z.infer<typeof patientShape>, Patient>>,
+  Assert<Equals<z.infer<typeof attachedDocumentShape>, AttachedDocument>>,
+  Assert<Equals<z.infer<typeof subSectionShape>, SubSection>>,
+  Assert<Equals<z.infer<typeof chapterSectionShape>, ChapterSection>>,
+  Assert<Equals<z.infer<typeof commentSectionShape>, CommentSection>>,
+  Assert<Equals<z.infer<typeof secondIntentionSectionShape>, SecondIntentionSection>>,
+  Assert<Equals<z.infer<typeof rawSectionShape>, RawSection>>,
+  Assert<Equals<z.infer<typeof sectionShape>, Section>>,
+  Assert<Equals<z.infer<typeof pdfCopyShape>, PdfCopy>>,
+  Assert<Equals<z.infer<typeof serviceEventShape>, ServiceEvent>>,
+  Assert<Equals<z.infer<typeof relatedDocumentShape>, RelatedDocument>>,
+  Assert<Equals<z.infer<typeof unmodeledShape>, Unmodeled>>,
+  Assert<Equals<z.infer<typeof levelSchema>, CrBioReport['level']>>,
+  Assert<Equals<z.infer<typeof crBioReportShape>, CrBioReport>>,
+];
 
 /** Final vs partial status of a report, read from the main serviceEvent (`lab:statusCode`). */
 export function reportStatus(report: Pick<CrBioReport, 'serviceEvents'>): 'final' | 'partial' | undefined {

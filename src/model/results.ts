@@ -1,14 +1,28 @@
 import { z } from 'zod';
 import {
+  type Code,
   codeSchema,
+  codeShape,
   decimalStringSchema,
+  type InstanceId,
   instanceIdSchema,
   integerStringSchema,
+  type NullFlavor,
   nullFlavorSchema,
+  type TimeSpec,
+  type Ts,
   timeSchema,
   tsSchema,
 } from './codes.js';
-import { healthProfessionalSchema, performingLabSchema, resultValidatorSchema } from './parties.js';
+import {
+  type HealthProfessional,
+  healthProfessionalSchema,
+  type PerformingLab,
+  performingLabSchema,
+  type ResultValidator,
+  resultValidatorSchema,
+} from './parties.js';
+import type { Assert, Equals } from './type-equals.js';
 
 /**
  * Results of a CR-BIO: values, observations (FR-Resultat-examens-de-biologie-element-clinique-pertinent),
@@ -20,20 +34,40 @@ import { healthProfessionalSchema, performingLabSchema, resultValidatorSchema } 
  */
 
 /** A `PQ/translation` (PQR): value + code (the unit in the code system), as written. */
-export const pqTranslationSchema = z.object({
+export interface PqTranslation {
+  /** Decimal as written. */
+  value?: string;
+  code?: string;
+  codeSystem?: string;
+  codeSystemName?: string;
+  displayName?: string;
+}
+const pqTranslationShape = z.object({
   value: decimalStringSchema.optional(),
   code: z.string().optional(),
   codeSystem: z.string().optional(),
   codeSystemName: z.string().optional(),
   displayName: z.string().optional(),
 });
-export type PqTranslation = z.infer<typeof pqTranslationSchema>;
+/** zod schema of {@link PqTranslation}. */
+export const pqTranslationSchema: z.ZodType<PqTranslation, PqTranslation> = pqTranslationShape;
 
 /**
  * A quantity bound (IVL_PQ `low`/`high`/`center`): value as written, UCUM unit, inclusive flag as written, and the
  * bound in other units (`translation`, as on a PQ value).
  */
-export const quantityBoundSchema = z.object({
+export interface QuantityBound {
+  /** Decimal as written. */
+  value?: string;
+  /** UCUM unit. */
+  unit?: string;
+  /** `@inclusive` as written (absent = not written). */
+  inclusive?: boolean;
+  nullFlavor?: NullFlavor;
+  /** low/high/center translation (PQR): the bound in a second unit, as written (2021.01 examples). */
+  translations?: PqTranslation[];
+}
+const quantityBoundShape = z.object({
   value: decimalStringSchema.optional(),
   unit: z.string().regex(/^\S+$/, 'a UCUM unit has no whitespace').optional(),
   inclusive: z.boolean().optional().describe('@inclusive as written (absent = not written)'),
@@ -43,15 +77,24 @@ export const quantityBoundSchema = z.object({
     .optional()
     .describe('low/high/center translation (PQR): the bound in a second unit, as written (2021.01 examples)'),
 });
-export type QuantityBound = z.infer<typeof quantityBoundSchema>;
+/** zod schema of {@link QuantityBound}. */
+export const quantityBoundSchema: z.ZodType<QuantityBound, QuantityBound> = quantityBoundShape;
 
 /** A quantity of a ratio (RTO numerator/denominator): PQ, INT or REAL. */
-export const ratioTermSchema = z.object({
+export interface RatioTerm {
+  type: 'PQ' | 'INT' | 'REAL';
+  /** Decimal as written. */
+  value: string;
+  /** UCUM unit (PQ). */
+  unit?: string;
+}
+const ratioTermShape = z.object({
   type: z.enum(['PQ', 'INT', 'REAL']),
   value: decimalStringSchema,
   unit: z.string().regex(/^\S+$/).optional(),
 });
-export type RatioTerm = z.infer<typeof ratioTermSchema>;
+/** zod schema of {@link RatioTerm}. */
+export const ratioTermSchema: z.ZodType<RatioTerm, RatioTerm> = ratioTermShape;
 
 /**
  * A result value, by CDA data type (`xsi:type`):
@@ -61,7 +104,89 @@ export type RatioTerm = z.infer<typeof ratioTermSchema>;
  * - `RTO` ratio (titres: numerator/denominator), `RTO_PQ_PQ`;
  * - `ED` (text payload) is kept for completeness.
  */
-export const resultValueSchema = z.discriminatedUnion('type', [
+export type ResultValue =
+  | PqValue
+  | IvlPqValue
+  | RealValue
+  | IntValue
+  | StValue
+  | CodedValue<'CD'>
+  | CodedValue<'CE'>
+  | CodedValue<'CV'>
+  | CodedValue<'CO'>
+  | BlValue
+  | TsValue
+  | RatioValue<'RTO'>
+  | RatioValue<'RTO_PQ_PQ'>
+  | EdValue;
+/** `PQ` result value: a physical quantity with a UCUM unit. */
+export interface PqValue {
+  type: 'PQ';
+  /** Decimal as written. */
+  value?: string;
+  /** UCUM unit. */
+  unit?: string;
+  nullFlavor?: NullFlavor;
+  /** PQ/translation (PQR): the value in another unit system, as written (2021.01 examples). */
+  translations?: PqTranslation[];
+}
+/** `IVL_PQ` result value: an interval (censored values, MICs). */
+export interface IvlPqValue {
+  type: 'IVL_PQ';
+  low?: QuantityBound;
+  high?: QuantityBound;
+  center?: QuantityBound;
+  nullFlavor?: NullFlavor;
+}
+/** `REAL` result value (decimal as written). */
+export interface RealValue {
+  type: 'REAL';
+  value?: string;
+  nullFlavor?: NullFlavor;
+}
+/** `INT` result value (integer as written). */
+export interface IntValue {
+  type: 'INT';
+  value?: string;
+  nullFlavor?: NullFlavor;
+}
+/** `ST` result value (text). */
+export interface StValue {
+  type: 'ST';
+  text: string;
+  nullFlavor?: NullFlavor;
+}
+/** Coded result value (`CD`, `CE`, `CV`, `CO`). */
+export interface CodedValue<T extends 'CD' | 'CE' | 'CV' | 'CO' = 'CD' | 'CE' | 'CV' | 'CO'> extends Code {
+  type: T;
+}
+/** `BL` result value (boolean). */
+export interface BlValue {
+  type: 'BL';
+  value?: boolean;
+  nullFlavor?: NullFlavor;
+}
+/** `TS` result value (time stamp as written). */
+export interface TsValue {
+  type: 'TS';
+  value?: Ts;
+  nullFlavor?: NullFlavor;
+}
+/** Ratio result value (`RTO`, `RTO_PQ_PQ`: titres). */
+export interface RatioValue<T extends 'RTO' | 'RTO_PQ_PQ' = 'RTO' | 'RTO_PQ_PQ'> {
+  type: T;
+  numerator: RatioTerm;
+  denominator: RatioTerm;
+}
+/** `ED` result value (text payload). */
+export interface EdValue {
+  type: 'ED';
+  mediaType?: string;
+  /** Text content, or base64 when representation is B64. */
+  text?: string;
+  representation?: 'TXT' | 'B64';
+}
+const resultValueShape = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('PQ'),
     value: decimalStringSchema.optional(),
@@ -90,10 +215,10 @@ export const resultValueSchema = z.discriminatedUnion('type', [
     nullFlavor: nullFlavorSchema.optional(),
   }),
   z.object({ type: z.literal('ST'), text: z.string(), nullFlavor: nullFlavorSchema.optional() }),
-  codeSchema.extend({ type: z.literal('CD') }),
-  codeSchema.extend({ type: z.literal('CE') }),
-  codeSchema.extend({ type: z.literal('CV') }),
-  codeSchema.extend({ type: z.literal('CO') }),
+  codeShape.extend({ type: z.literal('CD') }),
+  codeShape.extend({ type: z.literal('CE') }),
+  codeShape.extend({ type: z.literal('CV') }),
+  codeShape.extend({ type: z.literal('CO') }),
   z.object({ type: z.literal('BL'), value: z.boolean().optional(), nullFlavor: nullFlavorSchema.optional() }),
   z.object({ type: z.literal('TS'), value: tsSchema.optional(), nullFlavor: nullFlavorSchema.optional() }),
   z.object({
@@ -113,34 +238,61 @@ export const resultValueSchema = z.discriminatedUnion('type', [
     representation: z.enum(['TXT', 'B64']).optional(),
   }),
 ]);
-export type ResultValue = z.infer<typeof resultValueSchema>;
+/** zod schema of {@link ResultValue} (discriminated by `type`). */
+export const resultValueSchema: z.ZodType<ResultValue, ResultValue> = resultValueShape;
 
 /**
  * Reference range (`referenceRange/observationRange`, at most one per result): the normal interval as IVL_PQ
  * (or any value type), a text, and the interpretation it stands for (usually `N`).
  */
-export const referenceRangeSchema = z.object({
+export interface ReferenceRange {
+  value?: ResultValue;
+  /** observationRange/text. */
+  text?: string;
+  /** observationRange/interpretationCode. */
+  interpretation?: Code;
+}
+const referenceRangeShape = z.object({
   value: resultValueSchema.optional(),
   text: z.string().optional().describe('observationRange/text'),
   interpretation: codeSchema.optional().describe('observationRange/interpretationCode'),
 });
-export type ReferenceRange = z.infer<typeof referenceRangeSchema>;
+/** zod schema of {@link ReferenceRange}. */
+export const referenceRangeSchema: z.ZodType<ReferenceRange, ReferenceRange> = referenceRangeShape;
 
 /** A comment (FR-Commentaire-ER: act code 48767-8, text/reference into the narrative). */
-export const commentSchema = z
+export interface Comment {
+  kind: 'comment';
+  /** The comment text (narrative content). */
+  text: string;
+  ids?: InstanceId[];
+}
+const commentShape = z
   .object({
     kind: z.literal('comment'),
     text: z.string().describe('the comment text (narrative content)'),
     ids: z.array(instanceIdSchema).optional(),
   })
   .describe('comment (FR-Commentaire-ER)');
-export type Comment = z.infer<typeof commentSchema>;
+/** zod schema of {@link Comment}. */
+export const commentSchema: z.ZodType<Comment, Comment> = commentShape;
 
 /**
  * An illustrative image or multimedia object (`observationMedia`, e.g. an electrophoresis curve):
  * bytes as base64 so the model stays JSON. `mediaId` is `observationMedia@ID` (`renderMultiMedia` target).
  */
-export const mediaSchema = z
+export interface Media {
+  kind: 'media';
+  /** observationMedia@ID. */
+  mediaId?: string;
+  ids?: InstanceId[];
+  /** value@mediaType, e.g. image/png, application/pdf. */
+  mediaType: string;
+  /** The bytes, base64 (no line breaks needed). */
+  data: string;
+  caption?: string;
+}
+const mediaShape = z
   .object({
     kind: z.literal('media'),
     mediaId: z.string().optional().describe('observationMedia@ID'),
@@ -150,15 +302,25 @@ export const mediaSchema = z
     caption: z.string().optional(),
   })
   .describe('multimedia object (observationMedia)');
-export type Media = z.infer<typeof mediaSchema>;
+/** zod schema of {@link Media}. */
+export const mediaSchema: z.ZodType<Media, Media> = mediaShape;
 
 /** A device used for a result (`participant typeCode="DEV"` MANU kit, `CSM` ADTV medium). */
-export const resultDeviceSchema = z.object({
+export interface ResultDevice {
+  /** participant@typeCode: DEV, CSM. */
+  typeCode: string;
+  /** participantRole@classCode: MANU, ADTV. */
+  classCode?: string;
+  /** playingDevice/code. */
+  code?: Code;
+}
+const resultDeviceShape = z.object({
   typeCode: z.string().describe('participant@typeCode: DEV, CSM'),
   classCode: z.string().optional().describe('participantRole@classCode: MANU, ADTV'),
   code: codeSchema.optional().describe('playingDevice/code'),
 });
-export type ResultDevice = z.infer<typeof resultDeviceSchema>;
+/** zod schema of {@link ResultDevice}. */
+export const resultDeviceSchema: z.ZodType<ResultDevice, ResultDevice> = resultDeviceShape;
 
 const observationCore = {
   ids: z.array(instanceIdSchema).optional(),
@@ -177,14 +339,38 @@ const observationCore = {
 };
 
 /** A previous result (`entryRelationship typeCode="REFR"`): code, completed, time, value. */
-export const previousResultSchema = z.object(observationCore).describe('previous result (REFR)');
-export type PreviousResult = z.infer<typeof previousResultSchema>;
+export interface PreviousResult {
+  ids?: InstanceId[];
+  /** LOINC (code+displayName+codeSystem), or an empty code with originalText and local/LOINC translations. */
+  code: Code;
+  /** `completed`, or `aborted` = test not performed. */
+  status: 'completed' | 'aborted';
+  /** Time of the result (clinically relevant time). */
+  effectiveTime?: TimeSpec;
+  value?: ResultValue;
+  /** interpretationCode (HL7 ObservationInterpretation). */
+  interpretations?: Code[];
+  /** methodCode (ANSM reagents table, or originalText only). */
+  methods?: Code[];
+  referenceRange?: ReferenceRange;
+}
+const previousResultShape = z.object(observationCore).describe('previous result (REFR)');
+/** zod schema of {@link PreviousResult}. */
+export const previousResultSchema: z.ZodType<PreviousResult, PreviousResult> = previousResultShape;
 
 /**
  * One result (FR-Resultat-examens-de-biologie-element-clinique-pertinent). A result in two units is two
  * sibling observations, each with its own LOINC code.
  */
-export const observationSchema = z
+export interface Observation extends PreviousResult {
+  kind: 'observation';
+  devices?: ResultDevice[];
+  /** Subcontracting lab that produced this result. */
+  performer?: PerformingLab;
+  comments?: Comment[];
+  previousResults?: PreviousResult[];
+}
+const observationShape = z
   .object({
     kind: z.literal('observation'),
     ...observationCore,
@@ -194,7 +380,8 @@ export const observationSchema = z
     previousResults: z.array(previousResultSchema).optional(),
   })
   .describe('laboratory result (observation)');
-export type Observation = z.infer<typeof observationSchema>;
+/** zod schema of {@link Observation}. */
+export const observationSchema: z.ZodType<Observation, Observation> = observationShape;
 
 /** Something a battery holds. */
 export type BatteryComponent = Observation | Battery | Comment | Media;
@@ -206,40 +393,53 @@ export type BatteryComponent = Observation | Battery | Comment | Media;
  */
 export interface Battery {
   kind: 'battery';
-  ids?: z.infer<typeof instanceIdSchema>[];
-  code?: z.infer<typeof codeSchema>;
+  ids?: InstanceId[];
+  code?: Code;
   status: 'completed' | 'active' | 'aborted';
-  effectiveTime?: z.infer<typeof timeSchema>;
-  performer?: z.infer<typeof performingLabSchema>;
-  validators?: z.infer<typeof resultValidatorSchema>[];
+  effectiveTime?: TimeSpec;
+  performer?: PerformingLab;
+  validators?: ResultValidator[];
   components: BatteryComponent[];
 }
-/** zod schema of {@link Battery} (lazy: batteries nest). */
-export const batterySchema: z.ZodType<Battery> = z.lazy(() =>
-  z
-    .object({
-      kind: z.literal('battery'),
-      ids: z.array(instanceIdSchema).optional(),
-      code: codeSchema.optional(),
-      status: z.enum(['completed', 'active', 'aborted']),
-      effectiveTime: timeSchema.optional(),
-      performer: performingLabSchema.optional(),
-      validators: z.array(resultValidatorSchema).optional(),
-      components: z.array(batteryComponentSchema),
-    })
-    .describe('battery (organizer BATTERY)'),
-);
+// Batteries nest: the components array reaches the (annotated, hence not circular) component schema lazily.
+const batteryShape = z
+  .object({
+    kind: z.literal('battery'),
+    ids: z.array(instanceIdSchema).optional(),
+    code: codeSchema.optional(),
+    status: z.enum(['completed', 'active', 'aborted']),
+    effectiveTime: timeSchema.optional(),
+    performer: performingLabSchema.optional(),
+    validators: z.array(resultValidatorSchema).optional(),
+    components: z.array(z.lazy(() => batteryComponentSchema)),
+  })
+  .describe('battery (organizer BATTERY)');
+/** zod schema of {@link Battery} (batteries nest). */
+export const batterySchema: z.ZodType<Battery, Battery> = batteryShape;
+const batteryComponentShape = z.union([observationSchema, batterySchema, commentSchema, mediaSchema]);
 /** zod schema of {@link BatteryComponent}: observation, battery, comment or media. */
-export const batteryComponentSchema: z.ZodType<BatteryComponent> = z.lazy(() =>
-  z.union([observationSchema, batterySchema, commentSchema, mediaSchema]),
-);
+export const batteryComponentSchema: z.ZodType<BatteryComponent, BatteryComponent> = batteryComponentShape;
 
 /**
  * Microbiology isolate (FR-Isolat-microbiologique, `organizer classCode="CLUSTER"`): the organism
  * (SNOMED CT, or uncoded with an NCBI translation, or originalText) and its results (count, antibiogram
  * battery 18769-0 of MIC observations with S/I/R interpretations).
  */
-export const isolateSchema = z
+export interface Isolate {
+  kind: 'isolate';
+  ids?: InstanceId[];
+  status: 'completed' | 'active' | 'aborted';
+  effectiveTime?: TimeSpec;
+  organism: {
+    /** specimenRole/id. */
+    ids?: InstanceId[];
+    /** specimenPlayingEntity/code. */
+    code: Code;
+  };
+  performer?: PerformingLab;
+  components: BatteryComponent[];
+}
+const isolateShape = z
   .object({
     kind: z.literal('isolate'),
     ids: z.array(instanceIdSchema).optional(),
@@ -253,13 +453,31 @@ export const isolateSchema = z
     components: z.array(batteryComponentSchema),
   })
   .describe('microbiology isolate');
-export type Isolate = z.infer<typeof isolateSchema>;
+/** zod schema of {@link Isolate}. */
+export const isolateSchema: z.ZodType<Isolate, Isolate> = isolateShape;
 
 /**
  * Specimen (FR-Prelevement, `procedure` PROC/EVN): NABM/other act code, sampling time, body site, sampler,
  * specimen id and type (HL7 SpecimenType), and the receipt time (SPRECEIVE act).
  */
-export const specimenSchema = z
+export interface Specimen {
+  kind: 'specimen';
+  ids?: InstanceId[];
+  /** procedure/code (NABM act, …). */
+  code?: Code;
+  /** procedure/effectiveTime (usually high = sampling time). */
+  samplingTime: TimeSpec;
+  targetSite?: Code;
+  /** procedure/performer/assignedEntity. */
+  sampler?: HealthProfessional;
+  /** participantRole/id (exactly one expected). */
+  specimenIds: InstanceId[];
+  /** playingEntity/code (HL7 SpecimenType). */
+  specimenType?: Code;
+  /** SPRECEIVE act effectiveTime. */
+  receivedTime?: TimeSpec;
+}
+const specimenShape = z
   .object({
     kind: z.literal('specimen'),
     ids: z.array(instanceIdSchema).optional(),
@@ -272,19 +490,33 @@ export const specimenSchema = z
     receivedTime: timeSchema.optional().describe('SPRECEIVE act effectiveTime'),
   })
   .describe('specimen (FR-Prelevement)');
-export type Specimen = z.infer<typeof specimenSchema>;
+/** zod schema of {@link Specimen}. */
+export const specimenSchema: z.ZodType<Specimen, Specimen> = specimenShape;
 
-/** Something a results entry (act) holds. */
-export const resultItemSchema = z.union([specimenSchema, observationSchema, batterySchema, isolateSchema]);
 /** An item of a results entry, discriminated by `kind`. */
 export type ResultItem = Specimen | Observation | Battery | Isolate;
+const resultItemShape = z.union([specimenSchema, observationSchema, batterySchema, isolateSchema]);
+/** zod schema of {@link ResultItem}: something a results entry (act) holds. */
+export const resultItemSchema: z.ZodType<ResultItem, ResultItem> = resultItemShape;
 
 /**
  * The results entry of a chapter or sub-chapter (FR-Resultats-examens-de-biologie-medicale, `entry
  * typeCode="DRIV"` / `act`): code (LOINC specialty or empty), status (completed = final, active = partial),
  * optional subcontracting performer, validating biologists, items and comments.
  */
-export const resultsEntrySchema = z
+export interface ResultsEntry {
+  ids?: InstanceId[];
+  code?: Code;
+  /** `completed` = final, `active` = partial. */
+  status: 'completed' | 'active' | 'aborted';
+  effectiveTime?: TimeSpec;
+  performer?: PerformingLab;
+  validators?: ResultValidator[];
+  /** At least one item (COMP). */
+  items: ResultItem[];
+  comments?: Comment[];
+}
+const resultsEntryShape = z
   .object({
     ids: z.array(instanceIdSchema).optional(),
     code: codeSchema.optional(),
@@ -296,4 +528,25 @@ export const resultsEntrySchema = z
     comments: z.array(commentSchema).optional(),
   })
   .describe('results entry (act)');
-export type ResultsEntry = z.infer<typeof resultsEntrySchema>;
+/** zod schema of {@link ResultsEntry}. */
+export const resultsEntrySchema: z.ZodType<ResultsEntry, ResultsEntry> = resultsEntryShape;
+
+// Compile-time: each schema infers exactly its hand-written type (see type-equals.ts).
+type _ResultsChecks = [
+  Assert<Equals<z.infer<typeof pqTranslationShape>, PqTranslation>>,
+  Assert<Equals<z.infer<typeof quantityBoundShape>, QuantityBound>>,
+  Assert<Equals<z.infer<typeof ratioTermShape>, RatioTerm>>,
+  Assert<Equals<z.infer<typeof resultValueShape>, ResultValue>>,
+  Assert<Equals<z.infer<typeof referenceRangeShape>, ReferenceRange>>,
+  Assert<Equals<z.infer<typeof commentShape>, Comment>>,
+  Assert<Equals<z.infer<typeof mediaShape>, Media>>,
+  Assert<Equals<z.infer<typeof resultDeviceShape>, ResultDevice>>,
+  Assert<Equals<z.infer<typeof previousResultShape>, PreviousResult>>,
+  Assert<Equals<z.infer<typeof observationShape>, Observation>>,
+  Assert<Equals<z.infer<typeof batteryShape>, Battery>>,
+  Assert<Equals<z.infer<typeof batteryComponentShape>, BatteryComponent>>,
+  Assert<Equals<z.infer<typeof isolateShape>, Isolate>>,
+  Assert<Equals<z.infer<typeof specimenShape>, Specimen>>,
+  Assert<Equals<z.infer<typeof resultItemShape>, ResultItem>>,
+  Assert<Equals<z.infer<typeof resultsEntryShape>, ResultsEntry>>,
+];
