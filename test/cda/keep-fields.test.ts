@@ -287,3 +287,43 @@ describe('a model built from scratch keeps the same fields', () => {
     expect(failures(v)).toEqual([]);
   }, 120_000);
 });
+
+describe('codes with no narrative of their own', () => {
+  it('keep their originalText inline (chapter code, results act code): written, read back, accepted by the ANS profiles', async () => {
+    const { report } = parseCrBio(readFileSync(join(EXAMPLES_DIR, TSH)));
+    const chapter = report.sections.find((s) => s.kind === 'chapter');
+    if (chapter?.kind !== 'chapter') throw new Error('TSH_1 has a chapter');
+    chapter.code.originalText = 'Hormonologie (libellé du laboratoire)';
+    const entry = chapter.entry ?? chapter.subSections?.find((s) => s.entry)?.entry;
+    if (!entry?.code) throw new Error('TSH_1 has a coded results entry');
+    entry.code.originalText = 'Thyroïde';
+    const xml = buildCrBio(report, { clock: FIXED_CLOCK, idGenerator: counterIds() }).xml;
+    const inline = elements(xml, 'originalText')
+      .filter((e) => !kid(e, 'reference'))
+      .map((e) => e.textContent);
+    expect(inline).toContain('Hormonologie (libellé du laboratoire)');
+    expect(inline).toContain('Thyroïde');
+    const again = parseCrBio(xml).report.sections.find((s) => s.kind === 'chapter');
+    expect(again?.kind === 'chapter' && again.code.originalText).toBe(
+      'Hormonologie (libellé du laboratoire)',
+    );
+    expect(danglingReferences(xml)).toEqual([]);
+    const v = await validate(new TextEncoder().encode(xml), { kit: KIT_DIR, fileName: TSH });
+    expect(v.xsd?.valid).toBe(true);
+    expect(failures(v)).toEqual([]);
+  }, 120_000);
+});
+
+describe('an originalText the structuration minimale forbids', () => {
+  it('is refused with its model path (healthCareFacility/code), not written nor dropped', () => {
+    const { report } = parseCrBio(readFileSync(join(EXAMPLES_DIR, TSH)));
+    report.encounter = {
+      ...report.encounter,
+      facility: {
+        ...report.encounter?.facility,
+        code: { code: 'SA05', codeSystem: '1.2.250.1.71.4.2.4', originalText: 'Laboratoire' },
+      },
+    } as typeof report.encounter;
+    expect(() => buildCrBio(report)).toThrow(/encounter\.facility\.code\.originalText/);
+  });
+});

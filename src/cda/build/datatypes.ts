@@ -70,6 +70,10 @@ export function writeCode(
   if (options.xsiType) attrs['xsi:type'] = options.xsiType;
   const e = el(parent, name, attrs);
   if (options.ref) el(el(e, 'originalText'), 'reference', { value: `#${options.ref}` });
+  // A code with no narrative of its own to point into (section, act and header codes) keeps its originalText inline
+  // (ED text content), rather than losing it.
+  else if (code.originalText !== undefined && options.coded !== false)
+    el(e, 'originalText').txt(code.originalText);
   const translations = [...(code.translations ?? []), ...(options.extraTranslations ?? [])];
   for (const t of translations) el(e, 'translation', codeAttrs(t));
   return e;

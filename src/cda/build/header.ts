@@ -320,6 +320,11 @@ function writeEncounter(ctx: BuildContext, root: XMLBuilder, r: CrBioReport, lev
   const f = enc.facility;
   const hcf = el(el(ee, 'location'), 'healthCareFacility');
   writeIds(hcf, f?.ids);
+  if (f?.code?.originalText !== undefined)
+    ctx.problem(
+      'encounter.facility.code.originalText',
+      'the structuration minimale allows no originalText on healthCareFacility/code',
+    );
   writeCode(hcf, 'code', f?.code ?? LAB_FACILITY_CODE);
   if (f?.locationName !== undefined || f?.locationAddress) {
     const loc = el(hcf, 'location');
