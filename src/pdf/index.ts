@@ -3,7 +3,7 @@
 export { PdfRenderError, type PdfRenderErrorCode } from './errors.js';
 export type { FontFace, FontSet } from './fonts.js';
 export { srgbIccProfile } from './icc.js';
-export type { DrawnText, LayoutRecord } from './layout.js';
+export type { DrawnImage, DrawnText, LayoutRecord } from './layout.js';
 export {
   type DatamatrixPlacement,
   INS_DATAMATRIX_CAPTION,

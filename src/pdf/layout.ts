@@ -1,11 +1,16 @@
 import {
   beginText,
+  concatTransformationMatrix,
+  drawObject,
   endText,
   moveText,
   type PDFDocument,
   type PDFFont,
   type PDFName,
   type PDFPage,
+  type PDFRef,
+  popGraphicsState,
+  pushGraphicsState,
   rgb,
   setFillingRgbColor,
   setFontAndSize,
@@ -59,12 +64,24 @@ export interface DrawnText {
   text: string;
 }
 
-/** Everything the engine drew, for checks: page size and every text run. */
+/** One image as drawn: page index (0-based), bottom-left corner and size in points, pixel size. */
+export interface DrawnImage {
+  page: number;
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+  pixelWidth: number;
+  pixelHeight: number;
+}
+
+/** Everything the engine drew, for checks: page size, every text run and every image. */
 export interface LayoutRecord {
   pageWidth: number;
   pageHeight: number;
   pageCount: number;
   texts: DrawnText[];
+  images: DrawnImage[];
 }
 
 const CONTROL = /[\p{Cc}\u2028\u2029]/gu;
@@ -77,6 +94,7 @@ export function cleanLine(s: string): string {
 export class Layout {
   readonly pages: PDFPage[] = [];
   readonly texts: DrawnText[] = [];
+  readonly images: DrawnImage[] = [];
   /** The cursor: y of the top of the next thing to draw (PDF y grows upwards). */
   y = 0;
   /** Called after each new page is added (running headers, repeated table headers). */
@@ -304,6 +322,44 @@ export class Layout {
     return lines;
   }
 
+  /**
+   * Draws an image XObject with its bottom-left corner at (x, y), `w` × `h` points. Refuses
+   * (PDF_LAYOUT_OVERFLOW) an image that would leave the page box.
+   */
+  image(
+    xobject: PDFRef,
+    x: number,
+    y: number,
+    w: number,
+    h: number,
+    pixels: { width: number; height: number },
+  ): void {
+    const g = this.geometry;
+    if (!(w > 0 && h > 0) || x < 0 || y < 0 || x + w > g.width + 0.01 || y + h > g.height + 0.01) {
+      throw new PdfRenderError(
+        'PDF_LAYOUT_OVERFLOW',
+        `image ${pixels.width}×${pixels.height} px would be drawn outside the page (x=${x.toFixed(1)}, y=${y.toFixed(1)}, ${w.toFixed(1)}×${h.toFixed(1)} pt)`,
+        { where: `page ${this.pageIndex + 1}` },
+      );
+    }
+    const name = this.page.node.newXObject('Im', xobject);
+    this.page.pushOperators(
+      pushGraphicsState(),
+      concatTransformationMatrix(w, 0, 0, h, x, y),
+      drawObject(name),
+      popGraphicsState(),
+    );
+    this.images.push({
+      page: this.pageIndex,
+      x,
+      y,
+      width: w,
+      height: h,
+      pixelWidth: pixels.width,
+      pixelHeight: pixels.height,
+    });
+  }
+
   rect(x: number, y: number, w: number, h: number, fill: Rgb): void {
     this.page.drawRectangle({ x, y, width: w, height: h, color: rgb(fill[0], fill[1], fill[2]) });
   }
@@ -334,6 +390,7 @@ export class Layout {
       pageHeight: this.geometry.height,
       pageCount: this.pages.length,
       texts: this.texts,
+      images: this.images,
     };
   }
 }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { deflateSync } from 'node:zlib';
 import fontkit from '@pdf-lib/fontkit';
-import { PDFDocument, type PDFFont } from 'pdf-lib';
+import { type PDFContext, PDFDocument, type PDFFont, type PDFRef } from 'pdf-lib';
 import { encodeInsDatamatrix } from '../ins/index.js';
 import type {
   Battery,
@@ -12,6 +12,7 @@ import type {
   HeaderParticipant,
   HealthProfessional,
   Isolate,
+  Media,
   Observation,
   PatientIdentity,
   PerformingLab,
@@ -40,6 +41,7 @@ import {
   narrativeToText,
   timePoint,
 } from './format.js';
+import { type PreparedImage, prepareImages } from './images.js';
 import { Layout, type LayoutRecord, type Rgb, type TextStyle } from './layout.js';
 import { saveAsPdfA } from './pdfa.js';
 
@@ -108,6 +110,10 @@ const S = {
   note: { face: 'oblique', size: 7.5, color: MUTED },
   footer: { face: 'regular', size: 7, color: MUTED },
 } satisfies Record<string, TextStyle>;
+
+/** Images: natural size at 96 dpi (0.75 pt a pixel), scaled down to the column width and half the body height. */
+const IMAGE_PT_PER_PX = 0.75;
+const IMAGE_MAX_HEIGHT_SHARE = 0.5;
 
 /** Results table columns (x offsets from the left margin, widths), 510 pt in all. */
 const COLS = {
@@ -212,11 +218,15 @@ function firstSpecimen(r: CrBioReport): { sampled?: string; received?: string } 
 class ReportRenderer {
   private continuation: (() => void) | undefined;
   datamatrix: DatamatrixPlacement | undefined;
+  /** Image XObjects registered so far (an image drawn twice is written once). */
+  private readonly imageRefs = new Map<PreparedImage, PDFRef>();
 
   constructor(
     private readonly L: Layout,
     private readonly r: CrBioReport,
     private readonly dm: { payload: string; symbol: DatamatrixSymbol } | undefined,
+    private readonly images: ReadonlyMap<Media, PreparedImage> = new Map(),
+    private readonly ctx?: PDFContext,
   ) {
     L.onNewPage = () => {
       if (L.pageIndex > 0) this.runningHeader();
@@ -516,12 +526,49 @@ class ReportRenderer {
         this.comment(i, depth);
         break;
       case 'media':
-        this.note(
-          `Image jointe au document électronique${i.caption ? ` : ${i.caption}` : ''} (${i.mediaType}).`,
-          depth,
-        );
+        this.media(i, depth);
         break;
     }
+  }
+
+  /**
+   * An image at its natural size (96 dpi), scaled down to fit the column and half the body height (aspect
+   * ratio kept), moved to the next page when it does not fit, its caption under it. Media that cannot be
+   * drawn (see images.ts) get a line saying an image is attached.
+   */
+  private media(m: Media, depth: number): void {
+    const img = this.images.get(m);
+    if (!img || !this.ctx) {
+      this.note(
+        `Image jointe au document électronique${m.caption ? ` : ${m.caption}` : ''} (${m.mediaType}).`,
+        depth,
+      );
+      return;
+    }
+    const L = this.L;
+    const g = L.geometry;
+    const indent = Math.min(depth, 4) * 10;
+    const maxW = L.contentWidth - indent;
+    const maxH = (g.height - g.marginTop - g.marginBottom) * IMAGE_MAX_HEIGHT_SHARE;
+    const natW = img.width * IMAGE_PT_PER_PX;
+    const natH = img.height * IMAGE_PT_PER_PX;
+    const k = Math.min(1, maxW / natW, maxH / natH);
+    const w = natW * k;
+    const h = natH * k;
+    const caption = m.caption?.trim() ? m.caption : '';
+    const captionLh = caption ? L.lineHeight(S.note) + 2 : 0;
+    // The image and the first line of its caption stay together; a long caption flows on.
+    L.ensure(h + 4 + captionLh);
+    L.y -= 3;
+    let ref = this.imageRefs.get(img);
+    if (!ref) {
+      ref = img.register(this.ctx);
+      this.imageRefs.set(img, ref);
+    }
+    L.image(ref, L.left + indent, L.y - h, w, h, img);
+    L.y -= h + 2;
+    if (caption) this.note(caption, depth);
+    L.y -= 2;
   }
 
   private heading(text: string, depth: number, style: TextStyle): void {
@@ -737,8 +784,9 @@ export async function renderReportPdfDetailed(
     dm = { payload, symbol: cachedSymbol(payload) };
   }
 
+  const images = await prepareImages(r.sections);
   const layout = new Layout(doc, fonts);
-  const renderer = new ReportRenderer(layout, r, dm);
+  const renderer = new ReportRenderer(layout, r, dm, images, ctx);
   renderer.render();
 
   const lab = labOf(r).name;
