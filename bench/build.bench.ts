@@ -1,7 +1,6 @@
 // Builder benchmark: warm time of buildCrBio on a 50-result report (model validation, UCUM/value-set checks,
 // writing the document tree and its serialisation by xmlbuilder2's XML writer, UTF-8 bytes), with a small PDF copy;
 // then the two halves alone (checks + writing; serialisation of a tree written once). Run: npm run bench -- build
-import { cpus, totalmem } from 'node:os';
 import { PDFDocument } from 'pdf-lib';
 import { Bench } from 'tinybench';
 import { writeCrBio } from '../src/cda/build/index.js';
@@ -10,6 +9,7 @@ import { buildCrBio } from '../src/cda/index.js';
 import { baseReport, chapterCode, interp, loinc } from '../src/cda/scenarios/common.js';
 import type { CrBioReport } from '../src/model/index.js';
 import type { Observation } from '../src/model/results.js';
+import { machineLine, printLatencies } from './common.js';
 
 function fiftyResults(): CrBioReport {
   const r = baseReport(50, chapterCode('18719-5', 'Biochimie'));
@@ -52,9 +52,7 @@ let n = 0;
 const ids = () => `00000000-0000-4000-8000-${String(++n % 1e12).padStart(12, '0')}`;
 const clock = () => new Date('2024-01-04T16:10:00Z');
 
-console.log(
-  `machine: ${cpus().length} × ${cpus()[0]?.model ?? '?'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
-);
+console.log(machineLine());
 const size = buildCrBio(model, { pdf, idGenerator: ids, clock }).bytes.byteLength;
 const bench = new Bench({ time: 3000, warmupIterations: 50 });
 bench.add(
@@ -72,10 +70,4 @@ bench.add(
 const tree = writeCrBio(model, { pdf, idGenerator: ids, clock });
 bench.add('serialize only (xmlbuilder2 XMLWriter + UTF-8 bytes)', () => void serialize(tree));
 await bench.run();
-for (const t of bench.tasks) {
-  const r = t.result as { latency?: { mean: number; p50?: number; p99?: number } };
-  const l = r.latency;
-  console.log(
-    `${t.name}: mean ${l?.mean.toFixed(2)} ms, p50 ${l?.p50?.toFixed(2)} ms, p99 ${l?.p99?.toFixed(2)} ms`,
-  );
-}
+printLatencies(bench);

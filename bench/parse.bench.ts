@@ -1,11 +1,11 @@
 // Parser benchmark: warm time of parseCrBio on official CR-BIO examples (XML parse + model mapping + zod validation).
 // Run: npm run bench -- parse
 import { readFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Bench } from 'tinybench';
 import { parseCrBio } from '../src/cda/parse/index.js';
+import { machineLine, printLatencies } from './common.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const EX = resolve(ROOT, '../shared/ans-kit/ExemplesCDA');
@@ -15,9 +15,7 @@ const docs = [
   'BIO-CR-BIO_2024.01_Electrophorese.xml',
 ].map((name) => ({ name, bytes: readFileSync(resolve(EX, name)) }));
 
-console.log(
-  `machine: ${cpus().length} × ${cpus()[0]?.model ?? '?'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
-);
+console.log(machineLine());
 const bench = new Bench({ time: 2000, warmupIterations: 20 });
 for (const d of docs) {
   const results = parseCrBio(d.bytes).report;
@@ -27,10 +25,4 @@ for (const d of docs) {
   );
 }
 await bench.run();
-for (const t of bench.tasks) {
-  const r = t.result as { latency?: { mean: number; p50?: number; p99?: number } };
-  const l = r.latency;
-  console.log(
-    `${t.name}: mean ${l?.mean.toFixed(2)} ms, p50 ${l?.p50?.toFixed(2)} ms, p99 ${l?.p99?.toFixed(2)} ms`,
-  );
-}
+printLatencies(bench);

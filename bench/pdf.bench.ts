@@ -1,15 +1,13 @@
 // PDF benchmark: warm time of renderReportPdf on a 50-result report (model validation, layout, INS Datamatrix,
 // font subsetting, PDF/A-1b metadata and serialisation), plus a 300-result report. Run: npm run bench -- pdf
-import { cpus, loadavg, totalmem } from 'node:os';
 import { Bench } from 'tinybench';
 import { renderReportPdf } from '../src/pdf/index.js';
 import { bigReport, CLOCK } from '../test/pdf/fixtures.js';
+import { machineLine, printLatencies } from './common.js';
 
 const fifty = bigReport(50);
 const threeHundred = bigReport(300);
-console.log(
-  `machine: ${cpus().length} × ${cpus()[0]?.model ?? '?'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, load ${loadavg()[0]?.toFixed(1)}`,
-);
+console.log(machineLine());
 const size50 = (await renderReportPdf(fifty, { clock: CLOCK })).byteLength;
 const size300 = (await renderReportPdf(threeHundred, { clock: CLOCK })).byteLength;
 const bench = new Bench({ time: 4000, warmupIterations: 20 });
@@ -34,10 +32,4 @@ for (const [name, model] of [
     `renderReportPdf ${name}: CPU ${((c.user + c.system) / 1000 / 40).toFixed(2)} ms per render (40 runs)`,
   );
 }
-for (const t of bench.tasks) {
-  const r = t.result as { latency?: { mean: number; p50?: number; p99?: number } };
-  const l = r.latency;
-  console.log(
-    `${t.name}: mean ${l?.mean.toFixed(2)} ms, p50 ${l?.p50?.toFixed(2)} ms, p99 ${l?.p99?.toFixed(2)} ms`,
-  );
-}
+printLatencies(bench);

@@ -2,13 +2,14 @@
 // cold time of whole CLI calls (a new process each, from dist/cli.js). Run: npm run bench -- validate
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Bench } from 'tinybench';
 import { Validator } from '../src/validate/pipeline.js';
 import { CR_BIO_PROFILES, KIT_XSD } from '../src/validate/rules.js';
 import { loadXsd, validateXsd } from '../src/validate/xsd.js';
+import { machineLine } from './common.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const KIT = resolve(ROOT, '../shared/ans-kit');
@@ -30,9 +31,7 @@ const stats = (t: { result: unknown }) => {
   return r.latency;
 };
 
-console.log(
-  `machine: ${cpus().length} × ${cpus()[0]?.model ?? '?'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
-);
+console.log(machineLine());
 
 // --- warm, in-process -------------------------------------------------------------------------------------
 const full = await Validator.create({ kit: KIT });
