@@ -433,51 +433,38 @@ export class Engine {
         if (n !== pred.n) return false;
       } else if (pred.kind === 'fast') {
         const r = pred.fn(node);
-        if (CROSSCHECK) {
-          let ref: boolean | string;
-          try {
-            ref = this.evaluate(
-              this.finish(`boolean((${pred.fn.source}))`),
-              node,
-              scope,
-              evaluateXPath.BOOLEAN_TYPE,
-            ) as boolean;
-          } catch (e) {
-            ref = describeError(e).error;
-          }
-          if (ref !== r)
-            CROSSCHECK.push(`predicate [${pred.fn.source}] @ ${fullPath(node)}: fast=${r} fx=${ref}`);
-        }
+        if (CROSSCHECK) this.crossCheckPredicate(pred.fn.source, node, scope, r);
         if (!r) return false;
       } else if (pred.kind === 'js') {
         scope.current = node;
         const r = pred.fn(node);
-        if (CROSSCHECK && r !== undefined) {
-          let ref: boolean | string;
-          try {
-            ref = this.evaluate(
-              this.finish(`boolean((${pred.expr}))`),
-              node,
-              scope,
-              evaluateXPath.BOOLEAN_TYPE,
-            ) as boolean;
-          } catch (e) {
-            ref = describeError(e).error;
-          }
-          if (ref !== r) CROSSCHECK.push(`predicate [${pred.expr}] @ ${fullPath(node)}: fast=${r} fx=${ref}`);
-        }
+        if (CROSSCHECK && r !== undefined) this.crossCheckPredicate(pred.expr, node, scope, r);
         if (r === false) return false;
-        if (
-          r === undefined &&
-          !this.evaluate(this.finish(`boolean((${pred.expr}))`), node, scope, evaluateXPath.BOOLEAN_TYPE)
-        )
-          return false;
-      } else if (
-        !this.evaluate(this.finish(`boolean((${pred.expr}))`), node, scope, evaluateXPath.BOOLEAN_TYPE)
-      )
-        return false;
+        if (r === undefined && !this.predicateByFontoxpath(pred.expr, node, scope)) return false;
+      } else if (!this.predicateByFontoxpath(pred.expr, node, scope)) return false;
     }
     return true;
+  }
+
+  /** A step predicate evaluated by fontoxpath (outside the fast paths, or when they cannot decide). */
+  private predicateByFontoxpath(expr: string, node: Node, scope: EvalScope): boolean {
+    return this.evaluate(
+      this.finish(`boolean((${expr}))`),
+      node,
+      scope,
+      evaluateXPath.BOOLEAN_TYPE,
+    ) as boolean;
+  }
+
+  /** Development cross-check: records a fast-path predicate answer that fontoxpath does not give. */
+  private crossCheckPredicate(expr: string, node: Node, scope: EvalScope, fast: boolean): void {
+    let ref: boolean | string;
+    try {
+      ref = this.predicateByFontoxpath(expr, node, scope);
+    } catch (e) {
+      ref = describeError(e).error;
+    }
+    if (ref !== fast) CROSSCHECK?.push(`predicate [${expr}] @ ${fullPath(node)}: fast=${fast} fx=${ref}`);
   }
 
   private readonly candidateCache = new Map<string, Candidate[]>();
