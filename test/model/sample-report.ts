@@ -1,3 +1,4 @@
+import { ansTestPatient } from '../../src/cda/scenarios/common.js';
 import type { CrBioReport } from '../../src/model/index.js';
 
 /** A small valid level 3 report (TSH + FT4, after the ANS example TSH_1). Tests clone it before changing it. */
@@ -33,21 +34,7 @@ export function sampleReport(): CrBioReport {
     versionNumber: 1,
     effectiveTime: '20210401171000+0100',
     patient: {
-      identity: {
-        status: 'QUAL',
-        ins: { matricule: '279035121518989', oid: '1.2.250.1.213.1.4.10' },
-        traits: {
-          birthFamilyName: 'PAT-TROIS',
-          birthGivenNames: 'DOMINIQUE MARIE-LOUISE',
-          firstBirthGivenName: 'DOMINIQUE',
-          sex: 'F',
-          birthDate: '1979-03-28',
-          birthPlaceCog: '51215',
-          birthPlaceName: 'DOMPREMY',
-        },
-        usedFamilyName: 'PAT-TROIS',
-        usedGivenName: 'DOMINIQUE',
-      },
+      identity: ansTestPatient().identity,
       localIds: [{ root: '1.2.3.4.567.8.9.10', extension: '1234567890121' }],
       addresses: [
         { use: 'H', houseNumber: '28', streetName: 'Avenue de Breteuil', postalCode: '75007', city: 'Paris' },

@@ -1,25 +1,12 @@
+import { ansTestPatient } from '../../src/cda/scenarios/common.js';
 import type { CrBioReport, Observation, PatientIdentity } from '../../src/model/index.js';
 
 /** Fixed clock: reproducible PDFs. */
 export const CLOCK = () => new Date('2024-01-04T16:30:00Z');
 
-/** The ANS test identity (TCDA example): qualified, INS-NIR test OID. */
+/** The ANS test identity (TCDA example): qualified, INS-NIR test OID; used names differ from the birth names. */
 export function qualifiedIdentity(): PatientIdentity {
-  return {
-    status: 'QUAL',
-    ins: { matricule: '279035121518989', oid: '1.2.250.1.213.1.4.10' },
-    traits: {
-      birthFamilyName: 'PAT-TROIS',
-      birthGivenNames: 'DOMINIQUE MARIE-LOUISE',
-      firstBirthGivenName: 'DOMINIQUE',
-      sex: 'F',
-      birthDate: '1979-03-28',
-      birthPlaceCog: '51215',
-      birthPlaceName: 'DOMPREMY',
-    },
-    usedFamilyName: 'MARTIN',
-    usedGivenName: 'MARIE',
-  };
+  return { ...ansTestPatient().identity, usedFamilyName: 'MARTIN', usedGivenName: 'MARIE' };
 }
 
 const LOINC = '2.16.840.1.113883.6.1';
