@@ -31,3 +31,14 @@ export * from './identity.js';
 export * from './parties.js';
 export * from './report.js';
 export * from './results.js';
+export {
+  displayUnit,
+  FRENCH_UNITS,
+  normaliseUnit,
+  normaliseUnits,
+  UCUM_FALSE_FRIENDS,
+  type UnitNormalisation,
+  type UnitNotation,
+  type UnitRewrite,
+  ucumFalseFriend,
+} from './units.js';
