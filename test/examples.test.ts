@@ -8,6 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { parseCrBio } from '../src/cda/index.js';
 import { verifySignature } from '../src/sign/index.js';
 import { validate } from '../src/validate/index.js';
+import { TEST_NOW } from './helpers/clock.js';
 import { KIT_DIR, PROJECT_ROOT } from './helpers/shared.js';
 import { makeIdentity, type TestIdentity } from './sign/pki.js';
 
@@ -57,6 +58,8 @@ describe('examples/create-report.ts', () => {
   let out: string;
   let stdout: string;
   beforeAll(async () => {
+    // The example injects its own clock (2024-01-04, its lab's validation time) and signs then: the certificate
+    // runs from before that fixed time to TEST_NOW + 1 year, so it is valid both at signing and at "now".
     signer = await makeIdentity({ cn: 'example lab', notBefore: new Date('2023-01-01T00:00:00Z') });
     out = mkdtempSync(join(tmpdir(), 'cisis-bio-create-'));
     writeFileSync(join(out, 'key.pem'), signer.keyPem);
@@ -79,6 +82,7 @@ describe('examples/create-report.ts', () => {
         documents: { [id.n3]: n3, [id.n1]: n1 },
         submissionSetId: `${id.n3}.2`,
         trustAnchors: [signer.certPem],
+        now: TEST_NOW,
       });
       expect(verdict.valid).toBe(true);
     }

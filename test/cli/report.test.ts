@@ -1,11 +1,12 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { parseCrBio, SCENARIOS } from '../../src/cda/index.js';
 import { run } from '../../src/cli/main.js';
 import { verifySignature } from '../../src/sign/index.js';
 import { rejectingKit, tmpDir } from '../compose/helpers.js';
 import { captureOutput } from '../helpers/cli.js';
+import { TEST_NOW } from '../helpers/clock.js';
 import { makeIdentity, type TestIdentity } from '../sign/pki.js';
 
 let dir: string;
@@ -23,6 +24,15 @@ beforeAll(async () => {
   writeFileSync(certPath, signer.certPem);
   model = join(dir, 'model.json');
   writeFileSync(model, JSON.stringify(SCENARIOS[0]!.model()));
+});
+
+// The command signs at "now": only Date is faked (timers stay real), to the suite's TEST_NOW.
+beforeAll(() => {
+  vi.useFakeTimers({ toFake: ['Date'] });
+  vi.setSystemTime(TEST_NOW);
+});
+afterAll(() => {
+  vi.useRealTimers();
 });
 
 afterEach(() => {
@@ -61,6 +71,7 @@ describe('cisis-bio report', () => {
       documents: { [id]: n3, [summary.ids.n1]: n1 },
       submissionSetId: summary.ids.submissionSet,
       trustAnchors: [signer.certPem],
+      now: TEST_NOW,
     });
     expect(verdict.profile).toBe('dmp-legacy');
     expect(verdict.valid).toBe(true);

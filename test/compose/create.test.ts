@@ -3,6 +3,7 @@ import { parseCrBio, SCENARIOS, seededIds } from '../../src/cda/index.js';
 import { createReplacement, createReport, ReportCreationError } from '../../src/compose/index.js';
 import { encodeInsDatamatrix } from '../../src/ins/index.js';
 import { verifySignature } from '../../src/sign/index.js';
+import { TEST_NOW } from '../helpers/clock.js';
 import { KIT_DIR } from '../helpers/shared.js';
 import { dmtxread, rasterPage1, savePdf, workDir } from '../pdf/tools.js';
 import type { TestIdentity } from '../sign/pki.js';
@@ -30,6 +31,7 @@ async function verify(created: Awaited<ReturnType<typeof createReport>>) {
     ]),
     submissionSetId: created.ids.submissionSet!,
     trustAnchors: [signer.certPem],
+    now: TEST_NOW,
   });
 }
 

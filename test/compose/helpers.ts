@@ -2,15 +2,16 @@
 import { mkdirSync, mkdtempSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { testClock } from '../helpers/clock.js';
 import { KIT_DIR } from '../helpers/shared.js';
 import { makeIdentity, type TestIdentity } from '../sign/pki.js';
 
-/** The clock injected for reproducible output (inside the test signer's validity). */
-export const CLOCK = (): Date => new Date('2024-01-04T16:10:00Z');
+/** The clock injected for reproducible output: the suite's one clock (inside the test signer's validity). */
+export const CLOCK = testClock;
 
-/** An RSA signer valid from 2023 (so that the injected 2024 clock is inside its validity) to next year. */
+/** An RSA signer valid around TEST_NOW (../sign/pki.js defaults), so CLOCK's signing time is inside its validity. */
 export function testSigner(): Promise<TestIdentity> {
-  return makeIdentity({ cn: 'compose test lab', notBefore: new Date('2023-01-01T00:00:00Z') });
+  return makeIdentity({ cn: 'compose test lab' });
 }
 
 export function tmpDir(prefix: string): string {

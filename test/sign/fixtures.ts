@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DOMParser } from '@xmldom/xmldom';
 import { C14nCanonicalizationWithComments } from 'xml-crypto';
+import { TEST_NOW } from '../helpers/clock.js';
 import { EXAMPLES_DIR } from '../helpers/shared.js';
 
 export const DOC_PATH = join(EXAMPLES_DIR, 'BIO-CR-BIO_2024.01_TSH_1.xml');
@@ -43,6 +44,12 @@ export function independentC14nWithComments(bytes: Uint8Array): Buffer {
   return Buffer.from(out, 'utf8');
 }
 
+/**
+ * xmlsec1 checks certificates against its own clock: the tests give it TEST_NOW explicitly
+ * (`--verification-gmt-time`, "YYYY-MM-DD HH:MM:SS" in GMT), so its verdict is the same on any day.
+ */
+export const XMLSEC_AT = ['--verification-gmt-time', TEST_NOW.toISOString().slice(0, 19).replace('T', ' ')];
+
 export interface XmlsecResult {
   status: number | null;
   stderr: string;
@@ -58,7 +65,7 @@ export function xmlsecVerify(
   const dir = tmp();
   const sig = join(dir, 'sig.xml');
   writeFileSync(sig, sigXml);
-  const args = ['--verify', '--id-attr:Id', `${opts.xadesNs}:SignedProperties`];
+  const args = ['--verify', ...XMLSEC_AT, '--id-attr:Id', `${opts.xadesNs}:SignedProperties`];
   opts.trusted.forEach((pem, i) => {
     const f = join(dir, `trusted${i}.pem`);
     writeFileSync(f, pem);

@@ -2,9 +2,10 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
-import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { run } from '../../src/cli/main.js';
 import { KeyLoadError, loadSigningKey, signDocument, verifySignature } from '../../src/sign/index.js';
+import { TEST_NOW } from '../helpers/clock.js';
 import { DOC, DOC_ID, DOC_PATH, tmp } from './fixtures.js';
 import { makeIdentity, type TestIdentity } from './pki.js';
 
@@ -143,14 +144,26 @@ describe('key loading', () => {
 
   it('signs with a PKCS#12 ECDSA key and verifies', async () => {
     const k = loadSigningKey({ key: readFileSync(join(dir, 'ec.p12')), password: PASSWORD });
-    const sig = await signDocument(DOC, { key: k });
+    const sig = await signDocument(DOC, { key: k, signingTime: TEST_NOW });
     expect(sig.xml).toContain('ecdsa-sha256');
-    const v = await verifySignature(sig.bytes, { documents: { [DOC_ID]: DOC }, trustAnchors: [ec.certPem] });
+    const v = await verifySignature(sig.bytes, {
+      documents: { [DOC_ID]: DOC },
+      trustAnchors: [ec.certPem],
+      now: TEST_NOW,
+    });
     expect(v.issues).toEqual([]);
   });
 });
 
 describe('CLI sign / verify', () => {
+  // The commands sign and verify at "now": only Date is faked (timers stay real), to TEST_NOW.
+  beforeAll(() => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(TEST_NOW);
+  });
+  afterAll(() => {
+    vi.useRealTimers();
+  });
   async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
     let out = '';
     let err = '';

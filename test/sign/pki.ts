@@ -2,6 +2,7 @@
 import 'reflect-metadata';
 import { createPrivateKey, webcrypto, X509Certificate } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
+import { daysFromTestNow } from '../helpers/clock.js';
 
 x509.cryptoProvider.set(webcrypto as unknown as Crypto);
 
@@ -30,15 +31,17 @@ export async function makeIdentity(opts: {
   ca?: boolean;
   /** KeyUsage flags; `null` = no keyUsage extension. Default digitalSignature|nonRepudiation (CA: keyCertSign). */
   keyUsage?: number | null;
+  /** Default: TEST_NOW − 1 day (never the wall clock). */
   notBefore?: Date;
+  /** Default: TEST_NOW + 365 days. */
   notAfter?: Date;
   /** Extended key usage OIDs (critical), e.g. id-kp-timeStamping for a TSA. */
   extKeyUsage?: string[];
 }): Promise<TestIdentity> {
   const alg = opts.keyType === 'ec' ? EC : RSA;
   const keys = (await webcrypto.subtle.generateKey(alg, true, ['sign', 'verify'])) as CryptoKeyPair;
-  const notBefore = opts.notBefore ?? new Date(Date.now() - 86400_000);
-  const notAfter = opts.notAfter ?? new Date(Date.now() + 365 * 86400_000);
+  const notBefore = opts.notBefore ?? daysFromTestNow(-1);
+  const notAfter = opts.notAfter ?? daysFromTestNow(365);
   const usage =
     opts.keyUsage === undefined
       ? opts.ca

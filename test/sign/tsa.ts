@@ -21,6 +21,7 @@ import { AsnConvert, OctetString } from '@peculiar/asn1-schema';
 import { MessageImprint, TSTInfo } from '@peculiar/asn1-tsp';
 import { AlgorithmIdentifier, Certificate } from '@peculiar/asn1-x509';
 import type { TimestampAuthority } from '../../src/sign/index.js';
+import { testClock } from '../helpers/clock.js';
 import type { TestIdentity } from './pki.js';
 
 const SHA256 = '2.16.840.1.101.3.4.2.1';
@@ -38,7 +39,7 @@ function derSetOf(items: Buffer[]): Buffer {
 
 export function localTsa(
   tsa: TestIdentity,
-  genTime: () => Date = () => new Date(),
+  genTime: () => Date = testClock,
 ): TimestampAuthority & { calls: number } {
   const key = createPrivateKey(tsa.keyPem);
   const certAsn = AsnConvert.parse(tsa.cert.raw, Certificate);
