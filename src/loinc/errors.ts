@@ -1,0 +1,22 @@
+import { CisisBioError } from '../common/errors.js';
+
+/** The LOINC table given (`--loinc DIR`, `CISIS_BIO_LOINC`, `options.loinc`) cannot be read. */
+export class LoincTableError extends CisisBioError {
+  constructor(code: 'LOINC_TABLE_NOT_FOUND' | 'LOINC_TABLE_MALFORMED', message: string, where?: string) {
+    super(code, message, where === undefined ? undefined : { where });
+  }
+}
+
+/** A CSV worksheet or catalogue cannot be read (bad quoting, missing columns, unknown header). */
+export class CsvFormatError extends CisisBioError {
+  constructor(message: string, where?: string) {
+    super('CSV_MALFORMED', message, where === undefined ? undefined : { where });
+  }
+}
+
+/** A mapping or a FHIR resource given to the transcoding workflow is not acceptable. */
+export class MappingError extends CisisBioError {
+  constructor(code: 'MAPPING_INVALID' | 'FHIR_RESOURCE_INVALID', message: string, where?: string) {
+    super(code, message, where === undefined ? undefined : { where });
+  }
+}
