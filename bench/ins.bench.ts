@@ -7,7 +7,7 @@ import {
   decodeInsDatamatrix,
   encodeInsDatamatrix,
 } from '../src/ins/index.js';
-import { INS_OID, type PatientIdentity } from '../src/model/identity.js';
+import { INS_OID, type PatientIdentity } from '../src/model/index.js';
 import { ANS_TEST_IDENTITY } from '../test/helpers/identity.js';
 import { machineLine, printLatencies } from './common.js';
 

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Installs the Debian tools the tests use to check outputs independently of this SDK
-# (poppler-utils: pdftoppm/pdffonts/pdftotext; dmtx-utils: dmtxread; xmlsec1; qpdf).
+# (poppler-utils: pdftoppm/pdffonts/pdftotext/pdfsig; dmtx-utils: dmtxread; xmlsec1; qpdf; faketime for the
+# date-independence run; libxml2-utils: xmllint; libnss3-tools: certutil; unzip; openssl; python3 for zipfile).
 # Installs what is missing when running as root with apt-get; otherwise fails saying what is missing.
 set -euo pipefail
-declare -A pkg=( [pdftoppm]=poppler-utils [pdffonts]=poppler-utils [pdftotext]=poppler-utils
-                 [dmtxread]=dmtx-utils [xmlsec1]=xmlsec1 [qpdf]=qpdf )
+declare -A pkg=( [pdftoppm]=poppler-utils [pdffonts]=poppler-utils [pdftotext]=poppler-utils [pdfsig]=poppler-utils
+                 [dmtxread]=dmtx-utils [xmlsec1]=xmlsec1 [qpdf]=qpdf [faketime]=faketime [xmllint]=libxml2-utils
+                 [certutil]=libnss3-tools [unzip]=unzip [openssl]=openssl [python3]=python3 )
 missing=()
 for tool in "${!pkg[@]}"; do command -v "$tool" >/dev/null 2>&1 || missing+=("${pkg[$tool]}"); done
 [ ${#missing[@]} -eq 0 ] && exit 0

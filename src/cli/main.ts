@@ -71,7 +71,19 @@ const isMain = (() => {
   return /(?:^|[\\/])(cli\.(?:js|cjs|mjs)|main\.ts|cisis-bio)$/.test(entry);
 })();
 
+/**
+ * A reader that closes early (`cisis-bio validate … | head`) makes the next write fail with EPIPE: end quietly,
+ * as Unix tools do, instead of printing a stack trace.
+ */
+function quietOnClosedPipe(stream: NodeJS.WriteStream): void {
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode === undefined ? EXIT.OK : Number(process.exitCode));
+    throw e;
+  });
+}
+
 if (isMain) {
+  quietOnClosedPipe(process.stdout);
   run(process.argv.slice(2)).then(
     (code) => {
       process.exitCode = code;

@@ -1,4 +1,4 @@
-import type { InsTraits } from '../model/identity.js';
+import type { InsTraits } from '../model/index.js';
 import { assertInsMatricule } from './matricule.js';
 
 /**

@@ -18,7 +18,7 @@
  * block; fixed-length values never are.
  * @module
  */
-import { isoDateSchema, type PatientIdentity, patientIdentitySchema } from '../model/identity.js';
+import { isoDateSchema, type PatientIdentity, patientIdentitySchema } from '../model/index.js';
 import { InsError } from './errors.js';
 import { checkInsMatricule } from './matricule.js';
 import { assertQualifiedIdentity, checkInsTraits } from './traits.js';

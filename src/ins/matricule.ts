@@ -1,4 +1,4 @@
-import { INS_C_OID, INS_OID, type InsOid } from '../model/identity.js';
+import { INS_C_OID, INS_OID, type InsOid } from '../model/index.js';
 import { InsError, type InsErrorCode } from './errors.js';
 
 /** What an INS OID stands for: the number's authority (NIR from INSEE, NIA from CNAV) and the environment. */

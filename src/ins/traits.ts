@@ -3,7 +3,7 @@ import {
   INS_TRAIT_ALPHABET,
   type InsTraits,
   type PatientIdentity,
-} from '../model/identity.js';
+} from '../model/index.js';
 import { InsError } from './errors.js';
 
 export { INS_TRAIT_ALPHABET };

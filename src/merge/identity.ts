@@ -1,5 +1,5 @@
 import { normalizeInsTrait } from '../ins/traits.js';
-import type { PatientIdentity } from '../model/identity.js';
+import type { PatientIdentity } from '../model/index.js';
 import { type IdentityDifference, IdentityMismatchError } from './errors.js';
 
 const NAME_TRAITS = ['birthFamilyName', 'firstBirthGivenName'] as const;

@@ -1,22 +1,9 @@
 import { z } from 'zod';
+import { INS_OID, INS_TRAIT_ALPHABET, type InsOid } from './ins-constants.js';
 import type { Assert, Equals } from './type-equals.js';
 
-/**
- * OIDs of the INS assigning authorities (CI-SIS). `.10` and `.11` are the test and demonstration
- * authorities used by the ANS examples. The retired INS-C (`1.2.250.1.213.1.4.2`) is never accepted.
- */
-export const INS_OID = {
-  NIR: '1.2.250.1.213.1.4.8',
-  NIA: '1.2.250.1.213.1.4.9',
-  TEST: '1.2.250.1.213.1.4.10',
-  DEMO: '1.2.250.1.213.1.4.11',
-} as const;
-/** OID of the retired INS-C (computed INS): recognised only to be refused. */
-export const INS_C_OID = '1.2.250.1.213.1.4.2';
 /** One of the four INS assigning-authority OIDs of {@link INS_OID}. */
 export const insOidSchema = z.enum([INS_OID.NIR, INS_OID.NIA, INS_OID.TEST, INS_OID.DEMO]);
-/** An INS assigning-authority OID. */
-export type InsOid = (typeof INS_OID)[keyof typeof INS_OID];
 
 /** Identity status of the RNIV: only `QUAL` (INSi-verified and ID-checked) may carry the INS. */
 export const identityStatusSchema = z.enum(['PROV', 'RECUP', 'VALI', 'QUAL']);
@@ -55,12 +42,6 @@ const insShape = z.object({
 });
 /** zod schema of {@link Ins}: an INS, matricule + OID. */
 export const insSchema: z.ZodType<Ins, Ins> = insShape;
-
-/**
- * Alphabet of the INSi name traits: upper-case A–Z, space, hyphen, apostrophe; no accents, no digits.
- * `normalizeInsTrait` (ins module) brings a typed name into it.
- */
-export const INS_TRAIT_ALPHABET = /^[A-Z' -]+$/;
 
 /**
  * INSi traits ("traits stricts"): what the INSi teleservice returns and what the CDA, the PDF and the

@@ -1,4 +1,4 @@
-import { INS_OID, type PatientIdentity } from '../../src/model/identity.js';
+import { INS_OID, type PatientIdentity } from '../../src/model/index.js';
 
 /**
  * The test identity of the ANS examples (TestContenuCDA ExemplesCDA, patientRole): INS-NIR de test, qualified — as

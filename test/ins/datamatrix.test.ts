@@ -10,7 +10,7 @@ import {
   InsError,
   showGs,
 } from '../../src/ins/index.js';
-import { INS_OID, type PatientIdentity, patientIdentitySchema } from '../../src/model/identity.js';
+import { INS_OID, type PatientIdentity, patientIdentitySchema } from '../../src/model/index.js';
 import { ANS_TEST_IDENTITY } from '../helpers/identity.js';
 import { PROJECT_ROOT } from '../helpers/shared.js';
 import { withKey } from './vectors.js';

@@ -9,7 +9,7 @@ import {
   isInsOid,
   normalizeInsMatricule,
 } from '../../src/ins/index.js';
-import { INS_OID } from '../../src/model/identity.js';
+import { INS_OID } from '../../src/model/index.js';
 import { nirKey, withKey } from './vectors.js';
 
 const ANS_TEST = '279035121518989'; // ANS examples (TestContenuCDA), OID .10

@@ -7,7 +7,7 @@ import {
   InsError,
   normalizeInsTrait,
 } from '../../src/ins/index.js';
-import { INS_OID } from '../../src/model/identity.js';
+import { INS_OID } from '../../src/model/index.js';
 
 describe('INSi trait alphabet', () => {
   it.each([

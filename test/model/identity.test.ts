@@ -7,7 +7,7 @@ import {
   isoDateSchema,
   type PatientIdentity,
   patientIdentitySchema,
-} from '../../src/model/identity.js';
+} from '../../src/model/index.js';
 import { ANS_TEST_IDENTITY } from '../helpers/identity.js';
 
 const ANS: PatientIdentity = ANS_TEST_IDENTITY;

@@ -1,8 +1,18 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import vm from 'node:vm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXAMPLES_DIR, KIT_DIR, PROJECT_ROOT } from '../helpers/shared.js';
 
 // The build runs in a copy of the project (sources + config, node_modules linked) so that its `clean`
@@ -10,47 +20,93 @@ import { EXAMPLES_DIR, KIT_DIR, PROJECT_ROOT } from '../helpers/shared.js';
 const work = mkdtempSync(join(tmpdir(), 'cisis-bio-package-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
+/** The public modules, as tsup.config.ts lists them (those with an index.ts). */
+const MODULES = (() => {
+  const list = /export const MODULES = \[([\s\S]*?)\] as const/.exec(
+    readFileSync(resolve(PROJECT_ROOT, 'tsup.config.ts'), 'utf8'),
+  );
+  return [...(list?.[1] ?? '').matchAll(/'([a-z0-9-]+)'/g)]
+    .map((m) => m[1]!)
+    .filter((m) => existsSync(resolve(PROJECT_ROOT, 'src', m, 'index.ts')));
+})();
+
+let checkOutput = '';
+beforeAll(() => {
+  for (const f of [
+    'package.json',
+    'tsconfig.json',
+    'tsup.config.ts',
+    'README.md',
+    'LICENSE',
+    'CHANGELOG.md',
+    'src',
+    'schematron',
+    'scripts',
+    'docs',
+  ]) {
+    if (existsSync(resolve(PROJECT_ROOT, f)))
+      cpSync(resolve(PROJECT_ROOT, f), join(work, f), { recursive: true });
+  }
+  symlinkSync(resolve(PROJECT_ROOT, 'node_modules'), join(work, 'node_modules'), 'dir');
+  // npm run check:package = build (tsup), exports in step with the module list, publint, attw --pack . --profile node16.
+  checkOutput = execFileSync('npm', ['run', '--silent', 'check:package'], {
+    cwd: work,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' },
+  });
+}, 300_000);
+
 describe('package', () => {
-  it('builds ESM + CJS + types + CLI, and publint / attw (node16) report no problem', {
-    timeout: 300_000,
-  }, () => {
-    for (const f of [
-      'package.json',
-      'tsconfig.json',
-      'tsup.config.ts',
-      'README.md',
-      'LICENSE',
-      'CHANGELOG.md',
-      'src',
-      'schematron',
-    ]) {
-      if (existsSync(resolve(PROJECT_ROOT, f)))
-        cpSync(resolve(PROJECT_ROOT, f), join(work, f), { recursive: true });
-    }
-    symlinkSync(resolve(PROJECT_ROOT, 'node_modules'), join(work, 'node_modules'), 'dir');
-    // npm run check:package = build (tsup), then publint, then attw --pack . --profile node16.
-    const out = execFileSync('npm', ['run', '--silent', 'check:package'], {
-      cwd: work,
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' },
-    });
-    for (const f of [
-      'dist/index.js',
-      'dist/index.cjs',
-      'dist/index.d.ts',
-      'dist/index.d.cts',
-      'dist/cli.js',
-      'dist/validate-worker.js',
-      'dist/xsd-worker.js',
-    ]) {
-      expect(existsSync(join(work, f)), f).toBe(true);
-    }
-    expect(out).toMatch(/All good!/); // publint
-    expect(out).toMatch(/No problems found/); // attw
-    expect(out).not.toMatch(/Suggestions:|Warnings:|Errors:/); // publint sections
+  it('builds ESM + CJS + types + CLI for the root and every module; publint / attw (node16) report no problem', () => {
+    const files = ['dist/cli.js', 'dist/validate-worker.js', 'dist/xsd-worker.js', 'dist/esm/index.js'];
+    for (const name of ['index', ...MODULES])
+      files.push(`dist/${name}.cjs`, `dist/${name}.d.ts`, `dist/${name}.d.cts`);
+    for (const m of MODULES) files.push(`dist/esm/${m}/index.js`);
+    for (const f of files) expect(existsSync(join(work, f)), f).toBe(true);
+    const pkg = JSON.parse(readFileSync(join(work, 'package.json'), 'utf8'));
+    expect(Object.keys(pkg.exports).sort()).toEqual(
+      ['.', './package.json', ...MODULES.map((m) => `./${m}`)].sort(),
+    );
+    expect(checkOutput).toMatch(/All good!/); // publint
+    expect(checkOutput).toMatch(/No problems found/); // attw
+    expect(checkOutput).not.toMatch(/Suggestions:|Warnings:|Errors:/); // publint sections
   });
 
+  it('every subpath loads with import and with require(), and both reach the same error classes as the root', () => {
+    for (const m of MODULES) {
+      const esm = probe(
+        `const a = await import('cisis-bio/${m}'); const r = await import('cisis-bio'); console.log(Object.keys(a).length > 0, Object.keys(a).every((k) => a[k] === r[k]));`,
+        'module',
+      );
+      expect(esm.stderr, m).toBe('');
+      expect(esm.stdout.trim(), m).toBe('true true');
+      const cjs = probe(
+        `const a = require('cisis-bio/${m}'); const r = require('cisis-bio'); console.log(Object.keys(a).length > 0, Object.keys(a).every((k) => a[k] === r[k]));`,
+        'commonjs',
+      );
+      expect(cjs.stderr, m).toBe('');
+      expect(cjs.stdout.trim(), m).toBe('true true');
+    }
+  });
+
+  it('npm pack ships the built code, rules and docs only: no sources, tests or source maps', () => {
+    const [packed] = JSON.parse(
+      execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], {
+        cwd: work,
+        encoding: 'utf8',
+      }),
+    ) as [{ files: { path: string }[] }];
+    const paths = packed.files.map((f) => f.path);
+    expect(paths).toContain('dist/esm/ins/index.js');
+    expect(paths).toContain('schematron/cisis-bio-cr-bio.sch');
+    expect(paths.filter((p) => /\.map$|^src\/|^test\/|^bench\/|\.test\./.test(p))).toEqual([]);
+    expect(
+      paths.every((p) =>
+        /^(dist|schematron|docs)\/|^(README\.md|LICENSE|CHANGELOG\.md|package\.json)$/.test(p),
+      ),
+    ).toBe(true);
+  });
   const probe = (code: string, type: 'commonjs' | 'module') =>
     spawnSync(process.execPath, [`--input-type=${type}`, '-e', code], { cwd: work, encoding: 'utf8' });
 
@@ -112,5 +168,80 @@ describe('package', () => {
     expect(docs[1].xsd.errors[0].message).toContain('unknownElement');
     expect(run([], { CISIS_BIO_XSD_THREAD: '0' }).stdout).toBe(threaded.stdout);
     expect(run(['--jobs', '2']).stdout).toBe(threaded.stdout); // dist/validate-worker.js
+  });
+});
+
+// What a user's bundler makes of the package (esbuild, minified, the package reached as node_modules/cisis-bio).
+describe('bundles', () => {
+  let consumer = '';
+  beforeAll(() => {
+    consumer = join(work, 'consumer');
+    mkdirSync(join(consumer, 'node_modules'), { recursive: true });
+    symlinkSync(work, join(consumer, 'node_modules', 'cisis-bio'), 'dir');
+  });
+
+  const bundle = async (code: string, platform: 'node' | 'browser') => {
+    const esbuild = await import('esbuild');
+    const out = await esbuild.build({
+      stdin: { contents: code, resolveDir: consumer, loader: 'js' },
+      bundle: true,
+      minify: true,
+      write: false,
+      platform,
+      format: platform === 'browser' ? 'iife' : 'esm',
+      preserveSymlinks: true,
+      logLevel: 'silent',
+    });
+    return out.outputFiles[0]!.text;
+  };
+  const runEsm = (js: string) => {
+    const file = join(consumer, `bundle-${Math.random().toString(36).slice(2)}.mjs`);
+    writeFileSync(file, js);
+    return spawnSync(process.execPath, [file], { encoding: 'utf8' });
+  };
+  const CHECK = `console.log(checkInsMatricule('279035121518989').valid, checkInsMatricule('279035121518988').code);`;
+
+  it("`checkInsMatricule` from 'cisis-bio/ins' bundles to ≤ 80 KB and runs", async () => {
+    const js = await bundle(`import { checkInsMatricule } from 'cisis-bio/ins';\n${CHECK}`, 'node');
+    expect(js.length).toBeLessThanOrEqual(80 * 1024);
+    expect(js).not.toMatch(/pdf-lib|fontoxpath|libxml2|bwip-js/);
+    const r = runEsm(js);
+    expect(r.stderr).toBe('');
+    expect(r.stdout.trim()).toBe('true INS_KEY');
+  });
+
+  it("the same through the root entry 'cisis-bio' bundles to ≤ 120 KB and runs", async () => {
+    const js = await bundle(`import { checkInsMatricule } from 'cisis-bio';\n${CHECK}`, 'node');
+    expect(js.length).toBeLessThanOrEqual(120 * 1024);
+    const r = runEsm(js);
+    expect(r.stderr).toBe('');
+    expect(r.stdout.trim()).toBe('true INS_KEY');
+  });
+
+  // A browser bundle fails to build if anything reached imports a Node built-in; the vm context has no process,
+  // require, Buffer or module: only the language's own globals.
+  const inBrowserContext = (js: string) => {
+    const context = vm.createContext({});
+    vm.runInContext(js, context, { timeout: 10_000 });
+    return (context as { result?: unknown }).result;
+  };
+
+  it("'cisis-bio/ins' bundles for the browser and runs without Node", async () => {
+    const js = await bundle(
+      `import { checkInsMatricule, encodeInsDatamatrix } from 'cisis-bio/ins';
+       globalThis.result = [checkInsMatricule('279035121518989').valid, typeof encodeInsDatamatrix];`,
+      'browser',
+    );
+    expect(inBrowserContext(js)).toEqual([true, 'function']);
+  });
+
+  it("'cisis-bio/model' bundles for the browser and runs without Node (validateReport names every bad field)", async () => {
+    const js = await bundle(
+      `import { validateReport, INS_OID } from 'cisis-bio/model';
+       let r; try { validateReport({}); } catch (e) { r = [e.code, e.issues.length > 3]; }
+       globalThis.result = [...r, INS_OID.TEST];`,
+      'browser',
+    );
+    expect(inBrowserContext(js)).toEqual(['MODEL_INVALID', true, '1.2.250.1.213.1.4.10']);
   });
 });

@@ -1,9 +1,7 @@
 import type { Command } from 'commander';
-import { buildCrBio, buildCrBioN1 } from '../../cda/build/index.js';
 import { CisisBioError } from '../../common/errors.js';
 import { writeFileAtomic } from '../../common/fs.js';
-import { type CrBioReport, validateReport } from '../../model/report.js';
-import { renderReportPdf } from '../../pdf/index.js';
+import type { CrBioReport } from '../../model/index.js';
 import { CliExit, describeError, EXIT, readInput, readJson } from '../util.js';
 
 interface BuildFlags {
@@ -37,6 +35,9 @@ async function runBuild(file: string, flags: BuildFlags): Promise<void> {
   if (flags.level !== undefined && flags.level !== '1' && flags.level !== '3') {
     throw new CliExit(EXIT.USAGE, `--level must be 3 or 1 (got ${flags.level})`);
   }
+  const { validateReport } = await import('../../model/index.js');
+  const { buildCrBio, buildCrBioN1 } = await import('../../cda/index.js');
+  const { renderReportPdf } = await import('../../pdf/index.js');
   const json = await readJson(file);
   let report: CrBioReport;
   try {

@@ -1,12 +1,8 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { seededIds } from '../../cda/build/ids.js';
-import { buildReport } from '../../cda/build/index.js';
-import { SCENARIOS } from '../../cda/scenarios/index.js';
 import { writeFilesAtomic } from '../../common/fs.js';
-import type { CrBioReport } from '../../model/report.js';
-import { renderReportPdf } from '../../pdf/index.js';
-import { type DocumentValidation, validate } from '../../validate/index.js';
+import type { CrBioReport } from '../../model/index.js';
+import type { DocumentValidation } from '../../validate/index.js';
 import { CliExit, describeError, EXIT } from '../util.js';
 
 interface ExampleFlags {
@@ -39,6 +35,9 @@ export function register(program: Command): void {
 }
 
 async function runExample(flags: ExampleFlags): Promise<number> {
+  const { buildReport, SCENARIOS, seededIds } = await import('../../cda/index.js');
+  const { renderReportPdf } = await import('../../pdf/index.js');
+  const { validate } = await import('../../validate/index.js');
   const files: Array<{ path: string; data: string | Uint8Array }> = [];
   const written: Array<{ name: string; level: 1 | 3; xml: Uint8Array; path: string }> = [];
   for (const s of SCENARIOS) {

@@ -1,8 +1,6 @@
 import type { Command } from 'commander';
-import { checkNirConsistency } from '../../ins/consistency.js';
-import { decodeInsDatamatrix, encodeInsDatamatrix, showGs } from '../../ins/datamatrix.js';
-import { checkInsMatricule } from '../../ins/matricule.js';
-import { insTraitsSchema, type PatientIdentity } from '../../model/identity.js';
+import type { NirConsistencyFinding } from '../../ins/index.js';
+import type { PatientIdentity } from '../../model/index.js';
 import { CliExit, EXIT, readInput, readJson } from '../util.js';
 
 /**
@@ -28,13 +26,15 @@ export function register(program: Command): void {
       'also compare the number with the traits of this PatientIdentity (sex, birth date, place)',
     )
     .action(async (matricule: string, opts: { oid?: string; json?: boolean; identity?: string }) => {
+      const { checkInsMatricule, checkNirConsistency } = await import('../../ins/index.js');
       const r = checkInsMatricule(matricule, opts.oid === undefined ? undefined : { oid: opts.oid });
       if (!r.valid) {
         if (opts.json) process.stdout.write(`${JSON.stringify(r, null, 2)}\n`);
         throw new CliExit(EXIT.INVALID, `invalid: ${r.code}: ${r.message}`);
       }
-      let findings: ReturnType<typeof checkNirConsistency> = [];
+      let findings: NirConsistencyFinding[] = [];
       if (opts.identity !== undefined) {
+        const { insTraitsSchema } = await import('../../model/index.js');
         const traits = insTraitsSchema.safeParse(
           ((await readJson(opts.identity)) as { traits?: unknown })?.traits,
         );
@@ -72,6 +72,7 @@ export function register(program: Command): void {
     .argument('<identity.json>', 'JSON file holding a PatientIdentity (status QUAL, ins, traits)')
     .option('--raw', 'write the payload as is (0x1D separators, no final newline) instead of showing <GS>')
     .action(async (file: string, opts: { raw?: boolean }) => {
+      const { encodeInsDatamatrix, showGs } = await import('../../ins/index.js');
       const identity = (await readJson(file)) as PatientIdentity;
       const payload = encodeInsDatamatrix(identity); // validates the identity; InsError → exit 1
       process.stdout.write(opts.raw ? payload : `${showGs(payload)}\n`);
@@ -88,6 +89,7 @@ export function register(program: Command): void {
       let text = payload;
       if (opts.file !== undefined) text = (await readInput(opts.file)).toString('utf8').replace(/\r?\n$/, '');
       if (text === undefined) throw new CliExit(EXIT.USAGE, 'ins decode: give a payload or --file <path>');
+      const { decodeInsDatamatrix } = await import('../../ins/index.js');
       process.stdout.write(`${JSON.stringify(decodeInsDatamatrix(text), null, 2)}\n`);
     });
 }

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { CdaParseError, parseCrBio } from '../../cda/parse/index.js';
+import type { ParseCrBioResult } from '../../cda/index.js';
 import { XmlParseError } from '../../common/errors.js';
 import { writeFileAtomic } from '../../common/fs.js';
 import { CliExit, EXIT, readInput } from '../util.js';
@@ -17,8 +17,9 @@ export function register(program: Command): void {
     .option('--warnings', 'list every parse warning on stderr (default: a count and the first five)')
     .option('--compact', 'write JSON without indentation')
     .action(async (file: string, opts: { out?: string; warnings?: boolean; compact?: boolean }) => {
+      const { CdaParseError, parseCrBio } = await import('../../cda/index.js');
       const bytes = await readInput(file);
-      let result: ReturnType<typeof parseCrBio>;
+      let result: ParseCrBioResult;
       try {
         result = parseCrBio(bytes, { fileName: file });
       } catch (e) {
