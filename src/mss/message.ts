@@ -161,6 +161,25 @@ function mssHeaders(
   return h;
 }
 
+const OID = /^[0-2](\.(0|[1-9][0-9]*))+$/;
+
+/**
+ * The SubmissionSet input: without a signature naming it, the submission set's uniqueId defaults to
+ * `<level 3 uniqueId>.2`, the id `createReport` gives its signature by default.
+ */
+function submissionSetOf(input: MssMessageInput, report: CrBioReport): SubmissionSetInput {
+  const ss = input.submissionSet;
+  if (ss.uniqueId || input.files.signature) return ss;
+  const { root, extension } = report.id;
+  const n3 = extension ? `${root}.${extension}` : root;
+  if (!OID.test(n3)) {
+    throw new MssError('MSS_BAD_INPUT', `the level 3 id ${n3} is not an OID: give submissionSet.uniqueId`, {
+      where: 'submissionSet.uniqueId',
+    });
+  }
+  return { ...ss, uniqueId: `${n3}.2` };
+}
+
 /** README.TXT's sender: the custodian organisation and its first telecom. */
 function senderOf(report: CrBioReport): XdmSender {
   const org = report.custodian;
@@ -197,7 +216,7 @@ export async function buildMssMessage(input: MssMessageInput): Promise<MssMessag
   const submission = buildSubmission({
     documents: [{ bytes: input.files.n3 }, ...(input.files.n1 ? [{ bytes: input.files.n1 }] : [])],
     ...(input.files.signature ? { signature: { bytes: input.files.signature } } : {}),
-    submissionSet: input.submissionSet,
+    submissionSet: submissionSetOf(input, report),
     ...(input.visibility ? { visibility: input.visibility } : {}),
     ...(input.replaces ? { replaces: input.replaces } : {}),
     uuid: () => `urn:uuid:${uuid()}`,
@@ -236,6 +255,8 @@ export async function buildMssMessage(input: MssMessageInput): Promise<MssMessag
     ],
     baseBoundary: createHash('sha1').update(messageId).digest('hex').slice(0, 24),
     newline: 'windows',
+    // The MSSanté headers as the rules spell them (nodemailer would write X-Mss-Codecda).
+    normalizeHeaderKey: (key: string) => (/^x-mss-/i.test(key) ? key.toUpperCase() : key),
     disableFileAccess: true,
     disableUrlAccess: true,
   });

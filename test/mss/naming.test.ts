@@ -30,7 +30,6 @@ describe('MSSanté names', () => {
     expect(name).toMatch(/^\d{8}_[A-Za-z0-9_-]+_PAT-TROIS_DOMINIQUE_D_2024_001\.pdf$/);
     expect(name.split('_PAT-TROIS')[0]!.slice(9).length).toBeLessThanOrEqual(40);
     expect(name.startsWith(n.actDate)).toBe(true);
-    // biome-ignore lint/suspicious/noControlCharactersInRegex: checks the name is printable ASCII
     expect(name).toMatch(/^[\x20-\x7e]+$/);
     expect(pdfFileName(n)).not.toContain('D_2024');
   });
