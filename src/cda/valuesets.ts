@@ -7,6 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { CisisBioError } from '../common/errors.js';
 import { parseXml } from '../common/xml.js';
 
 /** A value set binding: its JDV file in the kit and, when the project carries it, its codes (`system|code`). */
@@ -111,12 +112,13 @@ export const NAME_SUFFIXES: ReadonlySet<string> = new Set(['DR', 'MC', 'MG', 'PC
 const kitCache = new Map<string, ReadonlySet<string>>();
 
 /** The kit cannot answer for a value set: its JDV file is missing or unreadable. */
-export class ValueSetUnavailableError extends Error {
+export class ValueSetUnavailableError extends CisisBioError {
+  declare readonly code: 'VALUE_SET_UNAVAILABLE';
   constructor(
     readonly file: string,
     message: string,
   ) {
-    super(message);
+    super('VALUE_SET_UNAVAILABLE', message, { where: file });
   }
 }
 

@@ -5,7 +5,9 @@ export type PdfRenderErrorCode =
   | 'PDF_FONT_MISSING'
   | 'PDF_INVALID_REPORT'
   | 'PDF_DATAMATRIX_FAILED'
-  | 'PDF_LAYOUT_OVERFLOW';
+  | 'PDF_LAYOUT_OVERFLOW'
+  | 'PDF_FONT_INVALID'
+  | 'PDF_INTERNAL';
 
 /** The PDF copy could not be produced (invalid input model, missing font, Datamatrix encoder failure…). */
 export class PdfRenderError extends CisisBioError {

@@ -116,7 +116,7 @@ export class Layout {
   }
   get page(): PDFPage {
     const p = this.pages[this.current];
-    if (!p) throw new Error('Layout: no page yet');
+    if (!p) throw new PdfRenderError('PDF_INTERNAL', 'layout: no page yet');
     return p;
   }
   get left(): number {

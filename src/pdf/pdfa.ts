@@ -9,6 +9,7 @@ import {
   PDFRawStream,
   PDFString,
 } from 'pdf-lib';
+import { PdfRenderError } from './errors.js';
 import { srgbIccProfile } from './icc.js';
 import { buildXmp, type DocumentMetadata } from './xmp.js';
 
@@ -22,7 +23,7 @@ function ttfGlyphCount(ttf: Uint8Array): number {
       return v.getUint16(v.getUint32(rec + 8) + 4);
     }
   }
-  throw new Error('TrueType font without maxp table');
+  throw new PdfRenderError('PDF_FONT_INVALID', 'TrueType font without maxp table');
 }
 
 /**
@@ -98,7 +99,8 @@ export async function saveAsPdfA(
   // pdf-lib always writes `%PDF-1.7` (PDFWriter ignores context.header). Nothing we write needs more than
   // PDF 1.4, and "1.7" → "1.4" keeps every byte offset of the cross-reference table valid.
   const head = new TextDecoder('latin1').decode(bytes.subarray(0, 8));
-  if (head !== '%PDF-1.7') throw new Error(`unexpected PDF header ${JSON.stringify(head)} from pdf-lib`);
+  if (head !== '%PDF-1.7')
+    throw new PdfRenderError('PDF_INTERNAL', `unexpected PDF header ${JSON.stringify(head)} from pdf-lib`);
   bytes[7] = 0x34; // '4'
   return bytes;
 }

@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import { type Command, Option } from 'commander';
 import { CisisBioError } from '../../common/errors.js';
 import { writeFileAtomic } from '../../common/fs.js';
 import type { CrBioReport } from '../../model/index.js';
@@ -23,7 +23,12 @@ export function register(program: Command): void {
     .description('build a CR-BIO CDA R2 (level 3 with its PDF copy, or level 1) from a JSON report model')
     .argument('<model.json>', 'the report model (JSON, see docs/build.md)')
     .requiredOption('--out <doc.xml>', 'where to write the CDA document (atomically)')
-    .option('--level <level>', 'CDA level: 3 (structured) or 1 (PDF in nonXMLBody); default: the model level')
+    .addOption(
+      new Option(
+        '--level <level>',
+        'CDA level: 3 (structured) or 1 (PDF in nonXMLBody); default: the model level',
+      ).choices(['3', '1']),
+    )
     .option('--pdf <file>', 'PDF bytes to embed (default: the model pdf, else rendered from the model)')
     .option('--kit <dir>', 'ANS kit folder: check coded values against its value sets')
     .action(async (file: string, flags: BuildFlags) => {
@@ -32,9 +37,6 @@ export function register(program: Command): void {
 }
 
 async function runBuild(file: string, flags: BuildFlags): Promise<void> {
-  if (flags.level !== undefined && flags.level !== '1' && flags.level !== '3') {
-    throw new CliExit(EXIT.USAGE, `--level must be 3 or 1 (got ${flags.level})`);
-  }
   const { validateReport } = await import('../../model/index.js');
   const { buildCrBio, buildCrBioN1 } = await import('../../cda/index.js');
   const { renderReportPdf } = await import('../../pdf/index.js');
