@@ -15,6 +15,13 @@ export {
   type SignatureProfileName,
   SUBMISSION_SET_PLACEHOLDER_DIGEST,
 } from './algorithms.js';
+export {
+  type CertificatePathIssue,
+  type CertificatePathIssueCode,
+  type CertificatePathOptions,
+  type CertificatePathResult,
+  checkCertificatePath,
+} from './certs.js';
 export { KeyLoadError, type KeyLoadErrorCode, SignatureError, type SignatureErrorCode } from './errors.js';
 export { loadCertificates, loadSigningKey, type SigningKey, type SigningKeyInput } from './keys.js';
 export {

@@ -70,27 +70,52 @@ function extension(c: X509Certificate, oid: string): ArrayBuffer | undefined {
 }
 
 /** keyUsage bits, or `null` when the certificate has no keyUsage extension. */
-export function keyUsageOf(
-  c: X509Certificate,
-): { digitalSignature: boolean; nonRepudiation: boolean } | null {
+export function keyUsageOf(c: X509Certificate): {
+  digitalSignature: boolean;
+  nonRepudiation: boolean;
+  keyCertSign: boolean;
+} | null {
   const raw = extension(c, id_ce_keyUsage);
   if (!raw) return null;
-  const ku = AsnConvert.parse(raw, KeyUsage);
-  const flags = ku.toNumber();
+  const flags = AsnConvert.parse(raw, KeyUsage).toNumber();
   return {
     digitalSignature: (flags & KeyUsageFlags.digitalSignature) !== 0,
     nonRepudiation: (flags & KeyUsageFlags.nonRepudiation) !== 0,
+    keyCertSign: (flags & KeyUsageFlags.keyCertSign) !== 0,
   };
+}
+
+/** basicConstraints: cA and pathLenConstraint (`undefined` = no limit); `null` without the extension. */
+export function basicConstraintsOf(c: X509Certificate): { ca: boolean; pathLen?: number } | null {
+  const raw = extension(c, id_ce_basicConstraints);
+  if (!raw) return null;
+  const bc = AsnConvert.parse(raw, BasicConstraints);
+  return bc.pathLenConstraint === undefined
+    ? { ca: bc.cA === true }
+    : { ca: bc.cA === true, pathLen: Number(bc.pathLenConstraint) };
 }
 
 /** basicConstraints cA. */
 export function isCa(c: X509Certificate): boolean {
-  const raw = extension(c, id_ce_basicConstraints);
-  return raw ? AsnConvert.parse(raw, BasicConstraints).cA === true : false;
+  return basicConstraintsOf(c)?.ca === true;
+}
+
+/** Extended key usage OIDs, or `null` without the extension. */
+export function extKeyUsageOf(c: X509Certificate): string[] | null {
+  const raw = extension(c, id_ce_extKeyUsage);
+  return raw ? [...AsnConvert.parse(raw, ExtendedKeyUsage)] : null;
 }
 
 /** RFC 3161 §2.3: a TSA certificate carries the (critical) extended key usage id-kp-timeStamping. */
 export function isTimeStampingCert(c: X509Certificate): boolean {
-  const raw = extension(c, id_ce_extKeyUsage);
-  return raw ? [...AsnConvert.parse(raw, ExtendedKeyUsage)].includes(id_kp_timeStamping) : false;
+  return extKeyUsageOf(c)?.includes(id_kp_timeStamping) ?? false;
+}
+
+/** DER of the issuer and subject Names, for name chaining (RFC 5280 §6.1.3 (a)(4), binary comparison). */
+export function namesDer(c: X509Certificate): { issuer: Buffer; subject: Buffer } {
+  const tbs = parsed(c).tbsCertificate;
+  return {
+    issuer: Buffer.from(AsnConvert.serialize(tbs.issuer)),
+    subject: Buffer.from(AsnConvert.serialize(tbs.subject)),
+  };
 }

@@ -37,10 +37,41 @@ function derSetOf(items: Buffer[]): Buffer {
   return Buffer.concat([Buffer.from([0x31]), len, body]);
 }
 
+/** DER TLV with a definite length (short or 1–2 byte long form). */
+function der(tag: number, body: Buffer): Buffer {
+  const n = body.length;
+  const len = n < 0x80 ? [n] : n < 0x100 ? [0x81, n] : [0x82, n >> 8, n & 0xff];
+  return Buffer.concat([Buffer.from([tag, ...len]), body]);
+}
+
+/**
+ * ESS signing-certificate attribute value naming `certDer`: v2 (SHA-256, default hashAlgorithm omitted, RFC 5035)
+ * or v1 (SHA-1, RFC 2634): SEQUENCE { SEQUENCE OF ESSCertID { certHash } }.
+ */
+function essValue(version: 'v1' | 'v2', certDer: Uint8Array): ArrayBuffer {
+  const hash = createHash(version === 'v2' ? 'sha256' : 'sha1')
+    .update(certDer)
+    .digest();
+  const v = der(0x30, der(0x30, der(0x30, der(0x04, hash))));
+  return new Uint8Array(v).buffer;
+}
+
+export interface LocalTsaOptions {
+  /** The time stamped (default: TEST_NOW). */
+  genTime?: () => Date;
+  /** ESS signing-certificate attribute: v2 (default), v1, none, or naming `essCertificate` instead of the TSA's. */
+  ess?: 'v1' | 'v2' | 'none';
+  essCertificate?: Uint8Array;
+}
+
 export function localTsa(
   tsa: TestIdentity,
-  genTime: () => Date = testClock,
+  genTimeOrOptions: (() => Date) | LocalTsaOptions = {},
 ): TimestampAuthority & { calls: number } {
+  const opts: LocalTsaOptions =
+    typeof genTimeOrOptions === 'function' ? { genTime: genTimeOrOptions } : genTimeOrOptions;
+  const genTime = opts.genTime ?? testClock;
+  const ess = opts.ess ?? 'v2';
   const key = createPrivateKey(tsa.keyPem);
   const certAsn = AsnConvert.parse(tsa.cert.raw, Certificate);
   const fn = (({ digest }) => {
@@ -55,7 +86,17 @@ export function localTsa(
       genTime: genTime(),
     });
     const tstDer = Buffer.from(AsnConvert.serialize(tst));
+    const essAttrs =
+      ess === 'none'
+        ? []
+        : [
+            new Attribute({
+              attrType: ess === 'v2' ? '1.2.840.113549.1.9.16.2.47' : '1.2.840.113549.1.9.16.2.12',
+              attrValues: [essValue(ess, opts.essCertificate ?? tsa.cert.raw)],
+            }),
+          ];
     const signedAttrs = [
+      ...essAttrs,
       new Attribute({
         attrType: '1.2.840.113549.1.9.3',
         attrValues: [
