@@ -14,6 +14,7 @@ import {
   PDFName,
   type PDFOperator,
   type PDFRef,
+  PDFStream,
   PngEmbedder,
   popGraphicsState,
   pushGraphicsState,
@@ -96,7 +97,9 @@ async function embedLogo(ctx: PDFContext, bytes: Uint8Array): Promise<{ ref: PDF
         'a CMYK logo would break PDF/A-1b under the sRGB output intent',
       );
     const ref = await embedder.embedIntoContext(ctx);
-    if (ctx.lookup(ref, PDFDict).has(PDFName.of('SMask')))
+    const image = ctx.lookup(ref);
+    const dict = image instanceof PDFStream ? image.dict : image;
+    if (dict instanceof PDFDict && dict.has(PDFName.of('SMask')))
       throw new SealError(
         'SEAL_LOGO_UNSUPPORTED',
         'the seal logo has an alpha channel: PDF/A-1b forbids transparency (flatten it onto white)',
