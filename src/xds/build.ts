@@ -352,7 +352,7 @@ export function buildSubmission(input: SubmissionInput): Submission {
       );
     }
   }
-  headers.forEach((h) => checkSpecialties(h.authors, input.kit));
+  for (const h of headers) checkSpecialties(h.authors, input.kit);
   const sigDoc = sigs[0];
   const facts = sigDoc ? readSignature(sigDoc.bytes) : undefined;
   for (const e of facts ? entries : []) {

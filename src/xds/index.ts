@@ -15,7 +15,14 @@ export {
 } from './codes.js';
 export { toProvideAndRegister, toSubmitObjectsRequest } from './ebrs.js';
 export { XdsError, type XdsErrorCode } from './errors.js';
-export { type MtomOptions, type MtomRequest, toMtomRequest } from './mtom.js';
+export {
+  ITI41_ACTION,
+  type MimePart,
+  type MtomOptions,
+  type MtomRequest,
+  splitMultipart,
+  toMtomRequest,
+} from './mtom.js';
 export { parseSubmission, type ReadSubmission, readSubmission } from './parse.js';
 export {
   ASSOCIATION_TYPE,
@@ -37,7 +44,6 @@ export {
   type XdsFinding,
 } from './types.js';
 export {
-  buildDeletion,
   buildStatusUpdate,
   buildVisibilityUpdate,
   type DeletionInput,
@@ -45,4 +51,4 @@ export {
   type StatusUpdateInput,
   toRemoveObjectsRequest,
 } from './update.js';
-export { confidentialityCodes } from './visibility.js';
+export { confidentialityCodes, visibilityOf } from './visibility.js';

@@ -34,7 +34,7 @@ export function isSignatureXml(text: string): boolean {
 export function readSignature(bytes: Uint8Array | string): SignatureFacts {
   const doc = parseXml(bytes);
   const root = doc.documentElement as Element | null;
-  if (!root || root.localName !== 'Signature' || root.namespaceURI !== DS) {
+  if (root?.localName !== 'Signature' || root.namespaceURI !== DS) {
     throw new XdsError('XDS_SIGNATURE', 'the signature is not a ds:Signature document', {
       field: 'signature',
     });
