@@ -18,6 +18,9 @@ const COMMANDS: Record<string, () => Promise<{ register(program: Command): void 
   verify: () => import('./commands/verify.js'),
   merge: () => import('./commands/merge.js'),
   report: () => import('./commands/report.js'),
+  'verify-pdf': () => import('./commands/verify-pdf.js'),
+  hl7: () => import('./commands/hl7.js'),
+  mss: () => import('./commands/mss.js'),
 };
 
 /**
