@@ -29,7 +29,13 @@ export {
   pdfFileName,
   xdmDocumentName,
 } from './naming.js';
-export { type MssAttachment, type MssReadLimits, type ReadMssMessage, readMssMessage } from './read.js';
+export {
+  type MssAttachment,
+  type MssReadLimits,
+  messageEnvelope,
+  type ReadMssMessage,
+  readMssMessage,
+} from './read.js';
 export { documentRole, type XdmDocumentRole } from './roles.js';
 export { type SendableMessage, type SmtpOptions, type SmtpResult, sendMssMessage } from './send.js';
 export {

@@ -169,3 +169,34 @@ export async function readMssMessage(
     ...(parsed.text ? { text: parsed.text } : {}),
   };
 }
+
+/**
+ * The SMTP envelope of a raw message from its headers: `From` (or `Sender`) and every `To` and `Cc` address
+ * (for `cisis-bio mss send MAIL.eml`).
+ *
+ * @example
+ * ```ts
+ * await sendMssMessage({ raw, envelope: await messageEnvelope(raw) }, smtp);
+ * ```
+ */
+export async function messageEnvelope(
+  raw: Uint8Array,
+): Promise<{ from: string; to: string[]; messageId?: string }> {
+  let parsed: Awaited<ReturnType<typeof simpleParser>>;
+  try {
+    parsed = await simpleParser(Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength), {
+      skipHtmlToText: true,
+      skipTextToHtml: true,
+    });
+  } catch (e) {
+    throw new MssError('MSS_MALFORMED_MESSAGE', `not a MIME message: ${(e as Error).message}`, { cause: e });
+  }
+  const from = addresses(parsed.from)[0];
+  const to = [...addresses(parsed.to), ...addresses(parsed.cc)];
+  if (!from || to.length === 0) {
+    throw new MssError('MSS_MALFORMED_MESSAGE', 'the message has no From or no To/Cc address', {
+      where: from ? 'To' : 'From',
+    });
+  }
+  return { from, to, ...(parsed.messageId ? { messageId: parsed.messageId.replace(/^<|>$/g, '') } : {}) };
+}

@@ -31,22 +31,26 @@ export function unzipTest(zip: Uint8Array): { status: number | null; out: string
 export function pyUnzip(zip: Uint8Array): {
   names: string[];
   bad: string | null;
+  /** Each entry's DOS date_time as Python reads it. */
+  times: number[][];
   files: Map<string, Buffer>;
 } {
   const code = `import sys, io, zipfile, json, base64
 z = zipfile.ZipFile(io.BytesIO(sys.stdin.buffer.read()))
-print(json.dumps({'names': z.namelist(), 'bad': z.testzip(),
+print(json.dumps({'names': z.namelist(), 'bad': z.testzip(), 'times': [list(i.date_time) for i in z.infolist()],
   'files': {n: base64.b64encode(z.read(n)).decode() for n in z.namelist()}}))`;
   const r = run('python3', ['-c', code], zip);
   if (r.status !== 0) throw new Error(r.err);
   const j = JSON.parse(r.out.toString()) as {
     names: string[];
     bad: string | null;
+    times: number[][];
     files: Record<string, string>;
   };
   return {
     names: j.names,
     bad: j.bad,
+    times: j.times,
     files: new Map(Object.entries(j.files).map(([k, v]) => [k, Buffer.from(v, 'base64')])),
   };
 }
