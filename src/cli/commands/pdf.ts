@@ -15,6 +15,45 @@ function looksLikeXml(buf: Buffer): boolean {
   return head.startsWith('<');
 }
 
+interface SealCliOptions {
+  seal?: boolean;
+  key?: string;
+  cert?: string;
+  password?: string;
+  tsa?: string;
+  reason?: string;
+  logo?: string;
+}
+
+/** `--seal`: render with the layout record, then seal in the header next to the lab name. */
+async function renderAndSeal(
+  report: CrBioReport,
+  o: SealCliOptions,
+  clock: (() => Date) | undefined,
+): Promise<Uint8Array> {
+  if (!o.key)
+    throw new CliExit(EXIT.USAGE, '--seal needs --key (and --cert unless the key is a PKCS#12 bundle)');
+  const key = await readInput(o.key);
+  const cert = o.cert ? await readInput(o.cert) : undefined;
+  const logo = o.logo ? await readInput(o.logo) : undefined;
+  const { renderReportPdfDetailed } = await import('../../pdf/index.js');
+  const { sealPdf } = await import('../../seal/index.js');
+  const r = await renderReportPdfDetailed(report, clock ? { clock } : {});
+  return sealPdf(r.pdf, {
+    key,
+    ...(cert ? { cert } : {}),
+    ...(o.password !== undefined ? { password: o.password } : {}),
+    ...(o.tsa ? { timestamp: o.tsa } : {}),
+    ...(o.reason ? { reason: o.reason } : {}),
+    ...(clock ? { clock } : {}),
+    appearance: {
+      layout: r.layout,
+      ...(r.datamatrix ? { datamatrix: r.datamatrix } : {}),
+      ...(logo ? { logo } : {}),
+    },
+  });
+}
+
 /**
  * `cisis-bio pdf (MODEL.json|DOC.xml) --out REPORT.pdf`: renders the PDF/A-1b copy of a report, from a model
  * (JSON) or from a CR-BIO CDA document (parsed first). Exit 0 written, 1 invalid input, 2 usage or I/O error.
@@ -29,7 +68,14 @@ export function register(program: Command): void {
       '--date <iso>',
       'creation date written in the PDF metadata (ISO 8601; default now): reproducible output',
     )
-    .action(async (input: string, opts: { out: string; date?: string }) => {
+    .option('--seal', "seal the PDF with the organisation's certificate (PAdES, visible seal in the header)")
+    .option('--key <file>', 'with --seal: PEM private key or PKCS#12 bundle')
+    .option('--cert <file>', 'with --seal: PEM/DER certificate(s), signer first')
+    .option('--password <password>', 'with --seal: password of the key or PKCS#12 bundle')
+    .option('--tsa <url>', 'with --seal: RFC 3161 time-stamping authority URL (PAdES B-T)')
+    .option('--reason <text>', 'with --seal: reason shown on the seal and in /Reason')
+    .option('--logo <file>', 'with --seal: logo (JPEG, or PNG without alpha) drawn in the seal')
+    .action(async (input: string, opts: { out: string; date?: string } & SealCliOptions) => {
       let clock: (() => Date) | undefined;
       if (opts.date !== undefined) {
         const d = new Date(opts.date);
@@ -48,7 +94,9 @@ export function register(program: Command): void {
           throw new CliExit(EXIT.USAGE, `${input} is neither XML nor valid JSON: ${(e as Error).message}`);
         }
       }
-      const pdf = await renderReportPdf(report, clock ? { clock } : {});
+      const pdf = opts.seal
+        ? await renderAndSeal(report, opts, clock)
+        : await renderReportPdf(report, clock ? { clock } : {});
       try {
         await writeFileAtomic(opts.out, pdf);
       } catch (e) {
@@ -57,6 +105,8 @@ export function register(program: Command): void {
           `cannot write ${opts.out}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
         );
       }
-      process.stderr.write(`cisis-bio: wrote ${opts.out} (${pdf.length} bytes, PDF/A-1b)\n`);
+      process.stderr.write(
+        `cisis-bio: wrote ${opts.out} (${pdf.length} bytes, PDF/A-1b${opts.seal ? ', sealed (PAdES)' : ''})\n`,
+      );
     });
 }
