@@ -7,7 +7,8 @@ import { buildCrBio, buildCrBioN1 } from '../cda/build/index.js';
 import { parseCrBio } from '../cda/parse/index.js';
 import { type ReportChanges, replaceReport } from '../cda/replace.js';
 import { type CrBioReport, type InstanceId, type Ts, validateReport } from '../model/index.js';
-import { renderReportPdf } from '../pdf/index.js';
+import { renderReportPdf, renderReportPdfDetailed } from '../pdf/index.js';
+import type { SealPdfOptions } from '../seal/index.js';
 import type { SignatureProfileName } from '../sign/algorithms.js';
 import { loadSigningKey } from '../sign/keys.js';
 import { signSubmissionSet } from '../sign/sign.js';
@@ -45,6 +46,11 @@ export interface CreateReportOptions {
   failOnInvalid?: boolean;
   /** PDF to use instead of rendering one from the model (your own PDF/A with the INS Datamatrix). */
   pdf?: Uint8Array;
+  /**
+   * Seal the PDF (PAdES organisation seal, docs/pdf.md "Seal") before it goes into the N3 and the N1, so both carry
+   * the sealed copy. The seal time is `clock`; a rendered PDF gets the seal in its header next to the lab name.
+   */
+  seal?: Omit<SealPdfOptions, 'clock'>;
   /**
    * Id of the level 1 document. Default: `<N3 uniqueId>.1` (an OID under the N3 id: keep the arcs `.1` and `.2`
    * under your document ids free). When the model replaces a previous version, the N1's RPLC link points to
@@ -112,6 +118,21 @@ function derivedN1(id: InstanceId, what: string): InstanceId {
   return { root: `${oid}.1` };
 }
 
+/** Renders (with the layout record, for the seal's place) or takes `given`, then seals. */
+async function sealedPdf(
+  model: CrBioReport,
+  given: Uint8Array | undefined,
+  seal: Omit<SealPdfOptions, 'clock'>,
+  clock: () => Date,
+): Promise<Uint8Array> {
+  const { sealPdf } = await import('../seal/index.js');
+  if (given) return sealPdf(given, { ...seal, clock });
+  const r = await renderReportPdfDetailed(model, { clock });
+  const placement = { layout: r.layout, ...(r.datamatrix ? { datamatrix: r.datamatrix } : {}) };
+  const appearance = seal.appearance === false ? false : { ...placement, ...seal.appearance };
+  return sealPdf(r.pdf, { ...seal, appearance, clock });
+}
+
 async function step<T>(name: ReportCreationStep, run: () => T | Promise<T>): Promise<T> {
   try {
     return await run();
@@ -126,7 +147,7 @@ async function step<T>(name: ReportCreationStep, run: () => T | Promise<T>): Pro
  * **level 3** with its PDF copy, the **level 1** wrapping the same PDF, the **PDF**, optionally a **signature**
  * and the **validation** verdicts. Both documents share `setId` and `versionNumber` and have distinct ids.
  *
- * Steps, in order: `model` (zod), `pdf`, `n3`, `n1`, `sign`, `validate`. Any failure throws one
+ * Steps, in order: `model` (zod), `pdf` (rendered, then sealed with `seal`), `n3`, `n1`, `sign`, `validate`. Any failure throws one
  * {@link ReportCreationError} naming the step, with the original error as `cause`: nothing half-built is returned.
  * With `clock` and `idGenerator` injected (and an RSA key) the output is byte-identical for the same model.
  *
@@ -163,7 +184,10 @@ export async function createReport(
     );
   }
 
-  const pdf = options.pdf ?? (await step('pdf', () => renderReportPdf(n3Model, { clock })));
+  const seal = options.seal;
+  const pdf = seal
+    ? await step('pdf', () => sealedPdf(n3Model, options.pdf, seal, clock))
+    : (options.pdf ?? (await step('pdf', () => renderReportPdf(n3Model, { clock }))));
 
   const kit = typeof options.validate === 'object' ? options.validate.kit : undefined;
   const build = {

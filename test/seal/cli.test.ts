@@ -66,7 +66,8 @@ describe('cisis-bio pdf --seal and cisis-bio verify-pdf', () => {
     ]);
     expect(late.code).toBe(1);
     const bytes = readFileSync(f('sealed.pdf'));
-    bytes[bytes.indexOf('/Author') + 9] ^= 1;
+    const at = bytes.indexOf('/Author') + 9;
+    bytes[at] = bytes[at]! ^ 1;
     writeFileSync(f('tampered.pdf'), bytes);
     const t = await runCli(['verify-pdf', f('tampered.pdf'), '--trust', f('ca.pem'), '--json']);
     expect(t.code).toBe(1);
