@@ -11,6 +11,7 @@ export * from './compose/index.js';
 export * from './ins/index.js';
 export * from './merge/index.js';
 export * from './model/index.js';
+export * from './mss/index.js';
 export * from './pdf/index.js';
 export * from './sign/index.js';
 export * from './validate/index.js';
