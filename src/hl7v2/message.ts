@@ -44,9 +44,7 @@ export function parseHl7v2(input: string | Uint8Array, options: ParseHl7v2Option
   if (input.length > max) {
     throw new Hl7v2Error('HL7_TOO_LARGE', `message of ${input.length} bytes exceeds the limit of ${max}`);
   }
-  // MLLP framing characters (VT, FS) and blank lines around the message are tolerated.
-  const framing = /^[\uFEFF\u000B\s]+|[\u001C\s]+$/g;
-  const text = (typeof input === 'string' ? input : decodeBytes(input)).replace(framing, '');
+  const text = trimFraming(typeof input === 'string' ? input : decodeBytes(input));
   if (text.length === 0) throw new Hl7v2Error('HL7_EMPTY', 'empty message');
   if (!text.startsWith('MSH')) {
     throw new Hl7v2Error('HL7_NO_MSH', `a message starts with an MSH segment, not "${text.slice(0, 3)}"`, {
@@ -66,6 +64,17 @@ export function parseHl7v2(input: string | Uint8Array, options: ParseHl7v2Option
     segments.push(i === 0 ? mshOf(text, encoding) : convert(seg, encoding));
   }
   return { encoding, charset: leaf(segments[0]!, 18), segments };
+}
+
+// MLLP framing bytes (VT, FS), a BOM and blank lines around the message are tolerated.
+function trimFraming(t: string): string {
+  const junk = (c: string) => c === '\uFEFF' || c === '\u000B' || c === '\u001C' || c.trim() === '';
+  let a = 0;
+  let b = t.length;
+  while (a < b && junk(t[a]!)) a++;
+  // At the end only framing and line ends: a trailing space is data of the last field.
+  while (b > a && '\u001C\u000B\r\n'.includes(t[b - 1]!)) b--;
+  return t.slice(a, b);
 }
 
 function decodeBytes(bytes: Uint8Array): string {
