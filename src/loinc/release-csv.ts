@@ -81,7 +81,8 @@ function unterminated(pos: number): never {
 
 /**
  * Read a LOINC release CSV, calling `onRecord` with the wanted columns of each data row (missing columns are
- * `''`). Throws when a wanted column is absent from the header and `required` lists it.
+ * `''`). Throws when a wanted column is absent from the header and `required` lists it. `chunkSize` (bytes read at
+ * once, grown when a record is longer) is for tests.
  *
  * @example
  * readReleaseCsv('Loinc.csv', ['LOINC_NUM', 'STATUS'], ['LOINC_NUM'], (f) => console.log(f[0], f[1]));
@@ -91,10 +92,11 @@ export function readReleaseCsv(
   wanted: readonly string[],
   required: readonly string[],
   onRecord: (fields: string[], line: number) => void,
+  chunkSize = CHUNK,
 ): void {
   const fd = openSync(path, 'r');
   try {
-    const c: Cursor = { buf: Buffer.allocUnsafe(CHUNK), end: 0, eof: false };
+    const c: Cursor = { buf: Buffer.allocUnsafe(chunkSize), end: 0, eof: false };
     let slots: Int32Array | undefined;
     let fields: string[] = [];
     let line = 0;

@@ -1,5 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseCrBio, SCENARIOS } from '../../src/cda/index.js';
@@ -12,13 +11,13 @@ import {
   loincCheckDigit,
   loincCodesOf,
 } from '../../src/loinc/index.js';
-import type { CrBioReport, Observation } from '../../src/model/index.js';
+import type { CrBioReport } from '../../src/model/index.js';
 import { EXAMPLES_DIR } from '../helpers/shared.js';
+import { FIXTURE, firstObservation, freshCacheDir, releaseWith } from './helpers.js';
 
-export const FIXTURE = join(import.meta.dirname, 'fixtures', 'loinc');
 let table: LoincTable;
 beforeAll(() => {
-  table = loadLoincTable(FIXTURE, { cacheDir: mkdtempSync(join(tmpdir(), 'loinc-cache-')) });
+  table = loadLoincTable(FIXTURE, { cacheDir: freshCacheDir() });
 });
 
 describe('LOINC code form and check digit', () => {
@@ -101,16 +100,81 @@ const KNOWN_FINDINGS: Record<string, string[]> = {
   'BIO-CR-BIO_2024.01_Microbiologie_V1.xml': [EPITHELIAL],
 };
 
-export function firstObservation(r: CrBioReport): Observation {
-  for (const s of r.sections) {
-    if (s.kind !== 'chapter' || !s.entry) continue;
-    for (const it of s.entry.items) {
-      if (it.kind === 'observation') return it;
-      if (it.kind === 'battery') {
-        const o = it.components.find((c) => c.kind === 'observation');
-        if (o) return o as Observation;
-      }
-    }
-  }
-  throw new Error('no observation');
-}
+describe('mutated codes are caught', () => {
+  const sodium = () => {
+    const r = SCENARIOS[0]?.model() as CrBioReport;
+    return { r, o: firstObservation(r) };
+  };
+  const rules = (r: CrBioReport, t: LoincTable | undefined = table) =>
+    checkReportLoinc(r, t ? { table: t } : {}).map((f) => `${f.severity} ${f.rule} ${f.code}`);
+
+  it('a wrong check digit, without the table too, with the model path', () => {
+    const { r, o } = sodium();
+    o.code.code = '2951-3';
+    const f = checkReportLoinc(r);
+    expect(f).toHaveLength(1);
+    expect(f[0]).toMatchObject({
+      rule: 'LOINC_CHECK_DIGIT',
+      severity: 'error',
+      path: 'sections[0].subSections[0].entry.items[1].code',
+    });
+  });
+
+  it('a code with a valid check digit that LOINC does not have', () => {
+    const { r, o } = sodium();
+    o.code.code = '99999-5';
+    expect(rules(r)).toEqual(['error LOINC_UNKNOWN 99999-5']);
+  });
+
+  it('a deprecated code: warning naming its MAP_TO (MapTo.csv of the release)', () => {
+    const t = loadLoincTable(
+      releaseWith(
+        [['90000-1', 'Sodium', 'SCnc', 'Ser/Plas', 'Qn', 'DEPRECATED', 'Test-only deprecated term']],
+        [['90000-1', '2951-2']],
+      ),
+      { cache: false },
+    );
+    const { r, o } = sodium();
+    o.code.code = '90000-1';
+    const f = checkReportLoinc(r, { table: t }).filter((x) => x.code === '90000-1');
+    expect(f).toHaveLength(1);
+    expect(f[0]).toMatchObject({ rule: 'LOINC_STATUS', severity: 'warning' });
+    expect(f[0]?.message).toContain('DEPRECATED; use 2951-2 instead (MAP_TO)');
+  });
+
+  it('a Qn code with a coded value', () => {
+    const { r, o } = sodium();
+    o.value = { type: 'CD', code: '260385009', codeSystem: '2.16.840.1.113883.6.96', displayName: 'Négatif' };
+    expect(rules(r)).toEqual(['error LOINC_SCALE 2951-2']);
+  });
+
+  it('an Ord code with a quantity', () => {
+    const { r, o } = sodium();
+    o.code.code = '5802-4'; // Nitrite [Presence] in Urine by Test strip
+    expect(rules(r)).toContain('error LOINC_SCALE 5802-4');
+  });
+
+  it('an MCnc code with mmol/L (and an SCnc code with g/L)', () => {
+    const { r, o } = sodium();
+    o.code.code = '2345-7'; // Glucose [Mass/volume]
+    expect(rules(r)).toEqual(['error LOINC_PROPERTY 2345-7']);
+    const { r: r2, o: o2 } = sodium();
+    o2.value = { type: 'PQ', value: '3.2', unit: 'g/L' };
+    expect(rules(r2)).toEqual(['error LOINC_PROPERTY 2951-2']);
+  });
+
+  it('a blood code on a urine specimen: warning', () => {
+    const r = SCENARIOS.find((s) => s.name === 'microbiology')?.model() as CrBioReport;
+    const entry = r.sections.flatMap((s) => (s.kind === 'chapter' && s.entry ? [s.entry] : []))[0];
+    const spec = entry?.items.find((i) => i.kind === 'specimen');
+    if (!entry || !spec || spec.kind !== 'specimen') throw new Error('no specimen');
+    spec.specimenType = { code: 'UR', codeSystem: '2.16.840.1.113883.5.129', displayName: 'Urine' };
+    entry.items.push({
+      kind: 'observation',
+      status: 'completed',
+      code: { code: '718-7', codeSystem: '2.16.840.1.113883.6.1', displayName: 'Hémoglobine' },
+      value: { type: 'PQ', value: '13', unit: 'g/dL' },
+    });
+    expect(rules(r)).toContain('warning LOINC_SYSTEM 718-7');
+  });
+});

@@ -5,7 +5,10 @@
  * the coding rules of the volet (LOINC display names, translations, organism code systems).
  * @module
  */
+
+import { checkLoincCode, loincCodesOf } from '../../loinc/index.js';
 import { CODE_SYSTEM, type Code, type CodeBase, type PersonName } from '../../model/codes.js';
+import { ucumFalseFriend } from '../../model/index.js';
 import type { HealthProfessional, Organization } from '../../model/parties.js';
 import type { CrBioReport } from '../../model/report.js';
 import type {
@@ -44,6 +47,15 @@ class Checker {
 
   unit(path: string, unit: string | undefined): void {
     if (unit === undefined) return;
+    const ff = ucumFalseFriend(unit);
+    if (ff) {
+      // Valid UCUM with another meaning (G/L = gauss per litre): refused rather than silently misread.
+      this.add(
+        path,
+        `unit ${JSON.stringify(unit)} is UCUM for ${ff.readAs}; the French notation means ${ff.meant}`,
+      );
+      return;
+    }
     const v = checkUcumUnit(unit);
     if (!v.valid) this.add(path, `unit ${JSON.stringify(unit)} is not UCUM: ${v.message}`);
   }
@@ -293,6 +305,11 @@ export function checkReportCodes(r: CrBioReport, options: CodeCheckOptions = {})
         c.entry(sub(sub(sub(p, 'subSections'), j), 'entry'), ss.entry);
       });
     });
+  }
+  // Form and mod-10 check digit of every LOINC code (header codes only for level 1).
+  for (const { path, code } of loincCodesOf(options.headerOnly ? { ...r, sections: [] } : r)) {
+    const v = checkLoincCode(code.code as string);
+    if (!v.valid) c.add(sub(path, 'code'), v.message ?? 'not a LOINC code');
   }
   if (c.problems.length > 0) throw new CodeValidationError(c.problems);
 }
