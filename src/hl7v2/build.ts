@@ -69,7 +69,7 @@ export interface DocumentMessageInput {
   placerOrder?: OrderNumber;
   fillerOrder?: OrderNumber;
   visit?: Visit;
-  /** MSH-3..6. Defaults: CISIS-BIO, the custodian's name, PFI, empty. */
+  /** MSH-3..6. Defaults: CISIS-BIO, the custodian's name, PFI, the same facility (as in the guide's example). */
   endpoints?: {
     sendingApplication?: string;
     sendingFacility?: string;
@@ -157,12 +157,13 @@ function header(kind: Kind, input: DocumentMessageInput, report: CrBioReport, no
   const e = input.endpoints ?? {};
   const type = kind === 'ORU' ? ['ORU', 'R01', 'ORU_R01'] : ['MDM', EVENTS[input.event].mdm, 'MDM_T02'];
   const profile = PROFILES.transmission;
+  const facility = e.sendingFacility ?? report.custodian.name;
   return [
     'MSH',
     e.sendingApplication ?? 'CISIS-BIO',
-    e.sendingFacility ?? report.custodian.name,
+    facility,
     e.receivingApplication ?? 'PFI',
-    e.receivingFacility,
+    e.receivingFacility ?? facility,
     now,
     '',
     type,
