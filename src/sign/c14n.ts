@@ -2,6 +2,7 @@
 // substitution or network access: a `<!DOCTYPE`/`<!ENTITY` is refused before libxml2 sees the bytes.
 import type { XmlDocument, XmlElement } from 'libxml2-wasm';
 import { XmlParseError } from '../common/errors.js';
+import { DEFAULT_MAX_XML_BYTES } from '../common/xml.js';
 import { C14N_ALGORITHMS } from './algorithms.js';
 
 /*
@@ -25,8 +26,25 @@ export function libxml2(): Libxml2 {
 }
 const DTD = /<!(DOCTYPE|ENTITY)\b/i;
 
-/** Parse bytes with libxml2 after refusing any DTD (same rule as `parseXml`). Caller disposes. */
-export function parseForC14n(bytes: Uint8Array, fileName?: string): XmlDocument {
+/**
+ * Parse bytes with libxml2 after refusing any DTD (same rule as `parseXml`) and any input over the documented
+ * limit ({@link DEFAULT_MAX_XML_BYTES}, 64 MiB; 256 MiB for a signature carrying an enveloped document). Within that
+ * limit libxml2's XML_PARSE_HUGE lifts its own 10 MB text-node cap, so an 8 MB PDF copy is not "malformed".
+ * Caller disposes.
+ */
+export function parseForC14n(
+  bytes: Uint8Array,
+  fileName?: string,
+  maxBytes = DEFAULT_MAX_XML_BYTES,
+): XmlDocument {
+  if (bytes.byteLength > maxBytes)
+    throw new XmlParseError(
+      'XML_TOO_LARGE',
+      `XML input is ${bytes.byteLength} bytes; the limit is ${maxBytes} bytes`,
+      {
+        file: fileName,
+      },
+    );
   // The DTD check needs only the prolog-ish text; decoding the whole buffer is cheap next to parsing.
   const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
   const m = DTD.exec(text);
@@ -42,7 +60,7 @@ export function parseForC14n(bytes: Uint8Array, fileName?: string): XmlDocument 
   const { XmlDocument, ParseOption } = libxml2();
   try {
     return XmlDocument.fromBuffer(bytes, {
-      option: ParseOption.XML_PARSE_NONET | ParseOption.XML_PARSE_NO_XXE,
+      option: ParseOption.XML_PARSE_NONET | ParseOption.XML_PARSE_NO_XXE | ParseOption.XML_PARSE_HUGE,
     });
   } catch (e) {
     const detail = (e as Error).message.split('\n')[0] ?? '';

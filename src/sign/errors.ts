@@ -6,6 +6,7 @@ export type SignatureErrorCode =
   | 'SIGN_DOCUMENT_ID'
   | 'SIGN_DOCUMENT_XML'
   | 'SIGN_TSA_FAILED'
+  | 'SIGN_CERTIFICATE_INVALID'
   | 'VERIFY_INVALID_OPTION';
 
 /** Signing or verification could not run: bad options, a document whose unique id cannot be found, a TSA failure. */

@@ -22,6 +22,7 @@ import {
   TYPE_OBJECT,
 } from './algorithms.js';
 import { canonicalizeDocument, loadLibxml2, parseForC14n } from './c14n.js';
+import { checkKeyUsage, subjectOf, validity } from './certs.js';
 import { SignatureError } from './errors.js';
 import type { SigningKey } from './keys.js';
 import type { TimestampAuthority } from './timestamp.js';
@@ -67,6 +68,11 @@ export interface SignOptions {
   certificateValues?: X509Certificate[];
   /** `dsg` only: revocation data to embed as RevocationValues (with a timestamp: B-LT). */
   revocationValues?: RevocationValues;
+  /**
+   * Sign even with a certificate that is expired or not yet valid at the signing time, or whose keyUsage allows
+   * neither digitalSignature nor nonRepudiation (default false: refused with SIGN_CERTIFICATE_INVALID).
+   */
+  allowInvalidCertificate?: boolean;
 }
 
 /** Options of {@link signDocument}. */
@@ -288,6 +294,25 @@ function manifestReference(doc: ManifestDocument, profile: SignatureProfile): Si
   };
 }
 
+/** Issue 13.5: a signature the verifier would refuse for its certificate is not made unless asked for. */
+function refuseUnusableCertificate(cert: X509Certificate, signingTime: Date): void {
+  const { notBefore, notAfter } = validity(cert);
+  const subject = subjectOf(cert);
+  if (signingTime < notBefore || signingTime > notAfter) {
+    const state = signingTime < notBefore ? 'not yet valid' : 'expired';
+    throw new SignatureError(
+      'SIGN_CERTIFICATE_INVALID',
+      `the signing certificate (${subject}) is ${state} at ${signingTime.toISOString()} (valid ${notBefore.toISOString()} to ${notAfter.toISOString()}); allowInvalidCertificate / --allow-invalid-cert to sign anyway`,
+    );
+  }
+  const ku = checkKeyUsage(cert);
+  if (!ku.ok)
+    throw new SignatureError(
+      'SIGN_CERTIFICATE_INVALID',
+      `${ku.reason}; allowInvalidCertificate / --allow-invalid-cert to sign anyway`,
+    );
+}
+
 async function buildSignature(
   content: Content,
   opts: SignOptions,
@@ -308,6 +333,7 @@ async function buildSignature(
   const signingTime = new Date(Math.floor((opts.signingTime ?? new Date()).getTime() / 1000) * 1000);
   if (Number.isNaN(signingTime.getTime()))
     throw new SignatureError('SIGN_INVALID_OPTION', 'signingTime is not a valid date');
+  if (!opts.allowInvalidCertificate) refuseUnusableCertificate(key.certificate, signingTime);
   const legacy = profile.name === 'dmp-legacy';
   const manifestId = legacy ? 'IHEManifest' : `${sigId}-manifest`;
   const propsId = legacy ? 'S0-SignedProperties' : `${sigId}-signedprops`;

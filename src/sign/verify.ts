@@ -52,7 +52,7 @@ function anchorsOf(list: VerifyOptions['trustAnchors']): X509Certificate[] {
 function parseSignature(bytes: Uint8Array, v: Verdict): XmlDocument | null {
   try {
     parseXml(bytes, { maxBytes: 256 * 1024 * 1024 }); // gate: no DTD, no entity, well-formed
-    return parseForC14n(bytes);
+    return parseForC14n(bytes, undefined, 256 * 1024 * 1024);
   } catch (e) {
     v.fail('MALFORMED_XML', e instanceof XmlParseError ? e.message : (e as Error).message);
     return null;

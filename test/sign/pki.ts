@@ -37,6 +37,10 @@ export async function makeIdentity(opts: {
   notAfter?: Date;
   /** Extended key usage OIDs (critical), e.g. id-kp-timeStamping for a TSA. */
   extKeyUsage?: string[];
+  /** basicConstraints pathLenConstraint of a CA. */
+  pathLen?: number;
+  /** Issuer name written in the certificate instead of the issuer's subject (name-chaining tests). */
+  issuerName?: string;
 }): Promise<TestIdentity> {
   const alg = opts.keyType === 'ec' ? EC : RSA;
   const keys = (await webcrypto.subtle.generateKey(alg, true, ['sign', 'verify'])) as CryptoKeyPair;
@@ -49,7 +53,7 @@ export async function makeIdentity(opts: {
         : x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.nonRepudiation
       : opts.keyUsage;
   const extensions: x509.Extension[] = [];
-  if (opts.ca) extensions.push(new x509.BasicConstraintsExtension(true, undefined, true));
+  if (opts.ca) extensions.push(new x509.BasicConstraintsExtension(true, opts.pathLen, true));
   if (usage !== null) extensions.push(new x509.KeyUsagesExtension(usage, true));
   if (opts.extKeyUsage) extensions.push(new x509.ExtendedKeyUsageExtension(opts.extKeyUsage, true));
   const name = `CN=${opts.cn}, O=cisis-bio test, C=FR`;
@@ -58,7 +62,7 @@ export async function makeIdentity(opts: {
     ? await x509.X509CertificateGenerator.create({
         serialNumber,
         subject: name,
-        issuer: opts.issuer.peculiar.subject,
+        issuer: opts.issuerName ?? opts.issuer.peculiar.subject,
         notBefore,
         notAfter,
         signingAlgorithm: opts.issuer.keys.privateKey.algorithm.name === 'ECDSA' ? EC : RSA,

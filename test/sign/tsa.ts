@@ -95,7 +95,7 @@ export function localTsa(
               attrValues: [essValue(ess, opts.essCertificate ?? tsa.cert.raw)],
             }),
           ];
-    const signedAttrs = [
+    const unsorted = [
       ...essAttrs,
       new Attribute({
         attrType: '1.2.840.113549.1.9.3',
@@ -111,6 +111,11 @@ export function localTsa(
         attrValues: [AsnConvert.serialize(new OctetString(createHash('sha256').update(tstDer).digest()))],
       }),
     ];
+    // DER: the SET OF in the token in its sorted order, the order the signature covers (OpenSSL checks as stored).
+    const signedAttrs = unsorted
+      .map((a) => ({ a, der: Buffer.from(AsnConvert.serialize(a)) }))
+      .sort((x, y) => Buffer.compare(x.der, y.der))
+      .map((x) => x.a);
     const signature = sign(
       'sha256',
       derSetOf(signedAttrs.map((a) => Buffer.from(AsnConvert.serialize(a)))),

@@ -1,9 +1,5 @@
-import type { Command } from 'commander';
-import { writeFileAtomic } from '../../common/fs.js';
-import { PROFILES, type SignatureProfileName } from '../../sign/algorithms.js';
-import { KeyLoadError, SignatureError } from '../../sign/errors.js';
-import { loadSigningKey } from '../../sign/keys.js';
-import { signDocument } from '../../sign/sign.js';
+import { type Command, Option } from 'commander';
+import type { SignatureProfileName } from '../../sign/index.js';
 import { CliExit, EXIT, readInput } from '../util.js';
 
 interface SignCliOptions {
@@ -15,12 +11,15 @@ interface SignCliOptions {
   enveloping?: boolean;
   signatureId?: string;
   purpose?: string;
+  allowInvalidCert?: boolean;
   out: string;
 }
 
 /**
  * `cisis-bio sign DOC.xml --key KEY [--cert CERT] --out SIG.xml`: detached (or enveloping) XAdES signature.
- * Exit codes: 0 signed, 2 usage, unreadable key/certificate or document without a usable id.
+ * Exit codes: 0 signed, 1 refused certificate (expired, not yet valid, keyUsage without digitalSignature/
+ * nonRepudiation; `--allow-invalid-cert` signs anyway), 2 usage, unreadable key/certificate or document without a
+ * usable id.
  */
 export function register(program: Command): void {
   program
@@ -35,19 +34,28 @@ export function register(program: Command): void {
       '--password <password>',
       'key or PKCS#12 password (prefer the CISIS_BIO_KEY_PASSWORD environment variable)',
     )
-    .option(
-      '--profile <profile>',
-      'dsg (IHE DSG, SHA-256, C14N 1.1, XAdES 1.3.2) or dmp-legacy (DMP clients: SHA-1, C14N 1.0)',
-      'dsg',
+    .addOption(
+      new Option(
+        '--profile <profile>',
+        'dsg (IHE DSG, SHA-256, C14N 1.1, XAdES 1.3.2) or dmp-legacy (DMP clients: SHA-1, C14N 1.0)',
+      )
+        .choices(['dsg', 'dmp-legacy'])
+        .default('dsg'),
     )
     .option('--doc-id <oid>', 'document unique id (default: ClinicalDocument/id root, or root.extension)')
     .option('--enveloping', 'put the document inside the signature (dsg only) instead of a detached manifest')
     .option('--signature-id <id>', 'Id of ds:Signature (an XML NCName)')
     .option('--purpose <oid>', 'ASTM E1762 purpose OID (default Author for dsg, Source for dmp-legacy)')
+    .option(
+      '--allow-invalid-cert',
+      'sign even with an expired / not yet valid certificate or one without digitalSignature/nonRepudiation',
+    )
     .requiredOption('--out <file>', 'signature file to write (atomically)')
     .action(async (file: string, opts: SignCliOptions) => {
-      if (!(opts.profile in PROFILES))
-        throw new CliExit(EXIT.USAGE, `sign: unknown profile "${opts.profile}" (dsg, dmp-legacy)`);
+      const { KeyLoadError, SignatureError, loadSigningKey, signDocument } = await import(
+        '../../sign/index.js'
+      );
+      const { writeFileAtomic } = await import('../../common/fs.js');
       const doc = await readInput(file);
       const keyBytes = await readInput(opts.key);
       const certBytes = opts.cert === undefined ? undefined : await readInput(opts.cert);
@@ -66,6 +74,7 @@ export function register(program: Command): void {
           ...(opts.docId ? { documentId: opts.docId } : {}),
           ...(opts.signatureId ? { signatureId: opts.signatureId } : {}),
           ...(opts.purpose ? { purpose: opts.purpose } : {}),
+          ...(opts.allowInvalidCert ? { allowInvalidCertificate: true } : {}),
         });
         await writeFileAtomic(opts.out, sig.bytes);
         const what = sig.references.map((r) => r.uri).join(', ');
@@ -73,6 +82,8 @@ export function register(program: Command): void {
           `signed ${file} → ${opts.out} (profile ${sig.profile}, ${sig.packaging}, XAdES ${sig.level}; ${what})\n`,
         );
       } catch (e) {
+        if (e instanceof SignatureError && e.code === 'SIGN_CERTIFICATE_INVALID')
+          throw new CliExit(EXIT.INVALID, `sign: ${e.code}: ${e.message}`);
         if (e instanceof KeyLoadError || e instanceof SignatureError)
           throw new CliExit(EXIT.USAGE, `sign: ${e.code}: ${e.message}`);
         throw e;

@@ -1,7 +1,5 @@
 import type { Command } from 'commander';
-import { KeyLoadError } from '../../sign/errors.js';
-import { cdaDocumentId } from '../../sign/sign.js';
-import { verifySignature } from '../../sign/verify.js';
+import type { VerificationResult } from '../../sign/index.js';
 import { CliExit, EXIT, readInput } from '../util.js';
 
 interface VerifyCliOptions {
@@ -14,9 +12,34 @@ interface VerifyCliOptions {
 
 const collect = (v: string, prev: string[]) => [...prev, v];
 
+/** The verdict as JSON: an enveloped document is shown by size and digest, never as a byte array. */
+export function verdictJson(r: VerificationResult, sha256: (b: Uint8Array) => string): string {
+  const { envelopedDocument, ...rest } = r;
+  const shown = envelopedDocument
+    ? {
+        ...rest,
+        envelopedDocument: { bytes: envelopedDocument.byteLength, sha256: sha256(envelopedDocument) },
+      }
+    : rest;
+  return `${JSON.stringify(shown, null, 2)}\n`;
+}
+
+function verdictText(r: VerificationResult, sigFile: string): string {
+  const lines = [
+    `${r.valid ? 'valid' : 'INVALID'}: ${sigFile}${r.profile ? ` (profile ${r.profile}, ${r.packaging}, XAdES ${r.level})` : ''}`,
+  ];
+  if (r.signer) lines.push(`  signer: ${r.signer.subject}`);
+  if (r.signingTime) lines.push(`  signing time: ${r.signingTime.toISOString()}`);
+  if (r.validationTime) lines.push(`  certificates checked at: ${r.validationTime.toISOString()}`);
+  for (const m of r.manifest) lines.push(`  reference ${m.uri}: ${m.status}`);
+  for (const i of r.issues) lines.push(`  ✗ ${i.code}: ${i.message}${i.where ? ` (at ${i.where})` : ''}`);
+  return `${lines.join('\n')}\n`;
+}
+
 /**
- * `cisis-bio verify SIG.xml --doc DOC.xml --trust CA.pem`.
- * Exit codes: 0 valid, 1 invalid (each reason printed), 2 usage or I/O error.
+ * `cisis-bio verify SIG.xml --doc DOC.xml --trust CA.pem [--at TIME]`.
+ * Exit codes: 0 valid, 1 invalid (each reason printed; also a `--doc` the signature does not cover), 2 usage,
+ * I/O error, or a signature that is not well-formed XML (or carries a DTD).
  */
 export function register(program: Command): void {
   program
@@ -41,11 +64,16 @@ export function register(program: Command): void {
       '--submission-set <oid>',
       'uniqueId of the submission set (its manifest reference carries the placeholder digest)',
     )
-    .option('--at <datetime>', 'time at which the chain must be valid (default: time-stamp or signing time)')
-    .option('--json', 'print the whole verdict as JSON')
+    .option(
+      '--at <datetime>',
+      'verification time (default: now); certificates must be valid then, unless a verified time-stamp proves an earlier time',
+    )
+    .option('--json', 'print the whole verdict as JSON (an enveloped document as its size and SHA-256)')
     .action(async (sigFile: string, opts: VerifyCliOptions) => {
       if (opts.trust.length === 0)
         throw new CliExit(EXIT.USAGE, 'verify: give at least one --trust certificate');
+      const { KeyLoadError, cdaDocumentId, verifySignature } = await import('../../sign/index.js');
+      const { createHash } = await import('node:crypto');
       const sig = await readInput(sigFile);
       const documents = new Map<string, Uint8Array>();
       for (const d of opts.doc) {
@@ -68,7 +96,7 @@ export function register(program: Command): void {
         if (Number.isNaN(at.getTime()))
           throw new CliExit(EXIT.USAGE, `verify: --at "${opts.at}" is not a date`);
       }
-      let r: Awaited<ReturnType<typeof verifySignature>>;
+      let r: VerificationResult;
       try {
         r = await verifySignature(sig, {
           documents,
@@ -80,18 +108,9 @@ export function register(program: Command): void {
         if (e instanceof KeyLoadError) throw new CliExit(EXIT.USAGE, `verify: ${e.message}`);
         throw e;
       }
-      if (opts.json) process.stdout.write(`${JSON.stringify(r, null, 2)}\n`);
-      else {
-        const lines = [
-          `${r.valid ? 'valid' : 'INVALID'}: ${sigFile}${r.profile ? ` (profile ${r.profile}, ${r.packaging}, XAdES ${r.level})` : ''}`,
-        ];
-        if (r.signer) lines.push(`  signer: ${r.signer.subject}`);
-        if (r.signingTime) lines.push(`  signing time: ${r.signingTime.toISOString()}`);
-        for (const m of r.manifest) lines.push(`  reference ${m.uri}: ${m.status}`);
-        for (const i of r.issues)
-          lines.push(`  ✗ ${i.code}: ${i.message}${i.where ? ` (at ${i.where})` : ''}`);
-        process.stdout.write(`${lines.join('\n')}\n`);
-      }
+      const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
+      process.stdout.write(opts.json ? verdictJson(r, sha256) : verdictText(r, sigFile));
+      if (r.issues.some((i) => i.code === 'MALFORMED_XML')) throw new CliExit(EXIT.USAGE);
       if (!r.valid) throw new CliExit(EXIT.INVALID);
     });
 }
