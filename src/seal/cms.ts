@@ -65,7 +65,24 @@ function oidDer(oid: string): Buffer {
  * omitted) of the certificate and its IssuerSerial (issuer as a directoryName GeneralName).
  */
 export function signingCertificateV2(cert: X509Certificate): Buffer {
-  const tbs = AsnConvert.parse(cert.raw, Certificate).tbsCertificate;
+  return parts(cert).essV2;
+}
+
+const cache = new WeakMap<X509Certificate, { asn: Certificate; essV2: Buffer }>();
+
+/** A certificate's ASN.1 form and ESS attribute, computed once per certificate object. */
+function parts(cert: X509Certificate): { asn: Certificate; essV2: Buffer } {
+  let p = cache.get(cert);
+  if (!p) {
+    const asn = AsnConvert.parse(cert.raw, Certificate);
+    p = { asn, essV2: essCertV2(asn, cert) };
+    cache.set(cert, p);
+  }
+  return p;
+}
+
+function essCertV2(asn: Certificate, cert: X509Certificate): Buffer {
+  const tbs = asn.tbsCertificate;
   const issuer = Buffer.from(AsnConvert.serialize(tbs.issuer));
   const serial = tlv(0x02, new Uint8Array(tbs.serialNumber));
   const issuerSerial = tlv(0x30, tlv(0x30, tlv(0xa4, issuer)), serial);
@@ -86,7 +103,7 @@ export async function buildCadesDetached(
   signer: CmsSigner,
   timestamp?: TokenSource,
 ): Promise<Buffer> {
-  const certAsn = AsnConvert.parse(signer.certificate.raw, Certificate);
+  const certAsn = parts(signer.certificate).asn;
   const signedAttrs = [
     attribute(OID.contentType, oidDer(id_data)),
     attribute(OID.messageDigest, tlv(0x04, contentDigest)),
@@ -122,7 +139,7 @@ export async function buildCadesDetached(
     ...(unsignedAttrs ? { unsignedAttrs } : {}),
   });
   const certs = [signer.certificate, ...signer.chain].map(
-    (c) => new CertificateChoices({ certificate: AsnConvert.parse(c.raw, Certificate) }),
+    (c) => new CertificateChoices({ certificate: parts(c).asn }),
   );
   const sd = new SignedData({
     version: CMSVersion.v1,

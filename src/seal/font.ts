@@ -102,8 +102,22 @@ async function build(): Promise<SealFont> {
   font.encodeText(CHARSET); // every glyph of the set enters the subset before it is written
   await font.embed();
   addCidSet(scratch.context, font.ref);
+  // Advances are additive (no kerning, no ligatures drawn): one fontkit measure per character, then cached.
+  const advance = new Map<string, number>();
+  const width = (text: string, size: number) => {
+    let w = 0;
+    for (const ch of text) {
+      let a = advance.get(ch);
+      if (a === undefined) {
+        a = font.widthOfTextAtSize(ch, 1000);
+        advance.set(ch, a);
+      }
+      w += a;
+    }
+    return (w * size) / 1000;
+  };
   return {
-    width: (text, size) => font.widthOfTextAtSize(text, size),
+    width,
     encode: (text) => font.encodeText(text),
     copyInto: (ctx) => PDFObjectCopier.for(scratch.context, ctx).copy(font.ref),
   };

@@ -3,6 +3,7 @@ import { createHash, type KeyObject, X509Certificate } from 'node:crypto';
 import { SignPdf } from '@signpdf/signpdf';
 import { DEFAULT_BYTE_RANGE_PLACEHOLDER, Signer, SUBFILTER_ETSI_CADES_DETACHED } from '@signpdf/utils';
 import {
+  ParseSpeeds,
   PDFArray,
   type PDFContext,
   PDFDict,
@@ -152,7 +153,7 @@ function textString(s: string): PDFString | PDFHexString {
 
 async function loadPdf(pdf: Uint8Array): Promise<PDFDocument> {
   try {
-    return await PDFDocument.load(pdf, { updateMetadata: false });
+    return await PDFDocument.load(pdf, { updateMetadata: false, parseSpeed: ParseSpeeds.Fastest });
   } catch (e) {
     throw new SealError('SEAL_PDF_UNREADABLE', `the PDF cannot be read: ${(e as Error).message}`, {
       cause: e,

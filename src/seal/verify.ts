@@ -4,7 +4,17 @@ import { createHash, verify as nodeVerify, X509Certificate } from 'node:crypto';
 import { ContentInfo, id_signedData, SignedData } from '@peculiar/asn1-cms';
 import { AsnConvert } from '@peculiar/asn1-schema';
 import { Certificate } from '@peculiar/asn1-x509';
-import { PDFArray, PDFDict, PDFDocument, PDFHexString, PDFName, PDFNumber, PDFRef, PDFString } from 'pdf-lib';
+import {
+  ParseSpeeds,
+  PDFArray,
+  PDFDict,
+  PDFDocument,
+  PDFHexString,
+  PDFName,
+  PDFNumber,
+  PDFRef,
+  PDFString,
+} from 'pdf-lib';
 import { checkTimestampToken, loadCertificates } from '../sign/index.js';
 import { allowsSigning, checkPath, subjectLine } from './chain.js';
 import { OID, signingCertificateV2 } from './cms.js';
@@ -366,7 +376,11 @@ export async function verifyPdfSeal(
   const r: PdfSealVerification = { valid: false, issues: v.issues, checks: {}, signatures: 0 };
   let doc: PDFDocument;
   try {
-    doc = await PDFDocument.load(pdf, { updateMetadata: false, ignoreEncryption: true });
+    doc = await PDFDocument.load(pdf, {
+      updateMetadata: false,
+      ignoreEncryption: true,
+      parseSpeed: ParseSpeeds.Fastest,
+    });
   } catch (e) {
     v.fail('PDF_UNREADABLE', `the PDF cannot be read: ${(e as Error).message}`);
     return r;
