@@ -13,6 +13,7 @@ export * from './merge/index.js';
 export * from './model/index.js';
 export * from './mss/index.js';
 export * from './pdf/index.js';
+export * from './seal/index.js';
 export * from './sign/index.js';
 export * from './validate/index.js';
 export { VERSION } from './version.js';
