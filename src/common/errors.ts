@@ -18,7 +18,13 @@ export class XmlParseError extends CisisBioError {
   readonly line?: number;
   readonly column?: number;
   constructor(
-    code: 'XML_MALFORMED' | 'XML_TOO_LARGE' | 'XML_DTD_FORBIDDEN' | 'XML_EMPTY',
+    code:
+      | 'XML_MALFORMED'
+      | 'XML_TOO_LARGE'
+      | 'XML_DTD_FORBIDDEN'
+      | 'XML_EMPTY'
+      | 'XML_TOO_DEEP'
+      | 'XML_TOO_MANY_NODES',
     message: string,
     pos?: { line?: number; column?: number; file?: string },
   ) {

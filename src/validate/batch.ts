@@ -1,12 +1,16 @@
-import { readFile } from 'node:fs/promises';
+import { readdirSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { CisisBioError, XmlParseError } from '../common/errors.js';
+import { readXmlFile } from '../common/xml.js';
 import { getSerialized } from './cache.js';
 import type { DocumentFailure } from './formats/report.js';
 import {
+  checkedText,
   compileRequest,
   type DocumentValidation,
+  MAX_DOCUMENT_BYTES,
   type ValidateOptions,
   validatorFor,
   withXsdResult,
@@ -31,18 +35,39 @@ export interface WorkerInit {
   compiled: Record<string, { serialized: string } | { error: string }>;
 }
 
+/** A document given in memory (standard input) rather than as a file path. */
+export interface InMemoryDocument {
+  file: string;
+  bytes: Uint8Array;
+}
+
+/** A batch input: a file path, or a document already read. */
+export type BatchInput = string | InMemoryDocument;
+
+/** Called after each document of a batch (for progress display). */
+export type ProgressListener = (done: number, total: number) => void;
+
 /**
  * Validate files, spreading them over `jobs` worker threads when there is more than one of each. The rules
  * are compiled (or read from the cache) once, in this thread, and handed to the workers serialized.
  * A file that cannot be read or parsed becomes a failure; other files go on.
+ *
+ * @example
+ * ```ts
+ * const { documents, failures } = await validateFiles(expandInputs(['out/']), { kit: '/opt/kit' }, 2);
+ * ```
  */
 export async function validateFiles(
-  files: string[],
+  files: BatchInput[],
   options: ValidateOptions,
   jobs = 1,
+  onProgress?: ProgressListener,
 ): Promise<BatchResult> {
   const workers = Math.max(1, Math.min(jobs, files.length));
-  const outcomes = workers > 1 ? await runInWorkers(files, options, workers) : await runHere(files, options);
+  const outcomes =
+    workers > 1
+      ? await runInWorkers(files, options, workers, onProgress)
+      : await runHere(files, options, onProgress);
   const documents: DocumentValidation[] = [];
   const failures: DocumentFailure[] = [];
   for (const o of outcomes) {
@@ -52,19 +77,54 @@ export async function validateFiles(
   return { documents, failures };
 }
 
-/** Default `--jobs`: the cores available, at most 8. */
-export function defaultJobs(): number {
-  return Math.max(1, Math.min(8, availableParallelism()));
+/**
+ * The documents named by command-line arguments: a folder stands for every `*.xml` below it (recursively,
+ * sorted), any other argument for itself. `-` (standard input) is left to the caller.
+ *
+ * @example
+ * ```ts
+ * expandInputs(['out/', 'extra.xml']); // ['out/a.xml', 'out/sub/b.xml', 'extra.xml']
+ * ```
+ */
+export function expandInputs(args: string[]): string[] {
+  const out: string[] = [];
+  const walk = (dir: string) => {
+    for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const path = join(dir, e.name);
+      if (e.isDirectory()) walk(path);
+      else if (e.isFile() && e.name.toLowerCase().endsWith('.xml')) out.push(path);
+    }
+  };
+  for (const a of args) {
+    let dir = false;
+    try {
+      dir = statSync(a).isDirectory();
+    } catch {
+      // not there: reported as that file's failure
+    }
+    if (dir) walk(a);
+    else out.push(a);
+  }
+  return out;
 }
 
-async function runHere(files: string[], options: ValidateOptions): Promise<FileOutcome[]> {
+const nameOf = (input: BatchInput) => (typeof input === 'string' ? input : input.file);
+
+async function runHere(
+  files: BatchInput[],
+  options: ValidateOptions,
+  onProgress?: ProgressListener,
+): Promise<FileOutcome[]> {
   const thread = xsdThreadFor(options);
   try {
     const validator = await validatorFor(thread ? { ...options, xsd: false } : options);
     const out: FileOutcome[] = [];
-    for (const file of files) {
+    for (const input of files) {
+      const file = nameOf(input);
       out.push(
-        await validateOne(file, async (bytes) => {
+        await validateOne(input, options.maxBytes, async (bytes) => {
+          // Limits, encoding and DTD checked before any step, the XSD thread's included.
+          if (thread) checkedText(bytes, file, options.maxBytes);
           // Sent first: the thread validates against the XSD while this one runs the schematrons.
           const xsd = thread?.validate(bytes, file);
           xsd?.catch(() => undefined); // a document this thread refuses as malformed never awaits it
@@ -72,6 +132,7 @@ async function runHere(files: string[], options: ValidateOptions): Promise<FileO
           return xsd ? withXsdResult(result, await xsd, bytes, options.maxBytes) : result;
         }),
       );
+      onProgress?.(out.length, files.length);
     }
     return out;
   } finally {
@@ -90,15 +151,21 @@ function xsdThreadFor(options: ValidateOptions): XsdThread | undefined {
   return xsdPath ? XsdThread.start(xsdPath) : undefined;
 }
 
-/** Read and validate one file, turning read and parse errors into a failure record. */
+/**
+ * Read and validate one file, turning read and parse errors into a failure record. The size is checked from
+ * `stat` before the file is read: a file above the limit costs no memory.
+ */
 export async function validateOne(
-  file: string,
+  input: BatchInput,
+  maxBytes: number | undefined,
   run: (bytes: Uint8Array) => DocumentValidation | Promise<DocumentValidation>,
 ): Promise<FileOutcome> {
-  let bytes: Buffer;
+  const file = nameOf(input);
+  let bytes: Uint8Array;
   try {
-    bytes = await readFile(file);
+    bytes = typeof input === 'string' ? readXmlFile(input, maxBytes ?? MAX_DOCUMENT_BYTES) : input.bytes;
   } catch (e) {
+    if (e instanceof XmlParseError) return { failure: { file, code: e.code, message: e.message } };
     return {
       failure: {
         file,
@@ -126,13 +193,14 @@ export async function validateOne(
 }
 
 async function runInWorkers(
-  files: string[],
+  files: BatchInput[],
   options: ValidateOptions,
   count: number,
+  onProgress?: ProgressListener,
 ): Promise<FileOutcome[]> {
   const rules = resolveRules(options); // a bad kit path fails here, once, before any worker starts
   const compiled: WorkerInit['compiled'] = {};
-  for (const p of rules.profiles) {
+  for (const p of rules.forcedVolet ? [rules.forcedVolet, ...rules.profiles] : rules.profiles) {
     try {
       compiled[p.name] = { serialized: await getSerialized(compileRequest(p, options)) };
     } catch (e) {
@@ -145,6 +213,7 @@ async function runInWorkers(
   const entry = workerEntry('validate-worker', 'worker.ts');
   const outcomes: FileOutcome[] = new Array(files.length);
   let next = 0;
+  let done = 0;
   const pool = Array.from(
     { length: count },
     () => new Worker(entry.url, { workerData: init, eval: entry.eval === true }),
@@ -160,7 +229,7 @@ async function runInWorkers(
                 return;
               }
               const index = next++;
-              worker.postMessage({ index, file: files[index] });
+              worker.postMessage({ index, input: files[index] });
             };
             worker.on('message', (msg: { index: number; outcome?: FileOutcome; fatal?: string }) => {
               if (msg.fatal !== undefined) {
@@ -168,6 +237,7 @@ async function runInWorkers(
                 return;
               }
               outcomes[msg.index] = msg.outcome!;
+              onProgress?.(++done, files.length);
               feed();
             });
             worker.on('error', reject);

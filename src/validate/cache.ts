@@ -1,8 +1,7 @@
-import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
-import { writeFileAtomic } from '../common/fs.js';
+import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import {
   type CompiledSchematron,
   compileSchematron,
@@ -24,6 +23,8 @@ export const cacheStats = {
   corruptEntries: 0,
   /** Keys taken from a key stamp (no include file read) instead of hashing the include tree. */
   stampedKeys: 0,
+  /** Entries whose binding (schematron path, phase, content hash of every source file, engine) did not hold. */
+  bindingMismatches: 0,
 };
 
 /** Reset the counters (tests). */
@@ -55,6 +56,11 @@ const memoKey = (r: CompileRequest) => `${resolve(r.schPath)}\u0000${r.phase ?? 
 
 /** The compiled schematron, compiled at most once per process; from the disk cache when it holds it. */
 export async function getCompiled(request: CompileRequest): Promise<CompiledSchematron> {
+  return getCompiledSync(request);
+}
+
+/** {@link getCompiled}, synchronously (a volet chosen while a document is being validated). */
+export function getCompiledSync(request: CompileRequest): CompiledSchematron {
   const key = memoKey(request);
   const memo = memory.get(key);
   if (memo?.compiled) {
@@ -66,7 +72,7 @@ export async function getCompiled(request: CompileRequest): Promise<CompiledSche
     memo.compiled = compiled;
     return compiled;
   }
-  const entry = await load(request);
+  const entry = load(request);
   memory.set(key, entry);
   return entry.compiled ?? (deserializeCompiled(entry.serialized!) as CompiledSchematron);
 }
@@ -78,7 +84,7 @@ export async function getSerialized(request: CompileRequest): Promise<string> {
   const key = memoKey(request);
   let entry = memory.get(key);
   if (!entry) {
-    entry = await load(request);
+    entry = load(request);
     memory.set(key, entry);
   }
   const serialized: string = entry.serialized ?? serializeCompiled(entry.compiled!);
@@ -98,17 +104,18 @@ export function clearMemoryCache(): void {
 
 const HEADER = 'cisis-bio-compiled-schematron';
 
-async function load(
-  request: CompileRequest,
-): Promise<{ compiled?: CompiledSchematron; serialized?: string }> {
+function load(request: CompileRequest): { compiled?: CompiledSchematron; serialized?: string } {
   if (request.disk === false) return { compiled: compile(request) };
-  const file = join(cacheDir(), 'compiled', `${await stampedKey(request)}.txt`);
+  const file = join(cacheDir(), 'compiled', `${stampedKey(request)}.txt`);
   const hit = readEntry(file);
   if (hit !== undefined) {
     try {
       const compiled = deserializeCompiled(hit) as CompiledSchematron;
-      cacheStats.diskHits++;
-      return { compiled, serialized: hit };
+      if (bindingHolds(compiled, request)) {
+        cacheStats.diskHits++;
+        return { compiled, serialized: hit };
+      }
+      cacheStats.bindingMismatches++;
     } catch {
       cacheStats.corruptEntries++;
     }
@@ -116,7 +123,7 @@ async function load(
   const compiled = compile(request);
   const serialized = serializeCompiled(compiled);
   try {
-    await writeFileAtomic(file, `${HEADER} ${sha256(serialized)}\n${serialized}`);
+    writeFileAtomicSync(file, `${HEADER} ${sha256(serialized)} ${ENGINE_VERSION}\n${serialized}`);
     cacheStats.diskWrites++;
     prune(dirname(file));
   } catch {
@@ -124,6 +131,49 @@ async function load(
   }
   return { compiled, serialized };
 }
+
+/**
+ * An entry is used only for what it was compiled from: the same top-level schematron and phase, and every file
+ * the compilation read (the schematron, its includes, the value sets named by a literal `doc()`) still has the
+ * content hash recorded in it. An entry written for another schematron — or an always-true schematron planted
+ * under this key — fails the check and is recompiled. (Someone able to write the cache can still forge an entry
+ * whose rules differ from its sources: the cache is as trusted as the kit; see docs/validate.md.)
+ */
+function bindingHolds(compiled: CompiledSchematron, request: CompileRequest): boolean {
+  const model = (
+    compiled as unknown as { model?: { sources?: Array<[string, string | null]>; baseDir?: string } }
+  ).model;
+  const top = resolve(request.schPath);
+  if (!model || compiled.schPath !== top || model.baseDir !== dirname(top)) return false;
+  if (request.phase !== undefined && request.phase !== '#DEFAULT' && compiled.phase !== request.phase)
+    return false;
+  const sources = model.sources;
+  if (!Array.isArray(sources) || !sources.some(([p]) => resolve(model.baseDir!, p) === top)) return false;
+  for (const [rel, hash] of sources) {
+    let now: string | null;
+    try {
+      now = sha256Bytes(readFileSync(resolve(model.baseDir!, rel)));
+    } catch {
+      now = null;
+    }
+    if (now !== hash) return false;
+  }
+  return true;
+}
+
+function writeFileAtomicSync(path: string, data: string): void {
+  mkdirSync(dirname(path), { recursive: true });
+  const tmp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+  try {
+    writeFileSync(tmp, data);
+    renameSync(tmp, path);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw e;
+  }
+}
+
+const sha256Bytes = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 
 /** Entries kept on disk: each kit or engine update adds some; the least recently written go first. */
 export const MAX_CACHE_ENTRIES = 64;
@@ -155,9 +205,9 @@ function readEntry(file: string): string | undefined {
     return undefined;
   }
   const nl = text.indexOf('\n');
-  const [header, sum] = text.slice(0, Math.max(nl, 0)).split(' ');
+  const [header, sum, engine] = text.slice(0, Math.max(nl, 0)).split(' ');
   const payload = text.slice(nl + 1);
-  if (nl < 0 || header !== HEADER || sum !== sha256(payload)) {
+  if (nl < 0 || header !== HEADER || engine !== ENGINE_VERSION || sum !== sha256(payload)) {
     cacheStats.corruptEntries++;
     return undefined;
   }
@@ -197,7 +247,7 @@ interface KeyStamp {
  * files costs ≈ 50 ms per profile; checking their stamps a few. A file edited in place keeping both its size
  * and its modification time would go unnoticed: `--no-cache` or deleting the cache folder settles that.
  */
-export async function stampedKey(request: CompileRequest): Promise<string> {
+export function stampedKey(request: CompileRequest): string {
   const top = resolve(request.schPath);
   const id = sha256(`${ENGINE_VERSION}\u0000${engineFingerprint()}\u0000${request.phase ?? ''}\u0000${top}`);
   const stampFile = join(cacheDir(), 'keys', `${id}.json`);
@@ -213,7 +263,7 @@ export async function stampedKey(request: CompileRequest): Promise<string> {
   const files: KeyStamp['files'] = [];
   const key = cacheKey(request, (path, st) => files.push([path, st ? st.size : -1, st ? st.mtimeMs : -1]));
   try {
-    await writeFileAtomic(stampFile, JSON.stringify({ key, files } satisfies KeyStamp));
+    writeFileAtomicSync(stampFile, JSON.stringify({ key, files } satisfies KeyStamp));
     prune(dirname(stampFile), '.json');
   } catch {
     // Only costs speed.

@@ -1,15 +1,16 @@
-import { readFile } from 'node:fs/promises';
 import type { Document } from '@xmldom/xmldom';
 import { CisisBioError, XmlParseError } from '../common/errors.js';
-import { DEFAULT_MAX_XML_BYTES, parseXml, xmlText } from '../common/xml.js';
-import { type CompileRequest, clearMemoryCache, getCompiled } from './cache.js';
+import { checkXmlText, DEFAULT_MAX_XML_BYTES, parseXml, readXmlFile, xmlText } from '../common/xml.js';
+import { type CompileRequest, clearMemoryCache, getCompiled, getCompiledSync } from './cache.js';
 import { type CompiledSchematron, type EngineDocument, parseForSchematron, runSchematron } from './engine.js';
 import { columnOfNodePath, positionOfLocation } from './locate.js';
 import { type ProfileSpec, type RuleSet, resolveRules } from './rules.js';
 import type { ActivePattern, Finding, FiredRule } from './schematron/types.js';
+import { chooseVolet, type DomNode, documentHeader, forcedVolet, type VoletSelection } from './volets.js';
 import { loadXsd, locateXsdResult, type RawXsdResult, validateXsd, type XsdResult } from './xsd.js';
 
 export type { ActivePattern, Finding, FiredRule } from './schematron/types.js';
+export type { VoletSelection } from './volets.js';
 export type { XsdError, XsdResult } from './xsd.js';
 
 /**
@@ -34,6 +35,13 @@ export interface ValidateOptions {
   maxBytes?: number;
   /** Keep SVRL details (active patterns, fired rules) in the results, for SVRL output. */
   svrl?: boolean;
+  /**
+   * With a kit: the volet judging each document — `auto` (default: chosen from the document's templateIds and
+   * code, see docs/validate.md) or a volet name such as `CI-SIS_BIO-CR-BIO_2023.01` for every document.
+   */
+  volet?: string;
+  /** Time budget of each schematron run on one document, in ms: past it, that profile's verdict is the engine error `CISIS_TIMEOUT`. */
+  timeoutMs?: number;
 }
 
 /** A finding with the line and column of its node in the document, when the location resolves. */
@@ -47,8 +55,10 @@ export type ProfileResult =
       activePatterns?: ActivePattern[];
       /** SVRL `fired-rule`s (only with `svrl: true`). */
       firedRules?: FiredRule[];
+      /** Warnings of the engine, as Saxon gives them (a missing include dropped, `document()` on a missing file…). */
+      warnings?: string[];
     }
-  | { error: string; errorCode?: string };
+  | { error: string; errorCode?: string; warnings?: string[] };
 
 /** The validation of one document. */
 export interface DocumentValidation {
@@ -58,8 +68,10 @@ export interface DocumentValidation {
   valid: boolean;
   /** The XSD step; absent when it did not run (no kit, or `xsd: false`). */
   xsd?: XsdResult;
-  /** One entry per schematron of the pipeline, keyed by profile name. */
+  /** One entry per schematron of the pipeline, keyed by profile name (the volet first, when one runs). */
   profiles: Record<string, ProfileResult>;
+  /** With a kit: which volet judged the document and why — or that none matched (the common profiles only). */
+  volet?: VoletSelection;
   /** CDA level: 1 (`nonXMLBody`, judged without the level-3 volet) or 3. */
   level: 1 | 3;
   /** Where the rules came from: the ANS kit, one user schematron, or the project's embedded rules. */
@@ -80,9 +92,12 @@ export type ValidateInput = string | Uint8Array | { path: string };
  * ```
  */
 export class Validator {
+  /** Volets compiled on first use (auto selection): profile name → compiled form or compile error. */
+  private readonly volets = new Map<string, Compiled>();
+
   private constructor(
     readonly rules: RuleSet,
-    private readonly compiled: ReadonlyMap<string, { compiled: CompiledSchematron } | { error: string }>,
+    private readonly compiled: ReadonlyMap<string, Compiled>,
     private readonly options: ValidateOptions,
   ) {}
 
@@ -93,33 +108,29 @@ export class Validator {
   ): Promise<Validator> {
     const rules = resolveRules(options);
     if (rules.xsdPath) await loadXsd(rules.xsdPath);
-    const compiled = new Map<string, { compiled: CompiledSchematron } | { error: string }>();
-    for (const profile of rules.profiles) {
+    const compiled = new Map<string, Compiled>();
+    const all = rules.forcedVolet ? [rules.forcedVolet, ...rules.profiles] : rules.profiles;
+    for (const profile of all) {
       const known = knownErrors[profile.name];
-      if (known !== undefined) {
-        compiled.set(profile.name, { error: known });
-        continue;
-      }
-      try {
-        compiled.set(profile.name, { compiled: await getCompiled(compileRequest(profile, options)) });
-      } catch (e) {
-        compiled.set(profile.name, { error: describe(e) });
-      }
+      compiled.set(
+        profile.name,
+        known !== undefined ? { error: known } : await compileProfile(profile, options),
+      );
     }
     return new Validator(rules, compiled, options);
   }
 
   /**
-   * Validate one document.
-   * @throws XmlParseError when the document is malformed, too large, empty or carries a DTD (with line/column).
+   * Validate one document: checked and decoded first (size, encoding, depth, element count, DTD), then the XSD,
+   * the document's volet (kit mode) and the other profiles.
+   * @throws XmlParseError when the document is malformed, too large, too deep, empty or carries a DTD (with line/column).
    */
   validate(input: string | Uint8Array, file = '<input>'): DocumentValidation {
     const maxBytes = this.options.maxBytes ?? MAX_DOCUMENT_BYTES;
-    const text = xmlText(input);
-    // parseForSchematron refuses as parseXml does (size, DTD, empty, malformed), with code and position. The
-    // xmldom DOM with a locator is built only when a finding or an XSD error needs a line.
+    const text = checkedText(input, file, maxBytes);
+    // The xmldom DOM with a locator is built only when a finding or an XSD error needs a line.
     let dom: Document | undefined;
-    const located = () => (dom ??= parseXml(input, { maxBytes, fileName: file }));
+    const located = () => (dom ??= parseXml(text, { maxBytes: Number.POSITIVE_INFINITY, fileName: file }));
     // Positions are a convenience: a document the engine accepted but xmldom does not gets findings without lines.
     const positions = (): Document | undefined => {
       try {
@@ -130,13 +141,12 @@ export class Validator {
     };
     let doc: EngineDocument;
     try {
-      doc = parseForSchematron(text, file, maxBytes);
+      doc = parseForSchematron(text, file, Number.POSITIVE_INFINITY);
     } catch (e) {
       if (e instanceof XmlParseError) throw e;
-      located(); // throws the typed error with line and column
       throw new XmlParseError('XML_MALFORMED', `malformed XML: ${describe(e)}`, { file });
     }
-    const level = isLevel1(doc as unknown as DomLike) ? 1 : 3;
+    const header = documentHeader(doc as unknown as DomNode);
     let xsd: XsdResult | undefined;
     if (this.rules.xsdPath) {
       xsd = validateXsd(
@@ -149,19 +159,48 @@ export class Validator {
         file,
       );
     }
+    const runs: Array<[string, Compiled]> = [];
+    let volet: VoletSelection | undefined;
+    if (this.rules.mode === 'kit') {
+      volet = this.rules.forcedVolet
+        ? forcedVolet(this.rules.forcedVolet)
+        : chooseVolet(this.rules.volets ?? [], header);
+      if (volet.volet !== undefined) runs.push([volet.volet, this.voletCompiled(volet.volet)]);
+    }
+    for (const p of this.rules.profiles) runs.push([p.name, this.compiled.get(p.name)!]);
     const profiles: Record<string, ProfileResult> = {};
-    for (const profile of this.rules.profiles) {
-      if (level === 1 && profile.level3Only) continue;
-      const entry = this.compiled.get(profile.name)!;
-      profiles[profile.name] =
-        'error' in entry ? { error: entry.error } : this.run(entry.compiled, doc, positions);
+    for (const [name, entry] of runs) {
+      profiles[name] = 'error' in entry ? { ...entry } : this.run(entry.compiled, doc, positions);
     }
     const valid =
       (xsd?.valid ?? true) &&
       Object.values(profiles).every(
         (p) => 'findings' in p && !p.findings.some((f) => f.kind === 'failed-assert'),
       );
-    return { file, valid, ...(xsd ? { xsd } : {}), profiles, level, rules: this.rules.mode };
+    return {
+      file,
+      valid,
+      ...(xsd ? { xsd } : {}),
+      profiles,
+      ...(volet ? { volet } : {}),
+      level: header.level,
+      rules: this.rules.mode,
+    };
+  }
+
+  /** A volet's compiled form (compiled once, on first use; a compile error is that profile's verdict). */
+  private voletCompiled(name: string): Compiled {
+    const known = this.compiled.get(name);
+    if (known) return known;
+    let c = this.volets.get(name);
+    if (!c) {
+      const spec = this.rules.volets?.find((v) => v.name === name);
+      c = spec
+        ? compileProfileSync(spec, this.options)
+        : { error: `VALIDATE_UNKNOWN_VOLET: no volet ${name} in the kit` };
+      this.volets.set(name, c);
+    }
+    return c;
   }
 
   private run(
@@ -170,19 +209,63 @@ export class Validator {
     positions: () => Document | undefined,
   ): ProfileResult {
     try {
-      const outcome = runSchematron(compiled, doc, { collectFiredRules: this.options.svrl === true });
+      const outcome = runSchematron(compiled, doc, {
+        collectFiredRules: this.options.svrl === true,
+        ...(this.options.timeoutMs !== undefined ? { timeoutMs: this.options.timeoutMs } : {}),
+      });
+      const warnings = outcome.warnings?.length ? { warnings: outcome.warnings } : {};
       if (!outcome.ok)
         return outcome.errorCode
-          ? { error: outcome.error, errorCode: outcome.errorCode }
-          : { error: outcome.error };
+          ? { error: outcome.error, errorCode: outcome.errorCode, ...warnings }
+          : { error: outcome.error, ...warnings };
       const findings = outcome.findings.map((f: Finding) => locateFinding(f, positions()));
-      if (!this.options.svrl) return { findings };
-      return { findings, activePatterns: outcome.activePatterns, firedRules: outcome.firedRules ?? [] };
+      if (!this.options.svrl) return { findings, ...warnings };
+      return {
+        findings,
+        activePatterns: outcome.activePatterns,
+        firedRules: outcome.firedRules ?? [],
+        ...warnings,
+      };
     } catch (e) {
       // An engine failure on one profile is that profile's verdict; the others still run.
       return { error: describe(e) };
     }
   }
+}
+
+type Compiled = { compiled: CompiledSchematron } | { error: string };
+
+async function compileProfile(profile: ProfileSpec, options: ValidateOptions): Promise<Compiled> {
+  try {
+    return { compiled: await getCompiled(compileRequest(profile, options)) };
+  } catch (e) {
+    return { error: describe(e) };
+  }
+}
+
+function compileProfileSync(profile: ProfileSpec, options: ValidateOptions): Compiled {
+  try {
+    return { compiled: getCompiledSync(compileRequest(profile, options)) };
+  } catch (e) {
+    return { error: describe(e) };
+  }
+}
+
+/**
+ * The document's text, decoded as its bytes declare, after the checks that must come before any parsing or XSD
+ * step: size, encoding, forbidden characters, DTD, depth, element count ({@link checkXmlText}).
+ * @throws XmlParseError
+ */
+export function checkedText(input: string | Uint8Array, file: string, maxBytes = MAX_DOCUMENT_BYTES): string {
+  const size = typeof input === 'string' ? Buffer.byteLength(input, 'utf8') : input.byteLength;
+  if (size > maxBytes)
+    throw new XmlParseError('XML_TOO_LARGE', `XML input is ${size} bytes; the limit is ${maxBytes} bytes`, {
+      file,
+    });
+  const text = xmlText(input, file);
+  if (text.trim() === '') throw new XmlParseError('XML_EMPTY', 'XML input is empty', { file });
+  checkXmlText(text, file);
+  return text;
 }
 
 /**
@@ -205,17 +288,17 @@ export function withXsdResult(
       return undefined;
     }
   });
-  const { file, profiles, level, rules } = result;
-  return { file, valid: xsd.valid && result.valid, xsd, profiles, level, rules };
+  const { file, profiles, level, rules, volet } = result;
+  return { file, valid: xsd.valid && result.valid, xsd, profiles, ...(volet ? { volet } : {}), level, rules };
 }
 
 /** Processes keep one validator per set of rule options, so compiled rules are reused across calls. */
 const validators = new Map<string, Promise<Validator>>();
 
 /**
- * Validate a CDA document: the CDA XSD and the ANS CR-BIO schematrons of a kit (the volet
- * `CI-SIS_BIO-CR-BIO_2024.01`, `ASIP-STRUCT-MIN-StrucMin`, `IHE`, `CI-SIS_ModelesDeContenusCDA`,
- * `CI-SIS_Modeles_ANS`), with the ANS verdict; without a kit, the project's embedded rules.
+ * Validate a CDA document: the CDA XSD and the ANS schematrons of a kit — the document's volet (chosen from its
+ * templateIds and code, or `volet`), `ASIP-STRUCT-MIN-StrucMin`, `IHE`, `CI-SIS_ModelesDeContenusCDA`,
+ * `CI-SIS_Modeles_ANS` — with the ANS verdict; without a kit, the project's embedded rules.
  *
  * @example
  * ```ts
@@ -234,8 +317,9 @@ export async function validate(
   if (typeof input === 'object' && !(input instanceof Uint8Array)) {
     file ??= input.path;
     try {
-      bytes = await readFile(input.path);
+      bytes = readXmlFile(input.path, options.maxBytes ?? MAX_DOCUMENT_BYTES);
     } catch (e) {
+      if (e instanceof XmlParseError) throw e;
       throw new CisisBioError(
         'VALIDATE_IO',
         `cannot read the document: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
@@ -260,6 +344,8 @@ export function validatorFor(options: ValidateOptions): Promise<Validator> {
     options.cache !== false,
     options.maxBytes ?? 0,
     options.svrl === true,
+    options.volet ?? 'auto',
+    options.timeoutMs ?? 0,
   ]);
   let v = validators.get(key);
   if (!v) {
@@ -282,25 +368,6 @@ export function compileRequest(profile: ProfileSpec, options: ValidateOptions): 
     ...(options.phase ? { phase: options.phase } : {}),
     disk: options.cache !== false,
   };
-}
-
-/** The DOM navigation both xmldom and slimdom offer. */
-interface DomLike {
-  documentElement?: DomLike | null;
-  firstChild?: DomLike | null;
-  nextSibling?: DomLike | null;
-  nodeType: number;
-  localName?: string | null;
-}
-
-/** A level 1 CDA carries its content as `component/nonXMLBody`. */
-function isLevel1(doc: DomLike): boolean {
-  for (let c = doc.documentElement?.firstChild; c; c = c.nextSibling) {
-    if (c.nodeType !== 1 || c.localName !== 'component') continue;
-    for (let b = c.firstChild; b; b = b.nextSibling)
-      if (b.nodeType === 1 && b.localName === 'nonXMLBody') return true;
-  }
-  return false;
 }
 
 const collapse = (s: string) => s.replace(/\s+/g, ' ').trim();

@@ -2,6 +2,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CisisBioError } from '../common/errors.js';
+import { findVolet, type KitVolet, listVolets } from './volets.js';
 
 /** One schematron of a validation pipeline. */
 export interface ProfileSpec {
@@ -20,7 +21,12 @@ export interface RuleSet {
   kitDir?: string;
   /** XSD to run, when a kit is known and XSD validation is on. */
   xsdPath?: string;
+  /** Profiles every document gets (kit: the four common profiles; else the one schematron). */
   profiles: ProfileSpec[];
+  /** Kit mode: the kit's volets, one of which is chosen per document (unless {@link forcedVolet}). */
+  volets?: KitVolet[];
+  /** Kit mode with `volet: NAME`: this volet for every document. */
+  forcedVolet?: KitVolet;
 }
 
 /** The kit folder, a schematron or the embedded rules cannot be found. */
@@ -45,6 +51,11 @@ export const CR_BIO_PROFILES: ReadonlyArray<{ name: string; file: string; level3
   { name: 'CI-SIS_Modeles_ANS', file: 'schematrons/profils/CI-SIS_Modeles_ANS.sch' },
 ];
 
+/** The four transverse profiles of the ANS kit, run on every document beside its volet (paths relative to the kit). */
+export const COMMON_PROFILES: ReadonlyArray<{ name: string; file: string }> = CR_BIO_PROFILES.filter(
+  (p) => !p.level3Only,
+);
+
 /** Name of the project's own rules in results (used when no kit is given). */
 export const EMBEDDED_PROFILE = 'cisis-bio-cr-bio';
 
@@ -53,10 +64,13 @@ export interface RuleOptions {
   kit?: string;
   schematron?: string;
   xsd?: boolean;
+  /** Kit mode: `auto` (default: chosen from each document) or a volet name (`CI-SIS_BIO-CR-BIO_2023.01`). */
+  volet?: string;
 }
 
 /**
- * Resolve which rules run: `kit` (else env `CISIS_BIO_KIT`) gives the XSD and the five ANS profiles;
+ * Resolve which rules run: `kit` (else env `CISIS_BIO_KIT`) gives the XSD, the four common ANS profiles and the
+ * kit's volets (one per document, chosen from its header, or the one `volet` names);
  * `schematron` replaces the profiles by one file (the XSD still runs when a kit is known); with neither, the
  * project's embedded schematron runs alone (the XSD belongs to the kit, which the project does not ship).
  */
@@ -84,11 +98,7 @@ export function resolveRules(options: RuleOptions, env: NodeJS.ProcessEnv = proc
     };
   }
   if (kitDir !== undefined) {
-    const profiles = CR_BIO_PROFILES.map((p) => ({
-      name: p.name,
-      path: join(kitDir, p.file),
-      level3Only: p.level3Only,
-    }));
+    const profiles = COMMON_PROFILES.map((p) => ({ name: p.name, path: join(kitDir, p.file) }));
     const missing = profiles.find((p) => !existsSync(p.path));
     if (missing) {
       throw new RulesNotFoundError(
@@ -96,7 +106,12 @@ export function resolveRules(options: RuleOptions, env: NodeJS.ProcessEnv = proc
         missing.path,
       );
     }
-    return { mode: 'kit', kitDir, xsdPath, profiles };
+    const volets = listVolets(kitDir);
+    const wanted = options.volet;
+    if (wanted !== undefined && wanted !== 'auto') {
+      return { mode: 'kit', kitDir, xsdPath, profiles, volets, forcedVolet: findVolet(volets, wanted) };
+    }
+    return { mode: 'kit', kitDir, xsdPath, profiles, volets };
   }
   const embedded = embeddedSchematronPath();
   return { mode: 'embedded', profiles: [{ name: EMBEDDED_PROFILE, path: embedded }] };

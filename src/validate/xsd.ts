@@ -45,10 +45,15 @@ export class XsdLoadError extends CisisBioError {
 /**
  * Parser flags for documents handed to libxml2: no network, no external DTD or entity loading, no entity
  * substitution (no NOENT, no DTDLOAD), line numbers above 65535 kept. `parseXml` has already refused any
- * DOCTYPE before a document reaches libxml2; these flags are a second wall.
+ * DOCTYPE before a document reaches libxml2; these flags are a second wall. `XML_PARSE_HUGE` lifts libxml2's
+ * 10 MB text-node limit (an 8 MB PDF in base64 is a legitimate CR-BIO): the document is at most
+ * `maxBytes` (64 MiB) and its depth was checked (≤ 256) before, which are cisis-bio's own limits.
  */
 const docParseOptions = (l: Libxml2) =>
-  l.ParseOption.XML_PARSE_NONET | l.ParseOption.XML_PARSE_NO_XXE | l.ParseOption.XML_PARSE_BIG_LINES;
+  l.ParseOption.XML_PARSE_NONET |
+  l.ParseOption.XML_PARSE_NO_XXE |
+  l.ParseOption.XML_PARSE_BIG_LINES |
+  l.ParseOption.XML_PARSE_HUGE;
 
 /**
  * Folders from which libxml2 may read files (the folders of the XSD files loaded). Only `.xsd` files in them

@@ -143,7 +143,9 @@ describe('cisis-bio validate: formats', () => {
     expect(out.version).toBe(VERSION);
     const [tsh, n1] = out.documents;
     expect(tsh.valid).toBe(true);
-    expect(Object.keys(tsh)).toEqual(['file', 'valid', 'xsd', 'profiles']);
+    expect(Object.keys(tsh)).toEqual(['file', 'valid', 'xsd', 'volet', 'profiles']);
+    expect(tsh.volet).toMatchObject({ volet: 'CI-SIS_BIO-CR-BIO_2024.01', rule: 'newest' });
+    expect(n1.volet).toMatchObject({ rule: 'none', reason: expect.stringMatching(/common profiles/) });
     expect(tsh.xsd).toEqual({ valid: true, errors: [] });
     expect(Object.keys(tsh.profiles).sort()).toEqual(CR_BIO_PROFILES.map((p) => p.name).sort());
     for (const p of Object.values(tsh.profiles)) expect(p).toEqual({ findings: expect.any(Array) });

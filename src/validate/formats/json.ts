@@ -1,7 +1,8 @@
 import type { ValidationReport } from './report.js';
 
 /**
- * `--format json`: `{"tool":"cisis-bio","version":…,"documents":[{file, valid, xsd?, profiles}]}`. Findings
+ * `--format json`: `{"tool":"cisis-bio","version":…,"documents":[{file, valid, xsd?, volet?, profiles}]}`.
+ * `volet` (with a kit) says which volet judged the document and why — `{"rule":"none",…}` when none did. Findings
  * carry `kind`, `location`, `text` and `role` when the schematron gives one; `xsd` is absent when it did not
  * run. Documents that could not be read are not in `documents` (they are reported on stderr, exit 2).
  */
@@ -20,19 +21,23 @@ export function toJson(report: ValidationReport): string {
             },
           }
         : {}),
+      ...(d.volet ? { volet: d.volet } : {}),
       profiles: Object.fromEntries(
         Object.entries(d.profiles).map(([name, p]) => [
           name,
-          'error' in p
-            ? { error: p.error }
-            : {
-                findings: p.findings.map((f) => ({
-                  kind: f.kind,
-                  location: f.location,
-                  text: f.text,
-                  ...(f.role !== undefined ? { role: f.role } : {}),
-                })),
-              },
+          {
+            ...('error' in p
+              ? { error: p.error }
+              : {
+                  findings: p.findings.map((f) => ({
+                    kind: f.kind,
+                    location: f.location,
+                    text: f.text,
+                    ...(f.role !== undefined ? { role: f.role } : {}),
+                  })),
+                }),
+            ...(p.warnings?.length ? { warnings: p.warnings } : {}),
+          },
         ]),
       ),
     })),

@@ -16,6 +16,11 @@ export function toText(report: ValidationReport): string {
         '  note: no ANS kit given (--kit or CISIS_BIO_KIT): embedded cisis-bio rules only, no XSD — not the ANS verdict',
       );
     }
+    if (d.volet) {
+      lines.push(
+        d.volet.volet ? `  volet: ${d.volet.volet} (${d.volet.reason})` : `  volet: none — ${d.volet.reason}`,
+      );
+    }
     if (d.xsd) {
       lines.push(
         `  XSD: ${d.xsd.valid ? 'valid' : `${d.xsd.errors.length} error${d.xsd.errors.length === 1 ? '' : 's'}`}`,
@@ -25,6 +30,7 @@ export function toText(report: ValidationReport): string {
     for (const [name, p] of Object.entries(d.profiles)) {
       if ('error' in p) {
         lines.push(`  ${name}: ENGINE ERROR ${p.error}`);
+        for (const w of p.warnings ?? []) lines.push(`    warning: ${w}`);
         continue;
       }
       const asserts = failedAsserts(p);
@@ -34,6 +40,7 @@ export function toText(report: ValidationReport): string {
         reports ? `${reports} report${reports === 1 ? '' : 's'}` : '',
       ];
       lines.push(`  ${name}: ${parts.filter(Boolean).join(', ') || 'ok'}`);
+      for (const w of p.warnings ?? []) lines.push(`    warning: ${w}`);
       for (const f of findingsOf(p)) lines.push(...findingLines(f));
     }
   }

@@ -3,8 +3,9 @@
  * (iso_dsdl_include), abstract pattern expansion (iso_abstract_expand: textual `$param` substitution in
  * attributes), then phase selection and `extends` splicing.
  */
+import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join, resolve, sep } from 'node:path';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import type { Document, Element, Node } from '@xmldom/xmldom';
 import { CisisBioError } from '../../common/errors.js';
 import { parseXml } from '../../common/xml.js';
@@ -51,9 +52,20 @@ function attr(el: Element, name: string): string | undefined {
   return el.hasAttribute(name) ? (el.getAttribute(name) ?? undefined) : undefined;
 }
 
-function readSchFile(path: string): Document {
+/** What a compilation read and noticed: the files (content hashes, for the cache binding) and warnings. */
+interface CompileLog {
+  /** Absolute path → sha256 of the bytes read (`null`: absent). */
+  sources: Map<string, string | null>;
+  warnings: string[];
+}
+
+const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
+
+function readSchFile(path: string, log?: CompileLog): Document {
   try {
-    return parseXml(readFileSync(path), { fileName: path });
+    const bytes = readFileSync(path);
+    log?.sources.set(path, sha256(bytes));
+    return parseXml(bytes, { fileName: path });
   } catch (e) {
     if (e instanceof CisisBioError) {
       throw new SchematronCompileError(
@@ -82,7 +94,7 @@ function readSchFile(path: string): Document {
  * (or a folder of its path) is absent, a unique case-insensitive match is accepted, as the ANS's own run would.
  */
 function locateInclude(path: string): string | undefined {
-  if (existsSync(path)) return path;
+  if (existsSync(path) && statSync(path).isFile()) return path;
   // walk down from the deepest existing folder, matching each remaining segment case-insensitively
   const parts = path.split(sep);
   let base = parts.slice(0, 1).join(sep) || sep;
@@ -116,8 +128,12 @@ function describeIncluder(el: Element): string {
   return 'the schema';
 }
 
-/** Replace every `include` by the root element (or `#id` element) of the file it names, recursively. */
-function resolveIncludes(doc: Document, el: Element, file: string, stack: string[]): void {
+/**
+ * Replace every `include` by the root element (or `#id` element) of the file it names, recursively. As the ISO
+ * include step run by Saxon (iso_dsdl_include.xsl), an include whose file is missing is dropped with a warning;
+ * a file found only when case is ignored is used (the ANS runs the kit on Windows) and reported as a warning.
+ */
+function resolveIncludes(doc: Document, el: Element, file: string, stack: string[], log: CompileLog): void {
   for (const child of children(el)) {
     if (isSch(child, 'include')) {
       const href = attr(child, 'href');
@@ -130,10 +146,16 @@ function resolveIncludes(doc: Document, el: Element, file: string, stack: string
       const wanted = resolve(dirname(file), decodeURI(pathPart));
       const target = locateInclude(wanted);
       if (!target) {
-        throw new SchematronCompileError(
-          'SCH_INCLUDE_MISSING',
-          `included file ${wanted} does not exist (include href="${href}" in ${file}, needed by ${describeIncluder(child)})`,
-          { file: wanted, where: file },
+        log.sources.set(wanted, null);
+        log.warnings.push(
+          `SCH_INCLUDE_MISSING: included file "${href}" of ${basename(file)} (${describeIncluder(child)}) does not exist: dropped, as the ISO include step does`,
+        );
+        el.removeChild(child);
+        continue;
+      }
+      if (target !== wanted) {
+        log.warnings.push(
+          `SCH_INCLUDE_CASE: included file "${href}" of ${basename(file)} found only when case is ignored, as ${relative(dirname(file), target)}: used, as on the ANS's Windows (Saxon on Linux would drop it)`,
         );
       }
       if (stack.includes(target)) {
@@ -145,7 +167,7 @@ function resolveIncludes(doc: Document, el: Element, file: string, stack: string
           },
         );
       }
-      const sub = readSchFile(target);
+      const sub = readSchFile(target, log);
       let root = sub.documentElement as Element;
       if (fragment) {
         const found = findById(root, fragment);
@@ -161,11 +183,11 @@ function resolveIncludes(doc: Document, el: Element, file: string, stack: string
         }
         root = found;
       }
-      resolveIncludes(sub, root, target, [...stack, target]);
+      resolveIncludes(sub, root, target, [...stack, target], log);
       const imported = doc.importNode(root, true) as Element;
       el.replaceChild(imported, child);
     } else {
-      resolveIncludes(doc, child, file, stack);
+      resolveIncludes(doc, child, file, stack, log);
     }
   }
 }
@@ -318,7 +340,8 @@ export function compileModel(schPath: string, options: CompileOptions = {}): Com
   if (!existsSync(top)) {
     throw new SchematronCompileError('SCH_NOT_FOUND', `schematron file ${top} does not exist`, { file: top });
   }
-  const doc = readSchFile(top);
+  const log: CompileLog = { sources: new Map(), warnings: [] };
+  const doc = readSchFile(top, log);
   const schema = doc.documentElement as Element;
   if (!isSch(schema, 'schema')) {
     throw new SchematronCompileError(
@@ -327,7 +350,7 @@ export function compileModel(schPath: string, options: CompileOptions = {}): Com
       { file: top },
     );
   }
-  resolveIncludes(doc, schema, top, [top]);
+  resolveIncludes(doc, schema, top, [top], log);
   expandAbstractPatterns(doc, schema);
 
   const queryBinding = (attr(schema, 'queryBinding') ?? 'xslt').trim();
@@ -440,5 +463,51 @@ export function compileModel(schPath: string, options: CompileOptions = {}): Com
     diagnostics,
   };
   if (titleEl) model.title = textOf(titleEl);
+  recordValueSets(model, log);
+  model.sources = [...log.sources].map(([path, hash]) => [relative(model.baseDir, path), hash]);
+  if (log.warnings.length) model.warnings = log.warnings;
   return model;
+}
+
+const DOC_CALL = /\b(?:doc|document|doc-available)\s*\(\s*(?:"([^"]+)"|'([^']+)')\s*\)/g;
+
+/**
+ * The value-set files the rules read with a literal `doc('…')`/`document('…')` (resolved from the top-level
+ * schematron's folder, as at run time): hashed into the sources, so a cached form is bound to them too.
+ */
+function recordValueSets(model: CompiledModel, log: CompileLog): void {
+  const seen = new Set<string>();
+  const scan = (expr: string | undefined) => {
+    if (!expr) return;
+    for (const m of expr.matchAll(DOC_CALL)) {
+      const uri = m[1] ?? m[2] ?? '';
+      if (/^[a-z][a-z0-9+.-]*:/i.test(uri) || seen.has(uri)) continue;
+      seen.add(uri);
+      const path = resolve(model.baseDir, safeDecodeUri(uri));
+      if (log.sources.has(path)) continue;
+      try {
+        log.sources.set(path, sha256(readFileSync(path)));
+      } catch {
+        log.sources.set(path, null);
+      }
+    }
+  };
+  for (const g of model.globals) scan(g.value);
+  for (const p of model.patterns)
+    for (const r of p.rules)
+      for (const it of r.items) {
+        if (it.kind === 'let') scan(it.value);
+        else {
+          scan(it.test);
+          for (const part of it.message) if ('select' in part) scan(part.select);
+        }
+      }
+}
+
+function safeDecodeUri(uri: string): string {
+  try {
+    return decodeURI(uri);
+  } catch {
+    return uri;
+  }
 }

@@ -16,6 +16,7 @@ import type { Document as XmldomDocument } from '@xmldom/xmldom';
 import type { Document as SlimDocument } from 'slimdom';
 import { DEFAULT_MAX_XML_BYTES, parseXml } from '../../common/xml.js';
 import { compileModel, SchematronCompileError } from './compile.js';
+import { takeRunWarnings } from './functions.js';
 import { type CompiledModel, MODEL_VERSION } from './model.js';
 import { Engine } from './run.js';
 import { packModel, unpackModel } from './stored.js';
@@ -75,8 +76,8 @@ function engineOf(c: CompiledSchematron): Engine {
 
 /**
  * Compile a schematron file: includes resolved (relative to each including file), abstract patterns and rules
- * expanded, the phase selected. Throws {@link SchematronCompileError} (e.g. `SCH_INCLUDE_MISSING`, naming the
- * missing file and the file that includes it).
+ * expanded, the phase selected. A missing included file is dropped with a warning (`warnings` of each run's
+ * outcome), as the ISO include step does. Throws {@link SchematronCompileError} (e.g. `SCH_PHASE_UNKNOWN`).
  */
 export function compileSchematron(schPath: string, options?: CompileOptions): CompiledSchematron {
   const c = wrap(compileModel(schPath, options));
@@ -128,7 +129,12 @@ export function runSchematron(
   doc: SchematronDocument,
   options?: RunOptions,
 ): SchematronOutcome {
-  return engineOf(c).run(doc as unknown as SlimDocument, options);
+  const model = (c as CompiledInternal).model;
+  takeRunWarnings();
+  const outcome = engineOf(c).run(doc as unknown as SlimDocument, options);
+  const warnings = [...(model?.warnings ?? []), ...takeRunWarnings()];
+  if (warnings.length) outcome.warnings = warnings;
+  return outcome;
 }
 
 /**

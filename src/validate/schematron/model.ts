@@ -64,7 +64,15 @@ export interface CompiledModel {
    * first built on the model, so that the serialized form (the disk cache) spares the next process the parse.
    */
   parsedSteps?: StoredStep[];
+  /**
+   * Every file the compilation read — the schematron, its includes, the value sets its rules name with a literal
+   * `doc()` — relative to {@link baseDir}, with the sha256 of its content (`null`: absent). The disk cache checks
+   * them on load, binding an entry to what it was compiled from.
+   */
+  sources?: Array<[path: string, sha256: string | null]>;
+  /** Compile warnings (a missing include dropped, an include found only case-insensitively). */
+  warnings?: string[];
 }
 
 /** Bumped whenever the compiled form or the engine's semantics change (part of the disk-cache key). */
-export const MODEL_VERSION = 6;
+export const MODEL_VERSION = 7;

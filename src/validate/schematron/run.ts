@@ -165,8 +165,10 @@ export class Engine {
     if (table) model.parsedSteps = table.steps;
     const keys = [...this.index.keys()];
     this.hasTemplateIdKeys = keys.some((k) => k.startsWith('t:'));
-    this.visitAttributes = keys.some((k) => k.startsWith('a:')) || this.fallback.length > 0;
-    this.visitText = keys.some((k) => k === 'x' || k === 'o') || this.fallback.length > 0;
+    // The skeleton walks the document node and elements only (`apply-templates select="*"`): Saxon never fires
+    // a rule whose context is an attribute, a text node, a comment or a processing instruction. Neither do we.
+    this.visitAttributes = false;
+    this.visitText = false;
   }
 
   private readonly globalFns = new Map<string, Compiled | null>();
@@ -544,8 +546,10 @@ export class Engine {
     this.runRoot = root;
     this.stepMemo = new Map();
     setScope(scope);
+    const deadline = options.timeoutMs !== undefined ? performance.now() + options.timeoutMs : Infinity;
     try {
       const visit = (node: Node) => {
+        if (deadline !== Infinity && performance.now() > deadline) throw new RunTimeout(options.timeoutMs!);
         const cands = this.candidates(node);
         if (cands.length === 0) return;
         let done = -1;
@@ -592,6 +596,7 @@ export class Engine {
         } else if (this.visitText) visit(n);
       }
     } catch (e) {
+      if (e instanceof RunTimeout) return { ok: false, error: e.message, errorCode: 'CISIS_TIMEOUT' };
       return { ok: false, ...describeError(e) };
     } finally {
       setScope(null);
@@ -710,6 +715,13 @@ export class Engine {
   }
 }
 
+/** The run went past its time budget (`RunOptions.timeoutMs`). */
+class RunTimeout extends Error {
+  constructor(ms: number) {
+    super(`CISIS_TIMEOUT: the schematron run went past its time budget of ${ms} ms`);
+  }
+}
+
 /** Name tests only, up the `/`-separated tail of the pattern: a cheap rejection before any predicate runs. */
 function structurallyPossible(alt: PatternAlternative, node: Node): boolean {
   let n: Node | null = node;
@@ -760,16 +772,12 @@ function isXmlDeclaration(n: Node): boolean {
 /** The ANS skeleton's "full-path-2": names as written, `[n]` only after a same-named earlier sibling. */
 export function fullPath(node: Node): string {
   if (node.nodeType === 9) {
-    // The skeleton's template matches `node() | @*`, which a document node is not: the built-in template
-    // applies the mode to the document's children, so their paths are written one after the other
-    // (`/ClinicalDocument`, preceded by `/@xml-stylesheet` when such a processing instruction comes first).
+    // The skeleton writes a location through its `schematron-select-full-path` mode, whose one template matches
+    // `*`: on the document node the built-in templates go down to its children, where processing instructions
+    // and comments write nothing, so Saxon writes the root element's path (`/ClinicalDocument`).
     let out = '';
-    for (let c = node.firstChild as Node | null; c; c = c.nextSibling as Node | null) {
+    for (let c = node.firstChild as Node | null; c; c = c.nextSibling as Node | null)
       if (c.nodeType === 1) out += fullPath(c);
-      else if (c.nodeType === 7 && !isXmlDeclaration(c))
-        out += `/@${(c as unknown as { nodeName: string }).nodeName}`;
-      else if (c.nodeType === 8) out += '/@';
-    }
     return out;
   }
   if (node.nodeType === 2) {

@@ -57,6 +57,8 @@ export type SchematronOutcome =
        * within a pattern — the order of `findings`, which each firing points into.
        */
       firedRules?: FiredRule[];
+      /** Compile and run warnings (a missing include dropped, `document()` on a missing file…), as Saxon warns. */
+      warnings?: string[];
     }
   | {
       ok: false;
@@ -64,6 +66,7 @@ export type SchematronOutcome =
       error: string;
       /** Error code when known (`XPTY0004`, `FODC0002`, …). */
       errorCode?: string;
+      warnings?: string[];
     };
 
 export interface CompileOptions {
@@ -74,4 +77,9 @@ export interface CompileOptions {
 export interface RunOptions {
   /** Record every fired rule (for SVRL output); off by default because it costs memory. */
   collectFiredRules?: boolean;
+  /**
+   * Time budget of the run, in ms (`performance.now()` based): past it the run stops with the engine error
+   * `CISIS_TIMEOUT`. Checked between rule firings; one XPath evaluation is not interrupted.
+   */
+  timeoutMs?: number;
 }

@@ -23,15 +23,15 @@ describe('ANS kit schematrons', () => {
     const files = readdirSync(SCH).filter((f) => /^CI-SIS_.*\.sch$/.test(f));
     expect(files.length).toBeGreaterThan(50);
     for (const f of files) {
-      // The kit ships include/specificationsVolets/BIO-CR-BIO_2023.01 as an empty file instead of a folder:
-      // that volet cannot be compiled by anyone; the error must name the missing file.
-      if (f === 'CI-SIS_BIO-CR-BIO_2023.01.sch') {
-        expect(() => compileSchematron(join(SCH, f))).toThrow(
-          /BIO-CR-BIO_2023\.01\/Entete\/Entete_CR-BIO\.sch does not exist/,
-        );
-        continue;
-      }
       const c = compileSchematron(join(SCH, f));
+      // The kit ships include/specificationsVolets/BIO-CR-BIO_2023.01 as an empty file instead of a folder: its
+      // includes are dropped with a warning naming each file, as the ISO include step run by Saxon does.
+      if (f === 'CI-SIS_BIO-CR-BIO_2023.01.sch') {
+        const w = (c as unknown as { model: { warnings?: string[] } }).model.warnings ?? [];
+        expect(
+          w.some((x) => /BIO-CR-BIO_2023\.01\/Entete\/Entete_CR-BIO\.sch" .* does not exist/.test(x)),
+        ).toBe(true);
+      }
       expect(c.queryBinding, f).toBe('xslt2');
     }
   });

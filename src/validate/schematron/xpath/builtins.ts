@@ -13,6 +13,7 @@ import { lookupNamespace, type XNode } from './nodes.js';
 import { NEED_FALLBACK, UNSUPPORTED } from './signals.js';
 import {
   atomize,
+  booleanSequence,
   effectiveBoolean,
   isNode,
   numberOf,
@@ -46,10 +47,10 @@ export function compileCall(name: string, args: Evaluator[]): Evaluator {
   switch (name) {
     case 'not':
       need(n === 1);
-      return (c) => [!effectiveBoolean(a0(c))];
+      return (c) => booleanSequence(!effectiveBoolean(a0(c)));
     case 'boolean':
       need(n === 1);
-      return (c) => [effectiveBoolean(a0(c))];
+      return (c) => booleanSequence(effectiveBoolean(a0(c)));
     case 'true':
       need(n === 0);
       return () => [true];
@@ -61,10 +62,10 @@ export function compileCall(name: string, args: Evaluator[]): Evaluator {
       return (c) => [a0(c).length];
     case 'empty':
       need(n === 1);
-      return (c) => [a0(c).length === 0];
+      return (c) => booleanSequence(a0(c).length === 0);
     case 'exists':
       need(n === 1);
-      return (c) => [a0(c).length > 0];
+      return (c) => booleanSequence(a0(c).length > 0);
     case 'string':
       need(n <= 1);
       return (c) => [optString(arg0(c))];

@@ -17,6 +17,7 @@ import {
   elementsByLocalName,
   type NodeMatcher,
   nodeMatcher,
+  parentOf,
   REVERSE_AXES,
   type XNode,
 } from './nodes.js';
@@ -24,14 +25,17 @@ import { NEED_FALLBACK, UNSUPPORTED } from './signals.js';
 import {
   arithmetic,
   atomize,
+  booleanSequence,
   type Comparison,
   effectiveBoolean,
+  FALSE_SEQUENCE,
   generalCompare,
   type Item,
   isNode,
   type Sequence,
   str,
   stringsOnly,
+  TRUE_SEQUENCE,
   Untyped,
   valueCompare,
 } from './values.js';
@@ -229,8 +233,8 @@ function quantified(e: ExprOf<'for' | 'some' | 'every'>, env: Environment): Eval
 function logical(e: ExprOf<'or' | 'and'>, env: Environment): Evaluator {
   const l = compile(e.left, env);
   const r = compile(e.right, env);
-  if (e.kind === 'or') return (c) => [effectiveBoolean(l(c)) || effectiveBoolean(r(c))];
-  return (c) => [effectiveBoolean(l(c)) && effectiveBoolean(r(c))];
+  if (e.kind === 'or') return (c) => booleanSequence(effectiveBoolean(l(c)) || effectiveBoolean(r(c)));
+  return (c) => booleanSequence(effectiveBoolean(l(c)) && effectiveBoolean(r(c)));
 }
 
 /** `=` against a value set read by `doc()`: the set's strings in a `Set`, built once. */
@@ -240,16 +244,16 @@ function general(e: ExprOf<'general'>, env: Environment): Evaluator {
   const r = compile(e.right, env);
   const constantSide =
     op !== '=' ? 0 : isConstantDocumentRead(e.right) ? 2 : isConstantDocumentRead(e.left) ? 1 : 0;
-  if (constantSide === 0) return (c) => [generalCompare(op, l(c), r(c))];
+  if (constantSide === 0) return (c) => booleanSequence(generalCompare(op, l(c), r(c)));
   let set: Set<string> | null | undefined;
   return (c) => {
     const a = l(c);
     const b = r(c);
     const [other, constant] = constantSide === 2 ? [a, b] : [b, a];
     set ??= stringsOnly(constant) ?? null;
-    if (!set || !other.every(isStringLike)) return [generalCompare(op, a, b)];
-    for (const i of other) if (set.has(str(i))) return [true];
-    return [false];
+    if (!set || !other.every(isStringLike)) return booleanSequence(generalCompare(op, a, b));
+    for (const i of other) if (set.has(str(i))) return TRUE_SEQUENCE;
+    return FALSE_SEQUENCE;
   };
 }
 
@@ -276,10 +280,16 @@ function nodeSetOperation(e: ExprOf<'union' | 'intersect' | 'except'>, env: Envi
     };
   }
   const except = e.kind === 'except';
+  // a subset of nodes in document order is in document order
+  const leftOrdered = givesOrderedNodes(e.left);
   return (c) => {
     const x = nodesOnly(l(c));
-    const ys = new Set(nodesOnly(r(c)));
-    return documentOrder(x.filter((n) => (except ? !ys.has(n) : ys.has(n))));
+    const y = nodesOnly(r(c));
+    if (x.length === 0) return x;
+    if (y.length === 0 && leftOrdered) return except ? x : y;
+    const ys = new Set(y);
+    const kept = x.filter((n) => (except ? !ys.has(n) : ys.has(n)));
+    return leftOrdered ? kept : documentOrder(kept);
   };
 }
 
@@ -330,20 +340,33 @@ function castable(e: ExprOf<'castable'>, env: Environment): Evaluator {
 
 type StepsApplier = (input: Sequence, c: DynamicContext) => Sequence;
 
+/**
+ * What is known of a node list between steps: `flat` — in document order and no node inside another (children
+ * of such nodes come out in document order by concatenation); `sorted` — in document order, maybe nested;
+ * `unknown` — any order (a variable, a call).
+ */
+type Order = 'flat' | 'sorted' | 'unknown';
+
+/** The order of a first step's result (applied to one node, or the focus's own value). */
+function orderAfterFirst(first: CompiledStep): Order {
+  if (!first.reorders) return 'flat';
+  return first.primary ? 'unknown' : 'sorted';
+}
+
 function path(e: ExprOf<'path'>, env: Environment): Evaluator {
   if (e.root !== '' && e.steps.length === 0) return (c) => [rootOf(c)];
   const [head, ...tail] = e.steps as [PathStep, ...PathStep[]];
   const first = compileStep(head.step, env);
   if (e.root !== '') {
-    const rest = continuation(tail, env, true);
     const descendant = e.root === '//';
+    const rest = continuation(tail, env, descendant ? 'sorted' : orderAfterFirst(first));
     return (c) => {
       const start = [rootOf(c)];
       const out = descendant ? descendantStep(first, start, c) : applyStep(first, start, c, false);
       return rest ? rest(out, c) : out;
     };
   }
-  const rest = continuation(tail, env, first.reorders);
+  const rest = continuation(tail, env, orderAfterFirst(first));
   return (c) => {
     const base =
       first.primary !== undefined
@@ -353,24 +376,43 @@ function path(e: ExprOf<'path'>, env: Environment): Evaluator {
   };
 }
 
-/** The steps after the first; `nested`: the input may hold nodes nested in one another. */
-function continuation(steps: PathStep[], env: Environment, nested: boolean): StepsApplier | undefined {
+/** The steps after the first, applied to a node list of the given order. */
+function continuation(steps: PathStep[], env: Environment, initial: Order): StepsApplier | undefined {
   if (steps.length === 0) return undefined;
   const compiled = steps.map((s) => ({ step: compileStep(s.step, env), descendant: s.descendant }));
   return (input, c) => {
     let cur = input;
-    let mayNest = nested;
+    let order = initial;
     for (const { step, descendant } of compiled) {
       if (!cur.every(isNode)) throw NEED_FALLBACK;
       if (descendant) {
         cur = descendantStep(step, cur, c);
-        mayNest = true;
-      } else cur = applyStep(step, cur, c, mayNest);
-      if (step.reorders) mayNest = true;
+        order = 'sorted';
+      } else if (step.primary || step.reorders) {
+        cur = applyStep(step, cur, c, true);
+        if (step.reorders) order = step.primary ? 'unknown' : 'sorted';
+      } else if (step.axis !== 'child' && order !== 'unknown') {
+        // attributes come right after their element, so those of a sorted list are sorted (and never nest)
+        cur = applyStep(step, cur, c, false);
+        if (step.axis === 'attribute') order = 'flat';
+      } else {
+        const flat = order === 'flat' || (order === 'sorted' && !hasNesting(cur as XNode[]));
+        cur = applyStep(step, cur, c, !flat);
+        order = flat ? 'flat' : 'sorted';
+      }
       if (cur.length === 0) break;
     }
     return cur;
   };
+}
+
+/** In a document-ordered list, is some node inside another? (Then one is inside the node just before it.) */
+function hasNesting(nodes: XNode[]): boolean {
+  for (let k = 1; k < nodes.length; k++) {
+    const before = nodes[k - 1];
+    for (let p = parentOf(nodes[k] as XNode); p; p = parentOf(p)) if (p === before) return true;
+  }
+  return false;
 }
 
 function compileStep(step: Step, env: Environment): CompiledStep {
@@ -415,9 +457,13 @@ function filter(items: Sequence, predicates: CompiledPredicate[], base: DynamicC
     }
     const out: Sequence = [];
     const size = cur.length;
+    // one focus object moved along the items: closures never keep their context
+    const focus = withFocus(base, base.item, 0, size);
     for (let j = 0; j < size; j++) {
       const item = cur[j] as Item;
-      const r = p.test(withFocus(base, item, j + 1, size));
+      focus.item = item;
+      focus.pos = j + 1;
+      const r = p.test(focus);
       if (r.length === 1 && typeof r[0] === 'number') {
         if (r[0] === j + 1) out.push(item);
       } else if (effectiveBoolean(r)) out.push(item);
@@ -427,8 +473,16 @@ function filter(items: Sequence, predicates: CompiledPredicate[], base: DynamicC
   return cur;
 }
 
-/** One step applied to every node of `input`; results in document order when they may not be. */
-function applyStep(step: CompiledStep, input: Sequence, base: DynamicContext, mayNest: boolean): Sequence {
+/**
+ * One step applied to every node of `input`; the results sorted into document order when they may not be in it
+ * (`mayDisorder`: the input may be nested or out of order; or the step's axis reorders).
+ */
+function applyStep(
+  step: CompiledStep,
+  input: Sequence,
+  base: DynamicContext,
+  mayDisorder: boolean,
+): Sequence {
   if (step.primary) return applyFilterStep(step, step.primary, input, base);
   const axis = step.axis as Axis;
   const matcher = step.matcher as NodeMatcher;
@@ -442,7 +496,7 @@ function applyStep(step: CompiledStep, input: Sequence, base: DynamicContext, ma
     else for (const x of nodes) out.push(x as XNode);
   }
   if (reverse && out.length > 1) return input.length === 1 ? out.reverse() : documentOrder(out);
-  if (input.length > 1 && (mayNest || step.reorders) && out.length > 1) return documentOrder(out);
+  if (input.length > 1 && (mayDisorder || step.reorders) && out.length > 1) return documentOrder(out);
   return out;
 }
 
@@ -491,6 +545,14 @@ function descendantStep(step: CompiledStep, input: Sequence, base: DynamicContex
     if (!predicateFree) nodes = filter(nodes, step.predicates, base);
     memo?.set(step, nodes);
     return nodes;
+  }
+  if (source.kind === 'axis' && (source.axis === 'attribute' || source.axis === 'self'))
+    return applyStep(step, descendantOrSelf(input), base, false); // sorted input: sorted output
+  if (one && source.kind === 'axis' && source.axis === 'child' && step.allBoolean) {
+    // `.//name[…]` from one node: its descendants, already in document order
+    const all: XNode[] = [];
+    descendants(one, step.matcher as NodeMatcher, all);
+    return step.predicates.length ? filter(all, step.predicates, base) : all;
   }
   return applyStep(step, descendantOrSelf(input), base, true);
 }

@@ -171,6 +171,13 @@ function positionOf(n: XNode): number | undefined {
 export function documentOrder(nodes: XNode[]): XNode[] {
   const uniq = [...new Set(nodes)];
   if (uniq.length < 2) return uniq;
+  const siblings = siblingOrder(uniq);
+  if (siblings) return siblings;
+  // a few nodes of a tree not numbered yet: compared through their ancestors, sparing the numbering
+  if (uniq.length <= FEW && !positions.has(uniq[0] as XNode)) {
+    const sorted = sortByAncestors(uniq);
+    if (sorted) return sorted;
+  }
   const keys = new Map<XNode, number>();
   for (const n of uniq) {
     const k = positionOf(n);
@@ -178,6 +185,68 @@ export function documentOrder(nodes: XNode[]): XNode[] {
     keys.set(n, k);
   }
   return uniq.sort((a, b) => (keys.get(a) as number) - (keys.get(b) as number));
+}
+
+/**
+ * Nodes that share a parent and a kind (attributes of one element, or children of one node) — most unions in
+ * rules, `@a | @b | @c` — ordered by one walk of that parent's list, without numbering the tree.
+ */
+function siblingOrder(uniq: XNode[]): XNode[] | undefined {
+  const first = uniq[0] as XNode;
+  const parent = parentOf(first);
+  if (!parent) return undefined;
+  const attributes = first.nodeType === 2;
+  for (const n of uniq) if (parentOf(n) !== parent || (n.nodeType === 2) !== attributes) return undefined;
+  const wanted = new Set(uniq);
+  const out: XNode[] = [];
+  if (attributes) {
+    const list = parent.attributes ?? [];
+    for (let i = 0; i < list.length; i++) if (wanted.has(list[i] as XNode)) out.push(list[i] as XNode);
+  } else for (let c = parent.firstChild; c; c = c.nextSibling) if (wanted.has(c)) out.push(c);
+  return out.length === uniq.length ? out : undefined;
+}
+
+const FEW = 16;
+
+/** The node and its ancestors, root first. */
+function ancestry(n: XNode): XNode[] {
+  const chain: XNode[] = [];
+  for (let p: XNode | null = n; p; p = parentOf(p)) chain.push(p);
+  return chain.reverse();
+}
+
+/** Document order of two distinct nodes of one tree (negative: `a` first); NaN across trees. */
+function compareByAncestors(a: XNode, b: XNode): number {
+  const ca = ancestry(a);
+  const cb = ancestry(b);
+  if (ca[0] !== cb[0]) return NaN;
+  let k = 1;
+  while (k < ca.length && k < cb.length && ca[k] === cb[k]) k++;
+  if (k === ca.length) return -1; // a is an ancestor of b
+  if (k === cb.length) return 1;
+  const x = ca[k] as XNode;
+  const y = cb[k] as XNode;
+  if ((x.nodeType === 2) !== (y.nodeType === 2)) return x.nodeType === 2 ? -1 : 1; // attributes first
+  if (x.nodeType === 2) {
+    const list = (ca[k - 1] as XNode).attributes ?? [];
+    for (let i = 0; i < list.length; i++) {
+      if (list[i] === x) return -1;
+      if (list[i] === y) return 1;
+    }
+    return NaN;
+  }
+  for (let s = x.nextSibling; s; s = s.nextSibling) if (s === y) return -1;
+  return 1;
+}
+
+function sortByAncestors(uniq: XNode[]): XNode[] | undefined {
+  let comparable = true;
+  const sorted = uniq.sort((a, b) => {
+    const d = compareByAncestors(a, b);
+    if (Number.isNaN(d)) comparable = false;
+    return d || 0;
+  });
+  return comparable ? sorted : undefined;
 }
 
 function sortByComparison(uniq: XNode[]): XNode[] {

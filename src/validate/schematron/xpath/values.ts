@@ -26,6 +26,17 @@ export class DateTimeValue {
 export type Item = XNode | string | number | boolean | Untyped | QNameValue | DateTimeValue;
 export type Sequence = Item[];
 
+/**
+ * The two boolean results, shared: a result sequence is never modified by its reader (every operator builds a
+ * new array), so the many `[true]`/`[false]` of a run need not be allocated.
+ */
+export const TRUE_SEQUENCE: Sequence = [true];
+export const FALSE_SEQUENCE: Sequence = [false];
+
+export function booleanSequence(b: boolean): Sequence {
+  return b ? TRUE_SEQUENCE : FALSE_SEQUENCE;
+}
+
 export function isNode(i: Item): i is XNode {
   // Untyped, QNameValue and DateTimeValue have no nodeType
   return typeof i === 'object' && i !== null && (i as XNode).nodeType !== undefined;
