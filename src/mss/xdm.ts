@@ -57,7 +57,7 @@ export interface XdmPackage {
   entries: string[];
 }
 
-export const DEFAULT_SOFTWARE: XdmSoftware = { name: 'cisis-bio', version: VERSION, vendor: 'cisis-bio' };
+const DEFAULT_SOFTWARE: XdmSoftware = { name: 'cisis-bio', version: VERSION, vendor: 'cisis-bio' };
 
 /** SHA-1 of bytes, lower-case hex (the XDS `hash`). */
 export function sha1Hex(bytes: Uint8Array): string {
