@@ -21,6 +21,7 @@ const COMMANDS: Record<string, () => Promise<{ register(program: Command): void 
   'verify-pdf': () => import('./commands/verify-pdf.js'),
   hl7: () => import('./commands/hl7.js'),
   mss: () => import('./commands/mss.js'),
+  xds: () => import('./commands/xds.js'),
 };
 
 /**

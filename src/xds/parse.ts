@@ -227,7 +227,31 @@ function looksMultipart(bytes: Uint8Array | string, contentType?: string): boole
  * const { submission, documents } = readSubmission(body, req.headers['content-type']);
  * ```
  */
-export function readSubmission(bytes: Uint8Array | string, contentType?: string): ReadSubmission {
+export function readSubmission(input: Uint8Array | string, contentType?: string): ReadSubmission {
+  const { bytes, type } = mimeEntity(input, contentType);
+  return readBody(bytes, type);
+}
+
+/** A stored MIME entity (`MIME-Version:` / `Content-Type:` header lines, blank line, body): its body and type. */
+function mimeEntity(
+  input: Uint8Array | string,
+  contentType?: string,
+): { bytes: Uint8Array | string; type?: string } {
+  const head =
+    typeof input === 'string'
+      ? input.slice(0, 2048)
+      : Buffer.from(input.subarray(0, 2048)).toString('latin1');
+  if (contentType || !/^(MIME-Version|Content-Type):/i.test(head))
+    return { bytes: input, ...(contentType ? { type: contentType } : {}) };
+  const end = head.indexOf('\r\n\r\n');
+  if (end < 0) throw new XdsError('XDS_MTOM', 'MIME headers without a blank line');
+  const type = /^Content-Type:\s*(.+)$/im.exec(head.slice(0, end))?.[1]?.trim();
+  const raw = typeof input === 'string' ? new TextEncoder().encode(input) : input;
+  const skip = Buffer.byteLength(head.slice(0, end + 4), 'latin1');
+  return { bytes: raw.subarray(skip), ...(type ? { type } : {}) };
+}
+
+function readBody(bytes: Uint8Array | string, contentType?: string): ReadSubmission {
   let xml: Uint8Array | string = bytes;
   const parts = new Map<string, Uint8Array>();
   if (looksMultipart(bytes, contentType)) {
