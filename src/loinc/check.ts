@@ -267,3 +267,20 @@ const SPECIMEN_SYSTEMS: Readonly<Record<string, readonly string[]>> = {
   THRT: ['Throat', 'Upper resp', 'Respiratory', 'Nph'],
   SPT: ['Sputum', 'Respiratory', 'Lower resp'],
 };
+
+/**
+ * Check the LOINC codes of a CDA document (CR-BIO level 3 or 1): parsed with the project's parser, then
+ * {@link checkReportLoinc}; paths are model paths of the parsed report.
+ *
+ * @example
+ * const findings = await checkDocumentLoinc(readFileSync('cr-bio.xml'), { table });
+ */
+export async function checkDocumentLoinc(
+  xml: Uint8Array | string,
+  options: LoincCheckOptions & { fileName?: string } = {},
+): Promise<LoincFinding[]> {
+  // Loaded on use: the builder imports this module, and the parser is not needed for model checks.
+  const { parseCrBio } = await import('../cda/index.js');
+  const { report } = parseCrBio(xml, options.fileName === undefined ? {} : { fileName: options.fileName });
+  return checkReportLoinc(report, options.table ? { table: options.table } : {});
+}

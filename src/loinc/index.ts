@@ -1,5 +1,15 @@
 // Public exports of the loinc module (subpath cisis-bio/loinc).
 export {
+  type CatalogueExport,
+  catalogueFromCsv,
+  catalogueFromModels,
+  type ExportCatalogueOptions,
+  exportCatalogue,
+  type LocalAnalysis,
+  WORKSHEET_COLUMNS,
+} from './catalogue.js';
+export {
+  checkDocumentLoinc,
   checkReportLoinc,
   type LoincCheckOptions,
   type LoincFinding,
@@ -14,7 +24,37 @@ export {
   type LoincCodeVerdict,
   loincCheckDigit,
 } from './code.js';
+export { type CsvTable, type ParseCsvOptions, parseCsv, type WriteCsvOptions, writeCsv } from './csv.js';
 export { CsvFormatError, LoincTableError, MappingError } from './errors.js';
+export {
+  CISIS_FHIR_NS,
+  type ConceptMapOptions,
+  catalogueToCodeSystem,
+  codeSystemToCatalogue,
+  conceptMapToMapping,
+  type FhirResource,
+  type FhirResourceOptions,
+  LOINC_COPYRIGHT,
+  type LoincConcept,
+  loincValueSet,
+  mappingToConceptMap,
+  valueSetToLoinc,
+} from './fhir.js';
+export {
+  type AppliedMapping,
+  type ApplyMappingResult,
+  applyMapping,
+  type ImportMappingOptions,
+  importMapping,
+  type LoincMapping,
+  type MappingEntry,
+  type MappingEquivalence,
+  type MappingImport,
+  type MappingProblem,
+  parseMapping,
+  type UnmappedAnalysis,
+} from './mapping.js';
+export { type CandidateQuery, type LoincCandidate, matchKeys, suggestLoinc } from './suggest.js';
 export {
   clearLoincMemory,
   type LoadLoincOptions,
