@@ -275,7 +275,8 @@ function replyTo(bytes: Buffer, opts: MllpServerOptions, nextId: () => string): 
     // Without a readable MSH there is no control id to acknowledge.
     return Promise.resolve(undefined);
   }
-  return Promise.resolve(opts.onMessage({ bytes, message }))
+  return Promise.resolve()
+    .then(() => opts.onMessage({ bytes, message }))
     .catch((e: unknown) => ({ code: 'AE' as const, errors: [{ code: '207', text: (e as Error).message }] }))
     .then((r) =>
       buildAck({

@@ -20,8 +20,8 @@ const fields = (text: string) =>
     name: s.name,
     values: s.fields
       .map((_, i) => (['MSH|7', 'EVN|2', 'ERR|5'].includes(`${s.name}|${i}`) ? '' : leaf(s, i)))
-      .join('\u0000')
-      .replace(/\u0000+$/, ''), // a trailing empty field is no field
+      .join('|')
+      .replace(/\|+$/, ''), // a trailing empty field is no field
   }));
 
 describe('technical acknowledgements', () => {
