@@ -13,6 +13,7 @@ import type { SignatureProfileName } from '../sign/algorithms.js';
 import { loadSigningKey } from '../sign/keys.js';
 import { signSubmissionSet } from '../sign/sign.js';
 import { type DocumentValidation, validate } from '../validate/pipeline.js';
+import type { Submission, SubmissionInput } from '../xds/index.js';
 import { ReportCreationError, type ReportCreationStep } from './errors.js';
 
 /** Signing material and profile for {@link createReport}. */
@@ -51,6 +52,11 @@ export interface CreateReportOptions {
    * the sealed copy. The seal time is `clock`; a rendered PDF gets the seal in its header next to the lab name.
    */
   seal?: Omit<SealPdfOptions, 'clock'>;
+  /**
+   * Build the DMP submission (XDS.b metadata of the N3, the N1 and the signature, docs/dmp.md) as the last step.
+   * `submissionSet.uniqueId` defaults to the signed set (`sign.submissionSetId`, else `<N3 uniqueId>.2`).
+   */
+  submission?: Omit<SubmissionInput, 'documents' | 'signature' | 'clock'>;
   /**
    * Id of the level 1 document. Default: `<N3 uniqueId>.1` (an OID under the N3 id: keep the arcs `.1` and `.2`
    * under your document ids free). When the model replaces a previous version, the N1's RPLC link points to
@@ -93,6 +99,8 @@ export interface CreatedReport {
   /** XAdES submission-set signature (detached) covering `n3` and `n1`. */
   signature?: Uint8Array;
   validation?: ReportValidation;
+  /** DMP submission of the N3, N1 and signature (with `options.submission`): store its entryUUIDs. */
+  submission?: Submission;
 }
 
 const OID = /^[0-2](\.(0|[1-9][0-9]*))+$/;
@@ -268,6 +276,22 @@ export async function createReport(
     }
   }
 
+  let submission: Submission | undefined;
+  const sub = options.submission;
+  if (sub) {
+    submission = await step('submission', async () => {
+      const { buildSubmission } = await import('../xds/index.js');
+      const uniqueId = sub.submissionSet.uniqueId ?? ids.submissionSet ?? `${n3Id}.2`;
+      return buildSubmission({
+        ...sub,
+        documents: [{ bytes: n3 }, { bytes: n1 }],
+        ...(signature ? { signature: { bytes: signature } } : {}),
+        clock,
+        submissionSet: { ...sub.submissionSet, uniqueId },
+      });
+    });
+  }
+
   return {
     ids,
     n3,
@@ -275,6 +299,7 @@ export async function createReport(
     pdf,
     ...(signature ? { signature } : {}),
     ...(validation ? { validation } : {}),
+    ...(submission ? { submission } : {}),
   };
 }
 

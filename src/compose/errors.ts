@@ -1,7 +1,7 @@
 import { CisisBioError } from '../common/errors.js';
 
 /** The step of {@link createReport} / {@link createReplacement} that failed. */
-export type ReportCreationStep = 'model' | 'pdf' | 'n3' | 'n1' | 'sign' | 'validate';
+export type ReportCreationStep = 'model' | 'pdf' | 'n3' | 'n1' | 'sign' | 'validate' | 'submission';
 
 /**
  * {@link createReport} or {@link createReplacement} could not produce the report's files. Nothing was returned,
