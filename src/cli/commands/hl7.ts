@@ -148,7 +148,7 @@ async function send(file: string, o: { host: string; port: string; timeout: stri
   process.stdout.write(`${ack.code} ${ack.ackedControlId}\n`);
   for (const e of ack.errors)
     process.stderr.write(`ERR ${e.code} ${e.text ?? ''} ${e.application?.code ?? ''}\n`);
-  if (ack.code !== 'AA') process.exitCode = EXIT.INVALID;
+  if (ack.code !== 'AA') throw new CliExit(EXIT.INVALID, `${ack.ackedControlId} not accepted (${ack.code})`);
 }
 
 export function register(program: Command): void {
