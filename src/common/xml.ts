@@ -6,8 +6,11 @@ import { CisisBioError, XmlParseError } from './errors.js';
 export const DEFAULT_MAX_XML_BYTES = 64 * 1024 * 1024;
 /** Deepest element nesting accepted (a CDA goes about 20 deep; deep trees make path computations quadratic). */
 export const MAX_XML_DEPTH = 256;
-/** Most elements accepted in one document (the largest ANS example has ≈ 40,000): bounds the DOM's memory. */
-export const MAX_XML_ELEMENTS = 500_000;
+/**
+ * Most elements + attributes accepted in one document (the largest ANS example has ≈ 3,200 elements): bounds the
+ * memory of the trees the validator builds (≤ 1 GB RSS with the kit at the limit).
+ */
+export const MAX_XML_ELEMENTS = 150_000;
 /** Longest comment, CDATA section or processing instruction accepted (characters). */
 export const MAX_XML_MARKUP_CHARS = 8 * 1024 * 1024;
 
@@ -221,8 +224,6 @@ export function checkXmlText(text: string, file?: string): void {
       elements++;
       if (depth > MAX_XML_DEPTH)
         fail('XML_TOO_DEEP', `elements are nested more than ${MAX_XML_DEPTH} deep (the limit)`, i);
-      if (elements > MAX_XML_ELEMENTS)
-        fail('XML_TOO_MANY_NODES', `the document has more than ${MAX_XML_ELEMENTS} elements (the limit)`, i);
       // to the end of the start tag, quotes respected; `/>` closes it at once
       let q = 0;
       let j = i + 1;
@@ -231,8 +232,16 @@ export function checkXmlText(text: string, file?: string): void {
         if (q) {
           if (k === q) q = 0;
         } else if (k === 34 || k === 39) q = k;
+        else if (k === 61 && ++elements > MAX_XML_ELEMENTS)
+          break; // an attribute
         else if (k === 62) break;
       }
+      if (elements > MAX_XML_ELEMENTS)
+        fail(
+          'XML_TOO_MANY_NODES',
+          `the document has more than ${MAX_XML_ELEMENTS} elements and attributes (the limit)`,
+          i,
+        );
       if (text.charCodeAt(j - 1) === 47) depth--;
       i = j - 1; // the loop's i++ lands on the tag's '>'
     }
