@@ -15,8 +15,7 @@ import {
   PDFRef,
   PDFString,
 } from 'pdf-lib';
-import { checkTimestampToken, loadCertificates } from '../sign/index.js';
-import { allowsSigning, checkPath, subjectLine } from './chain.js';
+import { checkCertificatePath, checkTimestampToken, loadCertificates } from '../sign/index.js';
 import { OID, signingCertificateV2 } from './cms.js';
 import { children, readTlv } from './der.js';
 
@@ -110,6 +109,11 @@ const SIG_ALGS = new Set([
   '1.2.840.10045.4.3.4',
 ]);
 const SUBFILTERS = new Set(['ETSI.CAdES.detached', 'adbe.pkcs7.detached']);
+
+/** One-line subject (node's lines joined by commas). */
+function subjectLine(c: X509Certificate): string {
+  return c.subject.split('\n').join(', ');
+}
 
 class Verdict {
   readonly issues: PdfSealIssue[] = [];
@@ -341,14 +345,20 @@ function checkTimestamp(
     ...(check.tsaCertificate ? { tsaSubject: subjectLine(check.tsaCertificate) } : {}),
   };
   const tsa = check.tsaCertificate;
-  const path = tsa && check.genTime ? checkPath(tsa, [], anchors, check.genTime) : undefined;
+  // RFC 5280 path of the TSA at its own time, with id-kp-timeStamping (src/sign's path checker).
+  const path =
+    tsa && check.genTime
+      ? checkCertificatePath(tsa, {
+          trustAnchors: anchors,
+          at: check.genTime,
+          requiredExtKeyUsage: '1.3.6.1.5.5.7.3.8',
+        })
+      : undefined;
   const problem = !check.ok
     ? (check.reason ?? 'invalid time-stamp')
-    : !tsa?.keyUsage?.includes('1.3.6.1.5.5.7.3.8')
-      ? `the time-stamp certificate (${tsa ? subjectLine(tsa) : '?'}) lacks the id-kp-timeStamping extended key usage`
-      : !path?.ok
-        ? `time-stamp authority not trusted: ${path?.reason ?? 'no time'}`
-        : undefined;
+    : !path?.ok
+      ? `time-stamp authority not trusted: ${path?.issues.map((i) => i.message).join('; ') ?? 'no time'}`
+      : undefined;
   if (problem) {
     r.checks.timestamp = v.fail('TIMESTAMP_INVALID', problem);
     return undefined;
@@ -446,13 +456,16 @@ async function checkSeal(
       'SIGNING_TIME_IN_FUTURE',
       `/M ${r.signingTime.toISOString()} is later than ${tsTime ? 'the time-stamp' : 'now'}`,
     );
-  r.checks.keyUsage =
-    allowsSigning(signer) ||
-    v.fail(
-      'KEY_USAGE',
-      `the signer's keyUsage allows neither digitalSignature nor nonRepudiation (${r.signer.subject})`,
-    );
+  // RFC 5280 path to the pinned anchors (src/sign's path checker), the signer's key usage included.
   const at = options.at ?? tsTime ?? r.signingTime ?? now;
-  const path = checkPath(signer, [...cms.certs, ...(options.intermediates ?? [])], anchors, at);
-  r.checks.chain = path.ok || v.fail('CHAIN_UNTRUSTED', path.reason!);
+  const path = checkCertificatePath(signer, {
+    trustAnchors: anchors,
+    intermediates: [...cms.certs, ...(options.intermediates ?? [])],
+    at,
+    requiredKeyUsage: ['digitalSignature', 'nonRepudiation'],
+  });
+  const usage = path.issues.filter((i) => i.code === 'KEY_USAGE');
+  const chain = path.issues.filter((i) => i.code !== 'KEY_USAGE');
+  r.checks.keyUsage = usage.length === 0 || v.fail('KEY_USAGE', usage.map((i) => i.message).join('; '));
+  r.checks.chain = chain.length === 0 || v.fail('CHAIN_UNTRUSTED', chain.map((i) => i.message).join('; '));
 }

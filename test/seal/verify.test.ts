@@ -15,7 +15,7 @@ import {
 import { TEST_NOW, testClock } from '../helpers/clock.js';
 import { encodePng, makeJpeg, pixelAt } from '../pdf/images.js';
 import { savePdf, tool } from '../pdf/tools.js';
-import { makeIdentity } from '../sign/pki.js';
+import { makeIdentity, x509 } from '../sign/pki.js';
 import { localTsa } from '../sign/tsa.js';
 import { nssDbTrusting, pdfsig, renderedReport, type SealPki, sealPki, tmp } from './fixtures.js';
 
@@ -112,6 +112,18 @@ describe('verifyPdfSeal catches tampering (and so does pdfsig)', () => {
     const late = await verify(sealed, [pki.ca.certPem], new Date('2100-06-01T00:00:00Z'));
     expect(codes(late)).toEqual(['CHAIN_UNTRUSTED']);
     expect(late.issues[0]!.message).toContain('not valid at 2100-06-01');
+  });
+
+  it('a signer certificate whose keyUsage allows neither digitalSignature nor nonRepudiation', async () => {
+    const enc = await makeIdentity({
+      cn: 'Chiffrement seulement',
+      issuer: pki.ca,
+      keyUsage: x509.KeyUsageFlags.keyEncipherment,
+      notBefore: new Date('2000-01-01T00:00:00Z'),
+      notAfter: new Date('2099-12-31T00:00:00Z'),
+    });
+    const pdf = await sealPdf(original, opts({ key: enc.keyPem, cert: enc.certPem }));
+    expect(codes(await verify(pdf))).toEqual(['KEY_USAGE']);
   });
 
   it('a PDF without a seal, and bytes that are not a PDF', async () => {
