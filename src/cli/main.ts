@@ -22,6 +22,7 @@ const COMMANDS: Record<string, () => Promise<{ register(program: Command): void 
   hl7: () => import('./commands/hl7.js'),
   mss: () => import('./commands/mss.js'),
   xds: () => import('./commands/xds.js'),
+  loinc: () => import('./commands/loinc.js'),
 };
 
 /**

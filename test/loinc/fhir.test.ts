@@ -99,12 +99,12 @@ describe('FHIR R4 export and import', () => {
     const cm = mappingToConceptMap(mapping, { url: 'https://lab.example/fhir/ConceptMap/x' });
     const { status: _, ...noStatus } = cm; // status is 1..1
     expect(() => fhirValid(noStatus as FhirResource)).toThrow(/status/);
-    const narrower = structuredClone(cm) as {
+    const narrower = structuredClone(cm) as unknown as {
       group: Array<{ element: Array<{ target: Array<{ comment?: string }> }> }>;
     };
     delete narrower.group[0]?.element[0]?.target[0]?.comment; // cmd-1: a narrower map needs a comment
     expect(() => fhirValid(narrower as unknown as FhirResource)).toThrow();
-    const noTarget = structuredClone(cm) as { group: Array<{ target: string }> };
+    const noTarget = structuredClone(cm) as unknown as { group: Array<{ target: string }> };
     (noTarget.group[0] as { target: string }).target = 'http://snomed.info/sct';
     expect(() => conceptMapToMapping(noTarget)).toThrow(MappingError);
     expect(() => codeSystemToCatalogue({ resourceType: 'ValueSet' })).toThrow(/CodeSystem/);
