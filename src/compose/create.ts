@@ -41,8 +41,11 @@ export interface CreateReportOptions {
   idGenerator?: () => string;
   /** Sign the two documents (one submission-set signature, see docs/guide.md). */
   sign?: CreateReportSignOptions;
-  /** Validate both documents: `true` (embedded rules), or `{ kit }` for the ANS kit (XSD + ANS profiles). */
-  validate?: boolean | { kit?: string };
+  /**
+   * Validate both documents: `true` (embedded rules), or `{ kit }` for the ANS kit (XSD + the document's volet +
+   * the four common profiles); `volet` names the volet instead of choosing it from the document (default `auto`).
+   */
+  validate?: boolean | { kit?: string; volet?: string };
   /** Throw (step `validate`) when a document is not valid; implies `validate: true` when `validate` is unset. */
   failOnInvalid?: boolean;
   /** PDF to use instead of rendering one from the model (your own PDF/A with the INS Datamatrix). */
@@ -261,7 +264,8 @@ export async function createReport(
   const wantValidation = options.validate ?? options.failOnInvalid ?? false;
   if (wantValidation) {
     validation = await step('validate', async () => {
-      const opts = kit ? { kit } : {};
+      const volet = typeof options.validate === 'object' ? options.validate.volet : undefined;
+      const opts = { ...(kit ? { kit } : {}), ...(volet ? { volet } : {}) };
       const v3 = await validate(n3, { ...opts, fileName: `${n3Id}.n3.xml` });
       const v1 = await validate(n1, { ...opts, fileName: `${n1Id}.n1.xml` });
       return { valid: v3.valid && v1.valid, n3: v3, n1: v1 };
