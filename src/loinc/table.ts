@@ -7,7 +7,16 @@
  * @module
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeSync,
+} from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { LoincTableError } from './errors.js';
@@ -113,9 +122,9 @@ export class LoincTable implements Iterable<LoincEntry> {
     for (const r of this.rows.values()) yield decode(r);
   }
 
-  /** The packed records (the cached form). */
-  packed(): string {
-    return [...this.rows.values()].join(RS);
+  /** The packed records (the cached form), in table order. */
+  records(): IterableIterator<string> {
+    return this.rows.values();
   }
 }
 
@@ -291,16 +300,41 @@ function readIndex(file: string, source: string): LoincTable | undefined {
   return new LoincTable(payload === '' ? [] : payload.split(RS), source);
 }
 
+/**
+ * Write the index streaming, record by record (no second copy of the whole table in memory): the header's
+ * checksum is written as a placeholder of the same length, then filled in once the payload is hashed.
+ */
 function writeIndex(file: string, table: LoincTable): void {
-  const payload = table.packed();
   const tmp = join(dirname(file), `.${basename(file)}.${randomBytes(6).toString('hex')}.tmp`);
+  let fd: number | undefined;
   try {
     mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(tmp, `${HEADER} ${sha256(payload)}\n${payload}`);
+    fd = openSync(tmp, 'w');
+    const head = `${HEADER} `;
+    writeSync(fd, `${head}${'0'.repeat(64)}\n`);
+    const h = createHash('sha256');
+    let batch: string[] = [];
+    let first = true;
+    const flush = () => {
+      const chunk = batch.join('');
+      h.update(chunk);
+      writeSync(fd as number, chunk);
+      batch = [];
+    };
+    for (const r of table.records()) {
+      batch.push(first ? r : RS + r);
+      first = false;
+      if (batch.length === 4096) flush();
+    }
+    flush();
+    writeSync(fd, h.digest('hex'), Buffer.byteLength(head));
+    closeSync(fd);
+    fd = undefined;
     renameSync(tmp, file);
     loincLoadStats.cacheWrites++;
   } catch {
     // A cache that cannot be written (read-only home, full disk) only costs speed.
+    if (fd !== undefined) closeSync(fd);
     rmSync(tmp, { force: true });
   }
 }
