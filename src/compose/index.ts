@@ -10,3 +10,9 @@ export {
   type ReportValidation,
 } from './create.js';
 export { ReportCreationError, type ReportCreationStep } from './errors.js';
+export {
+  type ComposedMerged,
+  type ComposeMergedOptions,
+  composeMerged,
+  MergedReportInvalidError,
+} from './merged.js';

@@ -30,12 +30,15 @@ export type MergeErrorCode =
   | 'MERGE_MAIN_NOT_STRUCTURED'
   | 'MERGE_SUBCONTRACTOR_INCOMPLETE'
   | 'MERGE_NOTHING_TO_MERGE'
-  | 'MERGE_PDF_WITHOUT_IDENTITY';
+  | 'MERGE_PDF_WITHOUT_IDENTITY'
+  | 'MERGE_NOT_CR_BIO'
+  | 'MERGE_SAME_DOCUMENT';
 
 /**
  * The merge cannot produce a conforming report: the main report is not level 3, the subcontracting laboratory
  * lacks a field the FR-Laboratoire-executant performer requires (`where` names it), or the subcontractor's report
- * has neither results nor a PDF, or is a bare PDF (no patient identity to check).
+ * has neither results nor a PDF, or is a bare PDF (no patient identity to check), or an input is not a CR-BIO
+ * (document code 11502-2 and the CR-BIO volet templateId), or both inputs are the same document (same id).
  */
 export class MergeError extends CisisBioError {
   constructor(code: MergeErrorCode, message: string, where?: string) {

@@ -1,4 +1,4 @@
-import { normalizeInsTrait } from '../ins/traits.js';
+import { normalizeInsTrait } from '../ins/index.js';
 import type { PatientIdentity } from '../model/index.js';
 import { type IdentityDifference, IdentityMismatchError } from './errors.js';
 

@@ -1,19 +1,23 @@
-import { parseCrBio } from '../cda/parse/index.js';
-import type { Code } from '../model/codes.js';
-import type { PerformingLab } from '../model/parties.js';
+import { parseCrBio } from '../cda/index.js';
 import {
   type AttachedDocument,
+  type BatteryComponent,
   type ChapterSection,
+  type Code,
   type CrBioReport,
+  type Observation,
+  type PerformingLab,
+  type ResultItem,
+  type ResultsEntry,
   type SecondIntentionSection,
   type Section,
   type SubSection,
   validateReport,
-} from '../model/report.js';
-import type { BatteryComponent, Observation, ResultItem, ResultsEntry } from '../model/results.js';
+} from '../model/index.js';
 import { MergeError } from './errors.js';
 import { assertSamePatient } from './identity.js';
 import { subcontractorLab, subcontractorValidators } from './performer.js';
+import { assertCrBioDocument } from './volet.js';
 
 /** What to do when the same test (same result code) is in both reports. */
 export type ConflictPolicy = 'keep-both' | 'keep-main' | 'keep-sub';
@@ -87,6 +91,7 @@ export function mergeSubcontracted(
 ): MergeResult {
   const m = toReport(main, 'main');
   const s = toReport(sub, 'sub');
+  assertTwoDocuments(m, s);
   assertSamePatient(m.patient.identity, s.patient.identity);
   if (m.level !== 3) {
     throw new MergeError(
@@ -161,8 +166,22 @@ function toReport(input: MergeInput, role: 'main' | 'sub'): CrBioReport {
       role,
     );
   }
-  if (typeof input === 'string' || input instanceof Uint8Array) return parseCrBio(input).report;
+  if (typeof input === 'string' || input instanceof Uint8Array) {
+    const { report, level } = parseCrBio(input);
+    assertCrBioDocument(input, level, role);
+    return report;
+  }
   return validateReport(input);
+}
+
+/** The same document (same id root and extension) given as main and sub. */
+function assertTwoDocuments(m: CrBioReport, s: CrBioReport): void {
+  if (m.id.root === s.id.root && (m.id.extension ?? '') === (s.id.extension ?? ''))
+    throw new MergeError(
+      'MERGE_SAME_DOCUMENT',
+      `main and sub are the same document (id ${m.id.root}${m.id.extension ? `^${m.id.extension}` : ''}): a report is not merged with itself`,
+      'sub',
+    );
 }
 
 // ------------------------------------------------------------------------------------------- structured merge

@@ -1,5 +1,4 @@
-import type { PerformingLab, ResultValidator } from '../model/parties.js';
-import type { CrBioReport } from '../model/report.js';
+import type { CrBioReport, PerformingLab, ResultValidator } from '../model/index.js';
 import { MergeError } from './errors.js';
 
 /**

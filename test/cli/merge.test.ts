@@ -78,3 +78,35 @@ describe('cisis-bio merge', () => {
     expect(existsSync(out)).toBe(false);
   });
 });
+
+describe('cisis-bio merge refusals (issue 13.18, 13.20)', () => {
+  it('a document of another volet (AVC-AUNV, code 34133-9) is refused: exit 1, MERGE_NOT_CR_BIO, nothing written', async () => {
+    const out = join(dir, 'avc.xml');
+    const err = capture();
+    expect(await run(['merge', mainXml, join(EXAMPLES_DIR, 'AVC-AUNV_2022.01.xml'), '--out', out])).toBe(1);
+    expect(err.join('')).toMatch(/MERGE_NOT_CR_BIO: the sub document is not a CR-BIO: document code 34133-9/);
+    expect(existsSync(out)).toBe(false);
+  });
+  it('a report merged with itself is refused: exit 1, MERGE_SAME_DOCUMENT', async () => {
+    const out = join(dir, 'self.xml');
+    const err = capture();
+    expect(await run(['merge', mainXml, mainXml, '--out', out])).toBe(1);
+    expect(err.join('')).toContain('MERGE_SAME_DOCUMENT');
+    expect(existsSync(out)).toBe(false);
+  });
+  it('malformed XML or a DTD is exit 2 (it was 1)', async () => {
+    const bad = join(dir, 'bad.xml');
+    const out = join(dir, 'never.xml');
+    for (const text of [
+      '<ClinicalDocument xmlns="urn:hl7-org:v3"><id',
+      '<!DOCTYPE x [<!ENTITY e "e">]><x>&e;</x>',
+    ]) {
+      writeFileSync(bad, text);
+      const err = capture();
+      expect(await run(['merge', mainXml, bad, '--out', out]), text).toBe(2);
+      expect(err.join('')).toMatch(/XML_/);
+      vi.restoreAllMocks();
+    }
+    expect(existsSync(out)).toBe(false);
+  });
+});

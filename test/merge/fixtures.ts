@@ -22,7 +22,7 @@ export const SUB_LAB = {
 /** Fact label of the sub lab, as test/cda/result-facts.ts writes it. */
 export const SUB_LAB_FACT = `${SUB_LAB.id.root}/${SUB_LAB.id.extension} ${SUB_LAB.name}`;
 
-/** An official example re-issued by another laboratory: the header's performing lab and custodian changed. */
+/** An official example re-issued by another laboratory: its own document id, the performing lab and custodian changed. */
 export function reissuedBySubcontractor(name: string): CrBioReport {
   const r = parseCrBio(example(name)).report;
   const se = r.serviceEvents[0]!;
@@ -40,5 +40,7 @@ export function reissuedBySubcontractor(name: string): CrBioReport {
     },
   };
   r.custodian = { ...r.custodian, ids: [SUB_LAB.id], name: SUB_LAB.name };
+  // The other lab's document has its own id (merging a report with itself is refused).
+  r.id = { root: `${SUB_LAB.id.root}.9.${r.id.root.split('.').slice(-3).join('.')}` };
   return r;
 }

@@ -166,6 +166,7 @@ describe('mergeSubcontracted — structure, conflicts, laboratory (model only)',
     // the main lab's own microbiology chapter (one entry): restore the main lab
     mainWithMicro.serviceEvents = main.serviceEvents;
     mainWithMicro.custodian = main.custodian;
+    mainWithMicro.id = main.id;
     const { report } = mergeSubcontracted(mainWithMicro, sub, { onConflict: 'keep-both' });
     const chapter = report.sections.find((s) => s.kind === 'chapter');
     expect(chapter?.kind === 'chapter' && chapter.entry).toBeUndefined();

@@ -1,27 +1,20 @@
-import type { Command } from 'commander';
-import { buildCrBio } from '../../cda/build/index.js';
-import { CisisBioError } from '../../common/errors.js';
-import { writeFileAtomic } from '../../common/fs.js';
-import { type ConflictPolicy, type MergeInput, mergeSubcontracted } from '../../merge/index.js';
-import { validateReport } from '../../model/report.js';
-import { renderReportPdf } from '../../pdf/index.js';
-import { validate } from '../../validate/index.js';
+import { type Command, Option } from 'commander';
+import type { CrBioReport } from '../../model/index.js';
 import { CliExit, describeError, EXIT, readInput } from '../util.js';
 
 interface MergeFlags {
   out: string;
-  onConflict: string;
+  onConflict: 'keep-both' | 'keep-main' | 'keep-sub';
   kit?: string;
 }
-
-const POLICIES: readonly ConflictPolicy[] = ['keep-both', 'keep-main', 'keep-sub'];
 
 /**
  * `cisis-bio merge MAIN SUB --out OUT.xml [--on-conflict keep-both|keep-main|keep-sub] [--kit DIR]`: merge a
  * subcontractor's CR-BIO (CDA level 3 or 1, or a JSON model) into the main lab's report, render a new PDF copy and
- * write the level 3 document atomically. With `--kit`, coded values are checked against the kit's value sets and
- * the result must pass the XSD + the five ANS profiles before it is written.
- * Exit 0 written, 1 another patient / invalid input or result (nothing written), 2 usage or I/O.
+ * write the level 3 document atomically (`composeMerged`). With `--kit`, coded values are checked against the kit's
+ * value sets and the result must pass the XSD + the five ANS profiles before it is written.
+ * Exit 0 written; 1 another patient, not a CR-BIO, the same report twice, invalid input or result (nothing
+ * written); 2 usage, I/O, malformed XML or a DTD.
  */
 export function register(program: Command): void {
   program
@@ -32,72 +25,56 @@ export function register(program: Command): void {
     .argument('<main>', "the main lab's report: CDA XML or JSON model")
     .argument('<sub>', "the subcontractor's report: CDA XML (level 3 or 1) or JSON model")
     .requiredOption('--out <doc.xml>', 'where to write the merged CDA (atomically)')
-    .option('--on-conflict <policy>', 'same test in both: keep-both, keep-main or keep-sub', 'keep-both')
+    .addOption(
+      new Option('--on-conflict <policy>', 'same test in both: keep-both, keep-main or keep-sub')
+        .choices(['keep-both', 'keep-main', 'keep-sub'])
+        .default('keep-both'),
+    )
     .option('--kit <dir>', 'ANS kit folder: value sets for the build, and XSD + 5 profiles before writing')
     .action(async (main: string, sub: string, flags: MergeFlags) => {
       await runMerge(main, sub, flags);
     });
 }
 
-/** A file is a JSON model when its first non-blank character is `{`, else CDA XML. */
-async function readReport(path: string): Promise<MergeInput> {
+/** A file is a JSON model when its first non-blank character is `{`, else CDA XML (checked by the merge). */
+async function readReport(path: string): Promise<CrBioReport | Uint8Array> {
   const buf = await readInput(path);
   const text = buf.toString('utf8');
-  if (text.trimStart().startsWith('{')) {
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch (e) {
-      throw new CliExit(EXIT.USAGE, `${path} is not valid JSON: ${(e as Error).message}`);
-    }
-    try {
-      return validateReport(json);
-    } catch (e) {
-      throw new CliExit(EXIT.INVALID, `${path}: ${describeError(e)}`);
-    }
+  if (!text.trimStart().startsWith('{')) return new Uint8Array(buf);
+  try {
+    return JSON.parse(text) as CrBioReport; // validated by the merge (typed error, exit 1)
+  } catch (e) {
+    throw new CliExit(EXIT.USAGE, `${path} is not valid JSON: ${(e as Error).message}`);
   }
-  return new Uint8Array(buf);
 }
 
 async function runMerge(mainPath: string, subPath: string, flags: MergeFlags): Promise<void> {
-  const policy = flags.onConflict as ConflictPolicy;
-  if (!POLICIES.includes(policy)) {
-    throw new CliExit(
-      EXIT.USAGE,
-      `--on-conflict must be one of ${POLICIES.join(', ')} (got ${flags.onConflict})`,
-    );
-  }
   const [main, sub] = await Promise.all([readReport(mainPath), readReport(subPath)]);
+  const { composeMerged } = await import('../../compose/index.js');
+  const { CisisBioError, XmlParseError } = await import('../../common/errors.js');
+  const { writeFileAtomic } = await import('../../common/fs.js');
+  let done: Awaited<ReturnType<typeof composeMerged>>;
   try {
-    const merged = mergeSubcontracted(main, sub, { onConflict: policy });
-    const pdf = await renderReportPdf(merged.report);
-    const built = buildCrBio(merged.report, { pdf, ...(flags.kit ? { kit: flags.kit } : {}) });
-    if (flags.kit) {
-      const v = await validate(built.bytes, { kit: flags.kit, fileName: flags.out });
-      if (!v.valid) {
-        const failed = Object.entries(v.profiles)
-          .filter(([, p]) => 'error' in p || p.findings.some((f) => f.kind === 'failed-assert'))
-          .map(([name]) => name);
-        if (v.xsd && !v.xsd.valid) failed.unshift('XSD');
-        throw new CliExit(
-          EXIT.INVALID,
-          `the merged document does not pass: ${failed.join(', ')} (nothing written)`,
-        );
-      }
-    }
-    await writeFileAtomic(flags.out, built.bytes);
-    for (const c of merged.conflicts) {
-      process.stderr.write(
-        `cisis-bio: conflict ${c.test}${c.displayName ? ` (${c.displayName})` : ''}: ${c.resolution} (main ${c.main}, sub ${c.sub})\n`,
-      );
-    }
-    for (const w of merged.warnings) process.stderr.write(`cisis-bio: warning: ${w}\n`);
-    process.stderr.write(
-      `cisis-bio: wrote ${flags.out} (${merged.mode === 'structured' ? 'results merged' : 'PDF attached in the second-intention section'}, ` +
-        `${merged.conflicts.length} conflict(s), ${built.bytes.byteLength} bytes)\n`,
-    );
+    done = await composeMerged(main, sub, {
+      onConflict: flags.onConflict,
+      fileName: flags.out,
+      ...(flags.kit ? { kit: flags.kit } : {}),
+    });
   } catch (e) {
-    if (e instanceof CisisBioError) throw new CliExit(EXIT.INVALID, describeError(e));
+    if (e instanceof XmlParseError) throw new CliExit(EXIT.USAGE, describeError(e));
+    if (e instanceof CisisBioError) throw new CliExit(EXIT.INVALID, `${describeError(e)} (nothing written)`);
     throw e;
   }
+  await writeFileAtomic(flags.out, done.n3);
+  const { merge } = done;
+  for (const c of merge.conflicts) {
+    process.stderr.write(
+      `cisis-bio: conflict ${c.test}${c.displayName ? ` (${c.displayName})` : ''}: ${c.resolution} (main ${c.main}, sub ${c.sub})\n`,
+    );
+  }
+  for (const w of merge.warnings) process.stderr.write(`cisis-bio: warning: ${w}\n`);
+  process.stderr.write(
+    `cisis-bio: wrote ${flags.out} (${merge.mode === 'structured' ? 'results merged' : 'PDF attached in the second-intention section'}, ` +
+      `${merge.conflicts.length} conflict(s), ${done.n3.byteLength} bytes)\n`,
+  );
 }
