@@ -8,7 +8,9 @@
 export * from './cda/index.js';
 export { CisisBioError, XmlParseError } from './common/errors.js';
 export * from './compose/index.js';
+export * from './hl7v2/index.js';
 export * from './ins/index.js';
+export * from './loinc/index.js';
 export * from './merge/index.js';
 export * from './model/index.js';
 export * from './mss/index.js';

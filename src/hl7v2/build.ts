@@ -44,6 +44,11 @@ export interface DocumentMessageInput {
   n3: Uint8Array;
   /** ORU only: the level 1 rendering of the same report (not used in Ségur wave 2, where the PDF is in the N3). */
   n1?: Uint8Array;
+  /**
+   * The models the documents were built from, when the caller has them (createReport does): the CDA headers are then
+   * not read back from the bytes with parseCrBio (which costs most of the build time). The caller vouches they agree.
+   */
+  models?: { n3: CrBioReport; n1?: CrBioReport };
   event: DocumentEvent;
   /** MSH-10. */
   controlId: string;
@@ -285,9 +290,11 @@ function buildMessage(kind: Kind, input: DocumentMessageInput): BuiltHl7Message 
   if (kind === 'MDM' && input.n1) {
     throw new Hl7v2Error('HL7_INPUT', 'an MDM carries one document: give n3 only', { where: 'n1' });
   }
-  const report = readReport(input.n3, 'n3');
-  const reports = input.n1 ? [report, readReport(input.n1, 'n1')] : [report];
-  checkReplacement(input, reports);
+  const report = input.models?.n3 ?? readReport(input.n3, 'n3');
+  // The N1's header matters only for the replacement check.
+  const n1 =
+    input.n1 && input.event === 'replacement' ? (input.models?.n1 ?? readReport(input.n1, 'n1')) : undefined;
+  checkReplacement(input, n1 ? [report, n1] : [report]);
   const recipients = resolveRecipients(input, report);
   const flags = resolveFlags(input, recipients);
   const sender = resolveSender(input, report);

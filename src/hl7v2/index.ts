@@ -26,32 +26,37 @@ export {
 export {
   CR_BIO_TYPE,
   type DocumentEvent,
-  EVENTS,
+  EVENTS as DOCUMENT_EVENTS,
   hl7Timestamp,
   MAIL_BODIES,
   META_FLAGS,
   type MetaFlagCode,
   type MetaFlags,
-  PROFILES,
+  PROFILES as HL7V2_PROFILES,
   ZAM_KINDS,
   type ZamKind,
 } from './codes.js';
 export { Hl7v2Error, type Hl7v2ErrorCode, type Hl7v2Warning, isMalformedInput } from './errors.js';
-export { DEFAULT_ENCODING, type EncodingCharacters, escapeHl7, unescapeHl7 } from './escape.js';
+export {
+  DEFAULT_ENCODING as HL7_DEFAULT_ENCODING,
+  type EncodingCharacters,
+  escapeHl7,
+  unescapeHl7,
+} from './escape.js';
 export { checkFlagCombination } from './flags.js';
 export { patientMailbox } from './header.js';
 export {
   type FieldInput,
-  filled,
+  filled as isFieldFilled,
   type Hl7Field,
   type Hl7Segment,
   type Hl7v2Message,
-  leaf,
+  leaf as hl7Value,
   type ParseHl7v2Options,
   parseHl7v2,
   type SegmentInput,
-  segment,
-  segments,
+  segment as findSegment,
+  segments as findSegments,
   serializeHl7v2,
 } from './message.js';
 export {

@@ -5,7 +5,7 @@ import {
   ackedMessage,
   buildAck,
   buildZam,
-  leaf,
+  hl7Value,
   parseHl7v2,
   readAck,
   readZam,
@@ -19,7 +19,7 @@ const fields = (text: string) =>
   parseHl7v2(text).segments.map((s) => ({
     name: s.name,
     values: s.fields
-      .map((_, i) => (['MSH|7', 'EVN|2', 'ERR|5'].includes(`${s.name}|${i}`) ? '' : leaf(s, i)))
+      .map((_, i) => (['MSH|7', 'EVN|2', 'ERR|5'].includes(`${s.name}|${i}`) ? '' : hl7Value(s, i)))
       .join('|')
       .replace(/\|+$/, ''), // a trailing empty field is no field
   }));
@@ -29,7 +29,7 @@ describe('technical acknowledgements', () => {
     const ours = parseHl7v2(buildAck({ to: ORU, code: 'AA', controlId: '016', clock: FIXED_CLOCK }));
     const ans = parseHl7v2(readFileSync(join(dir, 'ack.hl7')));
     for (const f of [3, 4, 5, 6, 9, 10, 11, 12, 17, 18])
-      expect([f, leaf(ours.segments[0], f)]).toEqual([f, leaf(ans.segments[0], f)]);
+      expect([f, hl7Value(ours.segments[0], f)]).toEqual([f, hl7Value(ans.segments[0], f)]);
     expect(readAck(buildAck({ to: ORU, code: 'AA', controlId: '016', clock: FIXED_CLOCK }))).toEqual(
       readAck(readFileSync(join(dir, 'ack.hl7'))),
     );

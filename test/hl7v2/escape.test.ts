@@ -2,12 +2,12 @@ import { Hl7Message, Hl7Segment } from '@medplum/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  DEFAULT_ENCODING,
   type EncodingCharacters,
   escapeHl7,
-  leaf,
+  findSegment,
+  HL7_DEFAULT_ENCODING,
+  hl7Value,
   parseHl7v2,
-  segment,
   serializeHl7v2,
   unescapeHl7,
 } from '../../src/hl7v2/index.js';
@@ -27,7 +27,7 @@ const delimiters = fc.string({
 
 describe('escaping (HL7 v2.5 §2.7)', () => {
   it('unescape(escape(v)) = v for any value, with the default and other delimiters', () => {
-    for (const enc of [DEFAULT_ENCODING, OTHER]) {
+    for (const enc of [HL7_DEFAULT_ENCODING, OTHER]) {
       fc.assert(fc.property(fc.oneof(text, delimiters), (v) => unescapeHl7(escapeHl7(v, enc), enc) === v));
     }
   });
@@ -48,8 +48,12 @@ describe('escaping (HL7 v2.5 §2.7)', () => {
           ['MSH', 'A', 'B', 'C', 'D', '20240101000000', '', ['ORU', 'R01', 'ORU_R01'], '1', 'P', '2.5'],
           ['PID', '', '', ['1', '', '', ['NS', '1.2.3', 'ISO'], 'PI'], '', [family, given]],
         ]);
-        const pid = segment(parseHl7v2(er7), 'PID');
-        return leaf(pid, 5, 1) === family && leaf(pid, 5, 2) === given && leaf(pid, 3, 4, 2) === '1.2.3';
+        const pid = findSegment(parseHl7v2(er7), 'PID');
+        return (
+          hl7Value(pid, 5, 1) === family &&
+          hl7Value(pid, 5, 2) === given &&
+          hl7Value(pid, 3, 4, 2) === '1.2.3'
+        );
       }),
     );
   });
@@ -72,8 +76,10 @@ describe('escaping (HL7 v2.5 §2.7)', () => {
         ['PID', '', '', '', '', ['O|BRIEN', 'ANNE']],
       ]),
     );
-    expect(leaf(segment(ours, 'PID'), 5)).toBe('O|BRIEN');
-    expect(leaf(segment(parseHl7v2('MSH|^~\\&|A\rPID|||||O\\F\\BRIEN^ANNE'), 'PID'), 5)).toBe('O|BRIEN');
+    expect(hl7Value(findSegment(ours, 'PID'), 5)).toBe('O|BRIEN');
+    expect(hl7Value(findSegment(parseHl7v2('MSH|^~\\&|A\rPID|||||O\\F\\BRIEN^ANNE'), 'PID'), 5)).toBe(
+      'O|BRIEN',
+    );
   });
 });
 
@@ -86,7 +92,7 @@ describe('delimiters and segment separators', () => {
     variants.push(parseHl7v2(`\x0b${base}\r${body}\r\x1c\r`));
     for (const m of variants) {
       expect(m.segments.map((s) => s.name)).toEqual(['MSH', 'PID']);
-      expect(leaf(segment(m, 'PID'), 5, 1, 1, 1)).toBe('ROE');
+      expect(hl7Value(findSegment(m, 'PID'), 5, 1, 1, 1)).toBe('ROE');
     }
   });
 
@@ -95,17 +101,17 @@ describe('delimiters and segment separators', () => {
       'MSH#$*!@#APP#FAC#####ORU$R01$ORU_R01#1#P#2.5\rPID###123$$$NS@1.2.3@ISO$PI##O!F!NEIL$A!S!B*ROE',
     );
     expect(m.encoding).toEqual(OTHER);
-    const pid = segment(m, 'PID');
-    expect(leaf(pid, 3, 4, 2)).toBe('1.2.3');
-    expect(leaf(pid, 5, 1)).toBe('O#NEIL');
-    expect(leaf(pid, 5, 2)).toBe('A$B');
-    expect(leaf(pid, 5, 1, 1, 1)).toBe('ROE');
-    expect(leaf(m.segments[0], 9, 2)).toBe('R01');
+    const pid = findSegment(m, 'PID');
+    expect(hl7Value(pid, 3, 4, 2)).toBe('1.2.3');
+    expect(hl7Value(pid, 5, 1)).toBe('O#NEIL');
+    expect(hl7Value(pid, 5, 2)).toBe('A$B');
+    expect(hl7Value(pid, 5, 1, 1, 1)).toBe('ROE');
+    expect(hl7Value(m.segments[0], 9, 2)).toBe('R01');
   });
 
   it('decodes MSH-18 8859/15 messages in that character set', () => {
     const er7 = 'MSH|^~\\&|A|B|||20240101||ORU^R01^ORU_R01|1|P|2.5|||||FRA|8859/15\rPID|||1||GRÉGOIRE^AMÉLIE';
     const bytes = Buffer.from(er7, 'latin1');
-    expect(leaf(segment(parseHl7v2(bytes), 'PID'), 5, 2)).toBe('AMÉLIE');
+    expect(hl7Value(findSegment(parseHl7v2(bytes), 'PID'), 5, 2)).toBe('AMÉLIE');
   });
 });

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { parseCrBio } from '../../src/cda/index.js';
 import {
   type DocumentMessage,
-  leaf,
+  hl7Value,
   type MetaFlags,
   parseHl7v2,
   readAck,
@@ -38,7 +38,7 @@ describe('every ANS example message is read', () => {
   for (const rel of files) {
     it(rel, () => {
       const bytes = read(rel);
-      const type = leaf(parseHl7v2(bytes).segments[0], 9);
+      const type = hl7Value(parseHl7v2(bytes).segments[0], 9);
       if (type === 'ACK') {
         const ack = readAck(bytes);
         expect([ack.code, ack.ackedControlId, ack.errors]).toEqual(['AA', '015', []]);
