@@ -4,7 +4,7 @@
  * @module
  */
 import type { Element } from '@xmldom/xmldom';
-import { parseXml } from '../common/xml.js';
+import { parseXml, xmlText } from '../common/xml.js';
 import { checkInsMatricule } from '../ins/index.js';
 import { IDNPS_OID, IDNST_OID, INS_C_OID, INS_OID, parseIdnps } from '../model/index.js';
 import { TEMPLATE_N1, TEMPLATES_N3 } from './codes.js';
@@ -266,6 +266,44 @@ function body(cd: Element): { level: 1 | 3; mediaType?: string } {
   });
 }
 
+/** Position of the first match of `re` (global) outside comments and CDATA sections, from `from`. */
+function firstOutsideComments(text: string, re: RegExp, from: number): RegExpExecArray | undefined {
+  re.lastIndex = from;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    const open = Math.max(text.lastIndexOf('<!--', m.index), text.lastIndexOf('<![CDATA[', m.index));
+    const close = open < 0 ? -1 : text.indexOf(text.startsWith('<!--', open) ? '-->' : ']]>', open);
+    if (open < 0 || close < m.index) return m;
+    re.lastIndex = close;
+  }
+  return undefined;
+}
+
+/**
+ * The header alone (speed: the body of an N3 or the base64 PDF of an N1 is most of the bytes): when
+ * ClinicalDocument is the root, everything before its `component` closed by `</ClinicalDocument>`, and the body
+ * kind read from the rest. CDA header elements have no `component` descendant. Self-presenting documents (CDA
+ * inside a stylesheet) are parsed whole. The body is not re-parsed: validate documents before sending them.
+ */
+function headerOnly(text: string): { xml: string; body: { level: 1 | 3; mediaType?: string } } | undefined {
+  const root =
+    /^(?:\s|<\?(?:[^?]|\?(?!>))*\?>|<!--(?:[^-]|-(?!->))*-->)*<([\w.-]+:)?ClinicalDocument[\s>]/.exec(text);
+  if (!root) return undefined;
+  const prefix = root[1] ?? '';
+  const comp = firstOutsideComments(text, new RegExp(`<${prefix}component[\\s>]`, 'g'), root[0].length);
+  if (!comp) return undefined;
+  const kind = firstOutsideComments(
+    text,
+    new RegExp(`<${prefix}(nonXMLBody|structuredBody)[\\s>]`, 'g'),
+    comp.index,
+  );
+  if (!kind) return undefined;
+  const xml = `${text.slice(0, comp.index)}</${prefix}ClinicalDocument>`;
+  if (kind[1] === 'structuredBody') return { xml, body: { level: 3 } };
+  const t = firstOutsideComments(text, new RegExp(`<${prefix}text\\b[^>]*>`, 'g'), kind.index);
+  const media = t ? /\smediaType\s*=\s*["']([^"']*)["']/.exec(t[0])?.[1] : undefined;
+  return { xml, body: { level: 1, mediaType: media ?? 'text/plain' } };
+}
+
 /**
  * Read the XDS facts of a CR-BIO header. `warn` receives non-blocking findings (bad RPPS key…).
  *
@@ -279,9 +317,11 @@ export function readCdaHeader(
   bytes: Uint8Array | string,
   warn: (f: XdsFinding) => void = () => {},
 ): CdaHeader {
-  const cd = findClinicalDocument(parseXml(bytes));
+  const source = xmlText(bytes);
+  const cut = headerOnly(source);
+  const cd = findClinicalDocument(parseXml(cut ? cut.xml : source));
   const templates = new Set(kids(cd, 'templateId').map((t) => at(t, 'root') ?? ''));
-  const b = body(cd);
+  const b = cut ? cut.body : body(cd);
   if (b.level === 3 && ![...TEMPLATES_N3].some((t) => templates.has(t))) {
     throw new XdsError(
       'XDS_CODE_OUT_OF_SET',

@@ -321,3 +321,15 @@ describe('MTOM/XOP ITI-41 request', () => {
     ).toThrow(/boundary/);
   });
 });
+
+describe('header-only reading', () => {
+  it('gives the entry a whole-document parse gives (CDA nested in another element), comments ignored', () => {
+    const body = TSH.replace(/^<\?xml[^>]*\?>/, '');
+    const nested = `<?xml version="1.0" encoding="UTF-8"?><wrapper>${body}</wrapper>`;
+    const commented = TSH.replace('<title>', '<!-- <component><structuredBody/></component> --><title>');
+    const [a, b, c] = [TSH, nested, commented].map((x) => buildSubmission(input(x)).documents[0]!);
+    const strip = (e: typeof a) => ({ ...e, hash: '', size: 0 });
+    expect(strip(b)).toStrictEqual(strip(a));
+    expect(strip(c)).toStrictEqual(strip(a));
+  });
+});
