@@ -1,6 +1,6 @@
 // Public exports of the validate module (re-exported by src/index.ts).
 
-export { type BatchResult, validateFiles } from './batch.js';
+export { type BatchInput, type BatchResult, expandInputs, validateFiles } from './batch.js';
 export { cacheDir } from './cache.js';
 export {
   type DocumentFailure,
@@ -24,5 +24,16 @@ export {
   type XsdError,
   type XsdResult,
 } from './pipeline.js';
-export { CR_BIO_PROFILES, EMBEDDED_PROFILE, KIT_XSD, RulesNotFoundError } from './rules.js';
+export { COMMON_PROFILES, CR_BIO_PROFILES, EMBEDDED_PROFILE, KIT_XSD, RulesNotFoundError } from './rules.js';
+export {
+  chooseVolet,
+  type DocumentHeader,
+  documentHeader,
+  type KitVolet,
+  listVolets,
+  UnknownVoletError,
+  VOLET_FAMILIES,
+  type VoletFamily,
+  type VoletSelection,
+} from './volets.js';
 export { XsdLoadError } from './xsd.js';
