@@ -14,8 +14,19 @@ const pdf = await doc.save();
 const model = SCENARIOS.find((s) => s.name === 'replacement')!.model();
 const n3 = buildReport(model, { pdf, clock }).bytes;
 const n1 = buildCrBioN1({ ...model, level: 1 }, pdf, { clock }).bytes;
-const recipients = [{ kind: 'patient' as const, mail: '279035121518989@patient.mssante.fr' }, { kind: 'mailbox' as const, mail: 'dr.x@test.mssante.fr' }];
-const input = { n3, n1, event: 'replacement' as const, controlId: 'B1', clock, recipients, mailBodies: { professional: 'Cher confrère' } };
+const recipients = [
+  { kind: 'patient' as const, mail: '279035121518989@patient.mssante.fr' },
+  { kind: 'mailbox' as const, mail: 'dr.x@test.mssante.fr' },
+];
+const input = {
+  n3,
+  n1,
+  event: 'replacement' as const,
+  controlId: 'B1',
+  clock,
+  recipients,
+  mailBodies: { professional: 'Cher confrère' },
+};
 const message = buildOru(input);
 
 console.log(machineLine());
@@ -35,7 +46,9 @@ for (const round of [1, 2, 3]) {
   const t0 = performance.now();
   for (const m of messages) await client.send(m);
   const ms = performance.now() - t0;
-  console.log(`MLLP round trip, 100 × ${message.bytes.byteLength} B, round ${round}: ${ms.toFixed(0)} ms (${(ms / 100).toFixed(2)} ms/message)`);
+  console.log(
+    `MLLP round trip, 100 × ${message.bytes.byteLength} B, round ${round}: ${ms.toFixed(0)} ms (${(ms / 100).toFixed(2)} ms/message)`,
+  );
 }
 await client.close();
 await server.close();
