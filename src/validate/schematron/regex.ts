@@ -15,6 +15,15 @@ export class XPathRegexError extends Error {
 
 const SYNTAX = new Set(['^', '$', '\\', '.', '*', '+', '?', '(', ')', '[', ']', '{', '}', '|', '/', '-']);
 
+/**
+ * `\i` and `\c` as XSD 1.1 defines them (and Saxon and xspattern read them): XML 1.0 fifth edition's
+ * NameStartChar and NameChar productions.
+ */
+const NAME_START =
+  ':A-Z_a-z\\u{C0}-\\u{D6}\\u{D8}-\\u{F6}\\u{F8}-\\u{2FF}\\u{370}-\\u{37D}\\u{37F}-\\u{1FFF}\\u{200C}-\\u{200D}' +
+  '\\u{2070}-\\u{218F}\\u{2C00}-\\u{2FEF}\\u{3001}-\\u{D7FF}\\u{F900}-\\u{FDCF}\\u{FDF0}-\\u{FFFD}\\u{10000}-\\u{EFFFF}';
+const NAME_CHAR = `${NAME_START}\\-.0-9\\u{B7}\\u{300}-\\u{36F}\\u{203F}-\\u{2040}`;
+
 /** A JS class body fragment that can sit inside `[...]` (simple) or a full JS atom (complex). */
 type ClassItem = { simple: string } | { atom: string };
 
@@ -25,10 +34,10 @@ const MULTI: Record<string, ClassItem> = {
   S: { atom: '[^ \\t\\n\\r]' },
   w: { atom: '[^\\p{P}\\p{Z}\\p{C}]' },
   W: { simple: '\\p{P}\\p{Z}\\p{C}' },
-  i: { simple: '\\p{L}_:' },
-  I: { atom: '[^\\p{L}_:]' },
-  c: { simple: '\\p{L}\\p{Nd}\\p{Mn}\\p{Mc}._:\\-\\u00B7' },
-  C: { atom: '[^\\p{L}\\p{Nd}\\p{Mn}\\p{Mc}._:\\-\\u00B7]' },
+  i: { simple: NAME_START },
+  I: { atom: `[^${NAME_START}]` },
+  c: { simple: NAME_CHAR },
+  C: { atom: `[^${NAME_CHAR}]` },
 };
 
 const SINGLE: Record<string, string> = { n: '\n', r: '\r', t: '\t' };
