@@ -19,3 +19,4 @@ export * from './seal/index.js';
 export * from './sign/index.js';
 export * from './validate/index.js';
 export { VERSION } from './version.js';
+export * from './xds/index.js';
