@@ -95,6 +95,23 @@ export function worksheetColumns(
   return cols;
 }
 
+/**
+ * The local code of a result code: the code itself when it is not LOINC; for a result without LOINC written as
+ * the volet asks (no @code, the lab's wording in originalText, the local code as a translation — the 2024.01
+ * "CRP non LOINC" example), that translation, with the LOINC translations of the result.
+ */
+export function localCodeOf(c: Code): Code | undefined {
+  if (c.code) return c.codeSystem === LOINC_OID ? undefined : c;
+  const local = c.translations?.find((t) => t.code && t.codeSystem !== LOINC_OID);
+  if (!local) return undefined;
+  const loinc = c.translations?.filter((t) => t.codeSystem === LOINC_OID) ?? [];
+  return {
+    ...local,
+    ...(loinc.length ? { translations: loinc } : {}),
+    ...(c.originalText ? { originalText: c.originalText } : {}),
+  };
+}
+
 function label(c: Code): string {
   return c.displayName ?? c.originalText ?? c.code ?? '';
 }
@@ -115,14 +132,12 @@ function valueUnit(v: ResultValue | undefined): string | undefined {
 export function catalogueFromModels(models: readonly CrBioReport[]): LocalAnalysis[] {
   const found = new Map<string, LocalAnalysis>();
   const visit = (node: Record<string, unknown>, specimen: string | undefined): void => {
-    if (node.kind === 'observation') {
-      const code = node.code as Code;
-      if (code.code && code.codeSystem !== LOINC_OID) {
-        const key = `${code.codeSystem ?? ''}|${code.code}`;
-        const known = found.get(key);
-        if (known) known.occurrences++;
-        else found.set(key, analysisOf(code, node, specimen));
-      }
+    const code = node.kind === 'observation' ? localCodeOf(node.code as Code) : undefined;
+    if (code) {
+      const key = `${code.codeSystem ?? ''}|${code.code}`;
+      const known = found.get(key);
+      if (known) known.occurrences++;
+      else found.set(key, analysisOf(code, node, specimen));
     }
     const children = (node.components ?? []) as Array<Record<string, unknown>>;
     for (const ch of children) visit(ch, specimen);

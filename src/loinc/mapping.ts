@@ -8,7 +8,7 @@
 import { z } from 'zod';
 import type { Code, CrBioReport } from '../model/index.js';
 import type { LocalAnalysis } from './catalogue.js';
-import { worksheetColumns } from './catalogue.js';
+import { localCodeOf, worksheetColumns } from './catalogue.js';
 import { checkLoincCode, LOINC_OID } from './code.js';
 import { parseCsv } from './csv.js';
 import { MappingError } from './errors.js';
@@ -339,6 +339,22 @@ function recode(code: Code, e: MappingEntry): Code {
   return out;
 }
 
+/** A result without @code (local code as translation): LOINC written as its code, the translations kept. */
+function withLoinc(code: Code, e: MappingEntry): Code {
+  const out: Code = {
+    code: e.loincCode,
+    codeSystem: LOINC_OID,
+    codeSystemName: 'LOINC',
+    displayName: e.loincLabel,
+  };
+  if (code.originalText !== undefined) out.originalText = code.originalText;
+  const kept = (code.translations ?? []).filter(
+    (t) => !(t.codeSystem === LOINC_OID && t.code === e.loincCode),
+  );
+  if (kept.length) out.translations = kept;
+  return out;
+}
+
 /**
  * Write LOINC as the code of every result (observations, batteries, previous results) whose local code the
  * mapping covers, keeping the local code as a `translation` and the lab's wording as `originalText`.
@@ -358,14 +374,15 @@ export function applyMapping(report: CrBioReport, mapping: LoincMapping): ApplyM
   const unmapped: ApplyMappingResult['unmapped'] = [];
   const visitCode = (holder: { code?: Code }, path: string) => {
     const c = holder.code;
-    if (!c?.code || c.codeSystem === LOINC_OID) return;
-    const e = bySystem.get(`${c.codeSystem ?? ''}|${c.code}`) ?? byCode.get(c.code);
+    const local = c ? localCodeOf(c) : undefined;
+    if (!c || !local?.code) return;
+    const e = bySystem.get(`${local.codeSystem ?? ''}|${local.code}`) ?? byCode.get(local.code);
     if (!e) {
-      unmapped.push({ path: `${path}.code`, localCode: c.code });
+      unmapped.push({ path: `${path}.code`, localCode: local.code });
       return;
     }
-    holder.code = recode(c, e);
-    applied.push({ path: `${path}.code`, localCode: c.code, loincCode: e.loincCode });
+    holder.code = c.code ? recode(c, e) : withLoinc(c, e);
+    applied.push({ path: `${path}.code`, localCode: local.code, loincCode: e.loincCode });
   };
   const visit = (node: Record<string, unknown>, path: string): void => {
     if (node.kind === 'observation' || node.kind === 'battery') visitCode(node as { code?: Code }, path);
