@@ -97,3 +97,32 @@ describe('cisis-bio xds', () => {
     expect((await runCli(['xds', '--read', files[0]!])).code).toBe(2);
   });
 });
+
+describe('examples/dmp-submission.ts', () => {
+  it('writes a valid METADATA.XML and an MTOM request carrying the three documents', async () => {
+    const { execFileSync } = await import('node:child_process');
+    const { PROJECT_ROOT } = await import('../helpers/shared.js');
+    const out = mkdtempSync(join(tmpdir(), 'cisis-xds-example-'));
+    const stdout = execFileSync(
+      process.execPath,
+      ['--import', 'tsx', join(PROJECT_ROOT, 'examples/dmp-submission.ts'), out],
+      {
+        cwd: PROJECT_ROOT,
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    expect(stdout).toContain('0 rule errors');
+    const xml = readFileSync(join(out, 'METADATA.XML'), 'utf8');
+    expect((await xsdErrors(xml, LCM_XSD)).xmllint).toBe('');
+    const { submission, documents } = readSubmission(readFileSync(join(out, 'iti41.mime')));
+    expect(documents.size).toBe(3);
+    expect(
+      checkXdsMetadata(readFileSync(join(out, 'iti41.mime'))).filter((f) => f.severity === 'error'),
+    ).toEqual([]);
+    expect(submission.documents[0]?.confidentialityCodes.map((c) => c.code)).toEqual([
+      'N',
+      'INVISIBLE_PATIENT',
+    ]);
+  }, 120_000);
+});
