@@ -16,3 +16,10 @@ export {
   composeMerged,
   MergedReportInvalidError,
 } from './merged.js';
+export {
+  PublishError,
+  type PublishErrorCode,
+  type PublishedFile,
+  type PublishOptions,
+  publishFiles,
+} from './publish.js';

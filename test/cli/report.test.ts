@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { parseCrBio, SCENARIOS } from '../../src/cda/index.js';
@@ -103,6 +103,16 @@ describe('cisis-bio report', () => {
     expect(await run(['report', model, '--out', out, '--kit', rejectingKit(), '--fail-on-invalid'])).toBe(1);
     expect(io.err.join('')).toContain('step "validate"');
     expect(existsSync(out) ? readdirSync(out) : []).toEqual([]);
+  }, 60_000);
+
+  it('a folder named like an output (issue 13.19): exit 2 before anything is written, no temporary file', async () => {
+    const out = join(dir, 'collision');
+    const id = SCENARIOS[0]!.model().id.root;
+    mkdirSync(join(out, `${id}.pdf`), { recursive: true });
+    const io = capture();
+    expect(await run(['report', model, '--out', out, ...sign()])).toBe(2);
+    expect(io.err.join('')).toContain('PUBLISH_COLLISION');
+    expect(readdirSync(out)).toEqual([`${id}.pdf`]);
   }, 60_000);
 
   it('usage errors exit 2', async () => {

@@ -1,8 +1,6 @@
 import { join } from 'node:path';
-import type { Command } from 'commander';
-import { CisisBioError } from '../../common/errors.js';
-import { writeFilesAtomic } from '../../common/fs.js';
-import { type CreateReportOptions, createReport } from '../../compose/index.js';
+import { type Command, Option } from 'commander';
+import type { CreateReportOptions } from '../../compose/index.js';
 import { CliExit, describeError, EXIT, readInput, readJson } from '../util.js';
 
 interface ReportFlags {
@@ -11,7 +9,7 @@ interface ReportFlags {
   key?: string;
   cert?: string;
   password?: string;
-  profile: string;
+  profile: 'dsg' | 'dmp-legacy';
   submissionSet?: string;
   kit?: string;
   validate?: boolean;
@@ -21,8 +19,9 @@ interface ReportFlags {
 /**
  * `cisis-bio report MODEL.json --out DIR [--sign --key K --cert C [--password P] [--profile dsg|dmp-legacy]]
  * [--kit DIR] [--fail-on-invalid]`: write `DIR/<id>.n3.xml`, `DIR/<id>.n1.xml`, `DIR/<id>.pdf` and (signed)
- * `DIR/<id>.sig.xml` all-or-none, and print a JSON summary on stdout. Exit 0 written, 1 a step failed (no file
- * written; or written but not valid without `--fail-on-invalid`), 2 usage or I/O.
+ * `DIR/<id>.sig.xml` all-or-none (`publishFiles`: staged in a temporary folder inside DIR, `<id>.n3.xml` appears
+ * last), and print a JSON summary on stdout. Exit 0 written, 1 a step failed (no file written; or written but not
+ * valid without `--fail-on-invalid`), 2 usage, I/O or an output name taken by a non-file (nothing written).
  */
 export function register(program: Command): void {
   program
@@ -34,7 +33,11 @@ export function register(program: Command): void {
     .option('--key <file>', 'signing key: PEM private key or PKCS#12')
     .option('--cert <file>', 'signer certificate(s) (PEM/DER); optional with PKCS#12')
     .option('--password <p>', 'key password (better: env CISIS_BIO_KEY_PASSWORD)')
-    .option('--profile <name>', 'signature profile: dsg or dmp-legacy', 'dsg')
+    .addOption(
+      new Option('--profile <name>', 'signature profile: dsg or dmp-legacy')
+        .choices(['dsg', 'dmp-legacy'])
+        .default('dsg'),
+    )
     .option('--submission-set <oid>', 'uniqueId of the XDS submission set named by the signature')
     .option('--kit <dir>', 'validate with the ANS kit (XSD + ANS profiles); else the embedded rules')
     .option('--no-validate', 'do not validate the documents')
@@ -45,9 +48,6 @@ export function register(program: Command): void {
 }
 
 async function runReport(file: string, flags: ReportFlags): Promise<void> {
-  if (flags.profile !== 'dsg' && flags.profile !== 'dmp-legacy') {
-    throw new CliExit(EXIT.USAGE, `--profile must be dsg or dmp-legacy (got ${flags.profile})`);
-  }
   if (flags.sign && !flags.key) throw new CliExit(EXIT.USAGE, '--sign needs --key');
   if (!flags.sign && (flags.key || flags.cert)) throw new CliExit(EXIT.USAGE, '--key/--cert need --sign');
   const model = await readJson(file);
@@ -65,6 +65,8 @@ async function runReport(file: string, flags: ReportFlags): Promise<void> {
       ...(flags.submissionSet ? { submissionSetId: flags.submissionSet } : {}),
     };
   }
+  const { createReport, publishFiles } = await import('../../compose/index.js');
+  const { CisisBioError } = await import('../../common/errors.js');
   let created: Awaited<ReturnType<typeof createReport>>;
   try {
     created = await createReport(model, options);
@@ -74,20 +76,15 @@ async function runReport(file: string, flags: ReportFlags): Promise<void> {
   }
   const id = created.ids.n3;
   const files = [
-    { kind: 'n3', path: join(flags.out, `${id}.n3.xml`), data: created.n3 },
-    { kind: 'n1', path: join(flags.out, `${id}.n1.xml`), data: created.n1 },
-    { kind: 'pdf', path: join(flags.out, `${id}.pdf`), data: created.pdf },
-    ...(created.signature
-      ? [{ kind: 'signature', path: join(flags.out, `${id}.sig.xml`), data: created.signature }]
-      : []),
-  ];
+    { kind: 'n3', name: `${id}.n3.xml`, data: created.n3 },
+    { kind: 'n1', name: `${id}.n1.xml`, data: created.n1 },
+    { kind: 'pdf', name: `${id}.pdf`, data: created.pdf },
+    ...(created.signature ? [{ kind: 'signature', name: `${id}.sig.xml`, data: created.signature }] : []),
+  ].map((f) => ({ ...f, path: join(flags.out, f.name) }));
   try {
-    await writeFilesAtomic(files);
+    await publishFiles(flags.out, files); // the N3 first: the key file, renamed into place last
   } catch (e) {
-    throw new CliExit(
-      EXIT.USAGE,
-      `cannot write to ${flags.out}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
-    );
+    throw new CliExit(EXIT.USAGE, describeError(e));
   }
   const v = created.validation;
   const summary = {
