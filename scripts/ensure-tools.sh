@@ -6,7 +6,8 @@
 set -euo pipefail
 declare -A pkg=( [pdftoppm]=poppler-utils [pdffonts]=poppler-utils [pdftotext]=poppler-utils [pdfsig]=poppler-utils
                  [dmtxread]=dmtx-utils [xmlsec1]=xmlsec1 [qpdf]=qpdf [faketime]=faketime [xmllint]=libxml2-utils
-                 [certutil]=libnss3-tools [unzip]=unzip [openssl]=openssl [python3]=python3 )
+                 [certutil]=libnss3-tools [unzip]=unzip [openssl]=openssl [python3]=python3
+                 [sha1sum]=coreutils )
 missing=()
 for tool in "${!pkg[@]}"; do command -v "$tool" >/dev/null 2>&1 || missing+=("${pkg[$tool]}"); done
 [ ${#missing[@]} -eq 0 ] && exit 0
