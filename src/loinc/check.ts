@@ -6,7 +6,7 @@
  */
 import type { Code, CrBioReport, ResultsEntry, ResultValue } from '../model/index.js';
 import { checkLoincCode, LOINC_OID } from './code.js';
-import type { LoincEntry, LoincTable } from './table.js';
+import { type LoincEntry, type LoincTable, loadLoincTable } from './table.js';
 import { PROPERTY_UNIT_KINDS, unitKind } from './units.js';
 
 /** What a finding is about. */
@@ -31,8 +31,14 @@ export interface LoincFinding {
 
 /** Options of {@link checkReportLoinc}. */
 export interface LoincCheckOptions {
-  /** The loaded LOINC table; without it only the form and check digit are checked. */
+  /** The loaded LOINC table; without it (and without `loinc`) only the form and check digit are checked. */
   table?: LoincTable;
+  /** Folder of the LOINC release (`LoincTable/Loinc.csv`), loaded (and cached) when `table` is not given. */
+  loinc?: string;
+}
+
+function tableOf(options: LoincCheckOptions): LoincTable | undefined {
+  return options.table ?? (options.loinc === undefined ? undefined : loadLoincTable(options.loinc));
 }
 
 const CODED = new Set(['CD', 'CE', 'CV', 'CO', 'BL']);
@@ -65,7 +71,8 @@ export function loincCodesOf(model: unknown): Array<{ path: string; code: Code }
 }
 
 /**
- * Check the LOINC codes of a report model. Form and check digit always; with `options.table`: the code exists,
+ * Check the LOINC codes of a report model. Form and check digit always; with `options.table` (or the release
+ * folder `options.loinc`): the code exists,
  * is ACTIVE (DEPRECATED/DISCOURAGED: warning naming MAP_TO), and each result's SCALE_TYP, PROPERTY and SYSTEM
  * agree with its value type, unit and specimen.
  *
@@ -75,6 +82,7 @@ export function loincCodesOf(model: unknown): Array<{ path: string; code: Code }
  */
 export function checkReportLoinc(report: CrBioReport, options: LoincCheckOptions = {}): LoincFinding[] {
   const findings: LoincFinding[] = [];
+  const table = tableOf(options);
   for (const { path, code } of loincCodesOf(report)) {
     const c = code.code as string;
     const v = checkLoincCode(c);
@@ -86,12 +94,11 @@ export function checkReportLoinc(report: CrBioReport, options: LoincCheckOptions
         rule: v.kind === 'term' ? 'LOINC_CHECK_DIGIT' : 'LOINC_FORMAT',
         message: v.message ?? 'not a LOINC code',
       });
-    } else if (options.table && v.kind === 'term') {
-      findings.push(...termFindings(path, c, options.table.get(c)));
+    } else if (table && v.kind === 'term') {
+      findings.push(...termFindings(path, c, table.get(c)));
     }
   }
-  if (options.table) {
-    const table = options.table;
+  if (table) {
     report.sections.forEach((s, i) => {
       if (s.kind !== 'chapter') return;
       if (s.entry) entryFindings(`sections[${i}].entry`, s.entry, table, findings);
@@ -282,5 +289,6 @@ export async function checkDocumentLoinc(
   // Loaded on use: the builder imports this module, and the parser is not needed for model checks.
   const { parseCrBio } = await import('../cda/index.js');
   const { report } = parseCrBio(xml, options.fileName === undefined ? {} : { fileName: options.fileName });
-  return checkReportLoinc(report, options.table ? { table: options.table } : {});
+  const table = tableOf(options);
+  return checkReportLoinc(report, table ? { table } : {});
 }

@@ -124,6 +124,8 @@ describe('mutated codes are caught', () => {
     const { r, o } = sodium();
     o.code.code = '99999-5';
     expect(rules(r)).toEqual(['error LOINC_UNKNOWN 99999-5']);
+    // options.loinc: the release folder instead of a loaded table
+    expect(checkReportLoinc(r, { loinc: FIXTURE }).map((f) => f.rule)).toEqual(['LOINC_UNKNOWN']);
   });
 
   it('a deprecated code: warning naming its MAP_TO (MapTo.csv of the release)', () => {
