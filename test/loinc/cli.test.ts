@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { SCENARIOS } from '../../src/cda/index.js';
 import { parseCsv, parseMapping, writeCsv } from '../../src/loinc/index.js';
 import type { CrBioReport } from '../../src/model/index.js';
@@ -10,6 +10,16 @@ import { catalogueModels } from './catalogue-data.js';
 import { FIXTURE } from './helpers.js';
 
 const dir = () => mkdtempSync(join(tmpdir(), 'loinc-cli-'));
+
+// The CLI caches the LOINC index in the user's cache folder: a throwaway one here.
+const savedCache = process.env.XDG_CACHE_HOME;
+beforeAll(() => {
+  process.env.XDG_CACHE_HOME = mkdtempSync(join(tmpdir(), 'loinc-cli-cache-'));
+});
+afterAll(() => {
+  if (savedCache === undefined) delete process.env.XDG_CACHE_HOME;
+  else process.env.XDG_CACHE_HOME = savedCache;
+});
 
 afterEach(() => {
   process.exitCode = undefined; // run() reports through process.exitCode

@@ -16,7 +16,11 @@ describe('examples/loinc-transcoding.ts', () => {
     const out = execFileSync(
       process.execPath,
       ['--import', 'tsx', join(PROJECT_ROOT, 'examples', 'loinc-transcoding.ts'), dir, FIXTURE],
-      { cwd: PROJECT_ROOT, encoding: 'utf8', env: { ...process.env, CISIS_BIO_LOINC: '' } },
+      {
+        cwd: PROJECT_ROOT,
+        encoding: 'utf8',
+        env: { ...process.env, CISIS_BIO_LOINC: '', XDG_CACHE_HOME: join(dir, 'cache') },
+      },
     );
     expect(out).toContain('worksheet.csv: 1 local analyses');
     expect(out).toContain('components[0].code: 1234 → 1988-5');
