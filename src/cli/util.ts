@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { CisisBioError } from '../common/errors.js';
+import { CisisBioError, XmlParseError } from '../common/errors.js';
 
 /** Exit codes shared by every command: 0 ok/valid, 1 invalid/refused, 2 usage or I/O error. */
 export const EXIT = { OK: 0, INVALID: 1, USAGE: 2 } as const;
@@ -41,4 +41,15 @@ export function describeError(e: unknown): string {
   if (e instanceof CisisBioError) return `${e.code}: ${e.message}`;
   if (e instanceof Error) return e.message;
   return String(e);
+}
+
+/**
+ * Exit code of an error a command did not map itself: malformed XML or a DTD (`XmlParseError`) is an input the
+ * command cannot read (2, like an unreadable file); any other typed error is a refusal (1); anything else 2.
+ * @example
+ * return exitCodeFor(e); // in run()'s catch-all
+ */
+export function exitCodeFor(e: unknown): number {
+  if (e instanceof XmlParseError) return EXIT.USAGE;
+  return e instanceof CisisBioError ? EXIT.INVALID : EXIT.USAGE;
 }
