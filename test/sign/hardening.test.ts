@@ -353,6 +353,28 @@ describe('13.6 and 13.20: verify output and exit codes', () => {
       sha256: createHash('sha256').update(DOC).digest('hex'),
     });
   });
+  it('sign (dmp-legacy: canonicalised): a document with a DTD is exit 2 (it was 1), nothing written', async () => {
+    const dtd = join(dir, 'dtd.xml');
+    writeFileSync(dtd, '<!DOCTYPE x [<!ENTITY e "e">]><x>&e;</x>');
+    const out = join(dir, 'dtd.sig.xml');
+    const r = await runCli([
+      'sign',
+      dtd,
+      '--key',
+      join(dir, 'key.pem'),
+      '--cert',
+      join(dir, 'cert.pem'),
+      '--doc-id',
+      '1.2.3',
+      '--profile',
+      'dmp-legacy',
+      '--out',
+      out,
+    ]);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('XML_DTD_FORBIDDEN');
+    expect(spawnSync('test', ['-e', out]).status).toBe(1);
+  });
   it('a malformed signature or one with a DTD is exit 2 (it was 1)', async () => {
     const bad = join(dir, 'bad.sig.xml');
     writeFileSync(bad, '<ds:Signature xmlns:ds="http://www.w3.org/2000/09/xmldsig#"><unclosed>');

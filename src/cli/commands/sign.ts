@@ -56,6 +56,7 @@ export function register(program: Command): void {
         '../../sign/index.js'
       );
       const { writeFileAtomic } = await import('../../common/fs.js');
+      const { XmlParseError } = await import('../../common/errors.js');
       const doc = await readInput(file);
       const keyBytes = await readInput(opts.key);
       const certBytes = opts.cert === undefined ? undefined : await readInput(opts.cert);
@@ -84,7 +85,7 @@ export function register(program: Command): void {
       } catch (e) {
         if (e instanceof SignatureError && e.code === 'SIGN_CERTIFICATE_INVALID')
           throw new CliExit(EXIT.INVALID, `sign: ${e.code}: ${e.message}`);
-        if (e instanceof KeyLoadError || e instanceof SignatureError)
+        if (e instanceof KeyLoadError || e instanceof SignatureError || e instanceof XmlParseError)
           throw new CliExit(EXIT.USAGE, `sign: ${e.code}: ${e.message}`);
         throw e;
       }
