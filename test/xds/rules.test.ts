@@ -333,3 +333,18 @@ describe('header-only reading', () => {
     expect(strip(c)).toStrictEqual(strip(a));
   });
 });
+
+describe('identifier keys', () => {
+  it('a wrong RPPS key in the header is a warning naming the element; the right key gives none', () => {
+    const warned: string[] = [];
+    const s = buildSubmission(input(TSH, { onWarning: (w) => warned.push(`${w.code} ${w.where}`) }));
+    expect(s.documents).toHaveLength(1);
+    expect(warned).toContain('XDS_IDENTIFIER_KEY /ClinicalDocument/legalAuthenticator/assignedEntity/id');
+    expect(warned).toContain('XDS_IDENTIFIER_KEY /ClinicalDocument/author[1]/assignedAuthor/id');
+    const fixed: string[] = [];
+    buildSubmission(
+      input(TSH.replaceAll('801234534765', '801234534764'), { onWarning: (w) => fixed.push(w.code) }),
+    );
+    expect(fixed).toEqual([]);
+  });
+});
