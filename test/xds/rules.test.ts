@@ -17,7 +17,7 @@ import {
   XdsError,
 } from '../../src/xds/index.js';
 import { TEST_NOW } from '../helpers/clock.js';
-import { EXAMPLES_DIR } from '../helpers/shared.js';
+import { EXAMPLES_DIR, KIT_DIR } from '../helpers/shared.js';
 import { LCM_XSD, seededUuids, xsdErrors } from './helpers.js';
 
 const TSH = readFileSync(join(EXAMPLES_DIR, 'BIO-CR-BIO_2024.01_TSH_1.xml'), 'utf8');
@@ -346,5 +346,17 @@ describe('identifier keys', () => {
       input(TSH.replaceAll('801234534765', '801234534764'), { onWarning: (w) => fixed.push(w.code) }),
     );
     expect(fixed).toEqual([]);
+  });
+});
+
+describe('author specialty with the ANS kit (JDV_J01)', () => {
+  it('a specialty outside J01 is refused only when the kit is given', () => {
+    expect(buildSubmission(input(TSH, { kit: KIT_DIR })).documents).toHaveLength(1);
+    const bad = TSH.replaceAll('code="G15_10/SM03"', 'code="G15_10/SM99"');
+    expect(buildSubmission(input(bad)).documents).toHaveLength(1);
+    expect(failure(() => buildSubmission(input(bad, { kit: KIT_DIR })))).toMatchObject({
+      code: 'XDS_CODE_OUT_OF_SET',
+      field: 'authorSpecialty',
+    });
   });
 });
