@@ -1,5 +1,6 @@
 // HL7 v2 escape sequences (v2.5 §2.7): the delimiters inside a value are written \F\ \S\ \T\ \R\ \E\. CR and LF,
-// which end a segment (LF/CRLF accepted on input), are written as hex \X0D\ \X0A\ so that a value never splits one.
+// which end a segment (LF/CRLF accepted on input), and the MLLP framing bytes VT and FS are written as hex
+// (\X0D\ \X0A\ \X0B\ \X1C\) so that a value never splits a segment nor a frame.
 
 /** The delimiters of a message: MSH-1 and the four characters of MSH-2. */
 export interface EncodingCharacters {
@@ -37,6 +38,8 @@ export function escapeHl7(value: string, enc: EncodingCharacters = DEFAULT_ENCOD
     [enc.repetition, `${e}R${e}`],
     ['\r', `${e}X0D${e}`],
     ['\n', `${e}X0A${e}`],
+    ['\u000B', `${e}X0B${e}`],
+    ['\u001C', `${e}X1C${e}`],
   ]);
   let special = false;
   for (const c of map.keys()) {

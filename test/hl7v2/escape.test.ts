@@ -21,7 +21,7 @@ const OTHER: EncodingCharacters = {
 };
 const text = fc.string({ unit: 'binary', maxLength: 60 });
 const delimiters = fc.string({
-  unit: fc.constantFrom('|', '^', '~', '\\', '&', '\r', '\n', 'a', 'é', ' '),
+  unit: fc.constantFrom('|', '^', '~', '\\', '&', '\r', '\n', '\u000B', '\u001C', 'a', 'é', ' '),
   maxLength: 40,
 });
 
@@ -36,7 +36,11 @@ describe('escaping (HL7 v2.5 §2.7)', () => {
     fc.assert(
       fc.property(fc.oneof(text, delimiters), (v) => {
         const e = escapeHl7(v);
-        return !/[|^~&\r\n]/.test(e) && /^(?:[^\\]|\\(?:[FSTRE]|X0[AD])\\)*$/.test(e);
+        return (
+          !/[|^~&\r\n\v]/.test(e) &&
+          !e.includes('\u001C') &&
+          /^(?:[^\\]|\\(?:[FSTRE]|X0[ABD]|X1C)\\)*$/.test(e)
+        );
       }),
     );
   });
