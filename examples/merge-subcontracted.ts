@@ -8,12 +8,11 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import {
-  buildCrBio,
+  composeMerged,
   IdentityMismatchError,
-  mergeSubcontracted,
+  MergedReportInvalidError,
+  MergeError,
   parseCrBio,
-  renderReportPdf,
-  validate,
 } from '../src/index.js';
 
 const kit = resolve(process.env.CISIS_BIO_KIT ?? '../shared/ans-kit');
@@ -32,25 +31,21 @@ performer.organization = {
 };
 
 try {
-  // 1. Merge: identity vigilance, results into the Biochimie chapter with the performing lab, conflicts reported.
-  const { report, conflicts, warnings } = mergeSubcontracted(main, sub, { onConflict: 'keep-both' });
-  for (const c of conflicts) console.log(`conflict ${c.test}: ${c.resolution}`);
-  for (const w of warnings) console.log(`warning: ${w}`);
-
-  // 2. A new PDF copy (it names the laboratory that performed each subcontracted result), then the level 3.
-  const pdf = await renderReportPdf(report);
-  const { bytes } = buildCrBio(report, { pdf });
-
-  // 3. Check before sending: XSD + the five ANS profiles.
-  const verdict = await validate(bytes, { kit });
+  // One call: identity vigilance and CR-BIO checks, results merged into the Biochimie chapter with the performing
+  // lab, a new PDF copy naming it, the level 3 built, then the XSD + the five ANS profiles before anything is sent.
+  const { n3, pdf, merge } = await composeMerged(main, sub, { onConflict: 'keep-both', kit });
+  for (const c of merge.conflicts) console.log(`conflict ${c.test}: ${c.resolution}`);
+  for (const w of merge.warnings) console.log(`warning: ${w}`);
   mkdirSync(outDir, { recursive: true });
-  writeFileSync(join(outDir, 'merged.xml'), bytes);
+  writeFileSync(join(outDir, 'merged.xml'), n3);
   writeFileSync(join(outDir, 'merged.pdf'), pdf);
-  console.log(`${join(outDir, 'merged.xml')}: ${verdict.valid ? 'valid' : 'NOT valid'} (XSD + ANS profiles)`);
-  if (!verdict.valid) process.exitCode = 1;
+  console.log(`${join(outDir, 'merged.xml')}: valid (XSD + ANS profiles)`);
 } catch (e) {
   if (e instanceof IdentityMismatchError) {
     console.error(`not the same patient: ${e.differences.map((d) => d.trait).join(', ')}`);
+    process.exitCode = 1;
+  } else if (e instanceof MergeError || e instanceof MergedReportInvalidError) {
+    console.error(`${e.code}: ${e.message}`);
     process.exitCode = 1;
   } else throw e;
 }

@@ -5,10 +5,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseCrBio } from '../../src/cda/index.js';
+import { validate } from '../../src/validate/index.js';
 import { KIT_DIR, PROJECT_ROOT } from '../helpers/shared.js';
 
 describe('examples/merge-subcontracted.ts', () => {
-  it('writes a valid merged report whose subcontracted result names the performing lab', () => {
+  it('writes a valid merged report whose subcontracted result names the performing lab', async () => {
     const out = mkdtempSync(join(tmpdir(), 'cisis-bio-merge-example-'));
     const stdout = execFileSync(
       process.execPath,
@@ -16,6 +17,8 @@ describe('examples/merge-subcontracted.ts', () => {
       { cwd: PROJECT_ROOT, encoding: 'utf8', env: { ...process.env, CISIS_BIO_KIT: KIT_DIR } },
     );
     expect(stdout).toContain('merged.xml: valid (XSD + ANS profiles)');
+    // Checked again here, not only as the example says.
+    expect((await validate(readFileSync(join(out, 'merged.xml')), { kit: KIT_DIR })).valid).toBe(true);
     const { report } = parseCrBio(readFileSync(join(out, 'merged.xml')));
     const biochemistry = report.sections.find((s) => s.kind === 'chapter' && s.code.code === '18719-5');
     const labs =
