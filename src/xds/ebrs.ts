@@ -16,7 +16,7 @@ export function esc(v: string): string {
 }
 
 /** Name-based UUID (SHA-1, RFC 4122 v5 layout) of a child object of `parent`. */
-export function childId(parent: string, n: number): string {
+function childId(parent: string, n: number): string {
   const h = createHash('sha1').update(`${parent}#${n}`).digest('hex');
   const variant = ((Number.parseInt(h[16] ?? '0', 16) & 0x3) | 0x8).toString(16);
   return `urn:uuid:${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
@@ -66,7 +66,7 @@ const version = (v: string | undefined): string =>
   v === undefined ? '' : `<rim:VersionInfo versionName="${esc(v)}"/>`;
 
 /** One DocumentEntry as `rim:ExtrinsicObject`. */
-export function extrinsicObject(d: DocumentEntry): string {
+function extrinsicObject(d: DocumentEntry): string {
   const id = d.entryUUID;
   const next = ids(id);
   const attrs =
@@ -103,7 +103,7 @@ export function extrinsicObject(d: DocumentEntry): string {
 }
 
 /** The SubmissionSet as `rim:RegistryPackage` + its SubmissionSet classification. */
-export function registryPackage(s: SubmissionSet): string {
+function registryPackage(s: SubmissionSet): string {
   const id = s.entryUUID;
   const next = ids(id);
   return (
@@ -123,7 +123,7 @@ export function registryPackage(s: SubmissionSet): string {
 }
 
 /** One `rim:Association`. */
-export function association(a: Association): string {
+function association(a: Association): string {
   return (
     `<rim:Association associationType="${a.type}" id="${esc(a.id)}" objectType="${OBJECT_TYPE.association}" sourceObject="${esc(a.sourceObject)}" targetObject="${esc(a.targetObject)}">` +
     slot('SubmissionSetStatus', opt(a.submissionSetStatus)) +

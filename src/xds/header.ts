@@ -61,7 +61,7 @@ const at = (el: Element | undefined, name: string): string | undefined =>
 const text = (el: Element | undefined): string | undefined => el?.textContent?.trim() || undefined;
 
 /** HL7 v2 escaping of the delimiters `| ^ ~ \ &` inside a component. */
-export function hl7Escape(v: string): string {
+function hl7Escape(v: string): string {
   return v.replace(
     /[\\|^~&]/g,
     (c) => ({ '\\': '\\E\\', '|': '\\F\\', '^': '\\S\\', '~': '\\R\\', '&': '\\T\\' })[c] ?? c,
@@ -69,7 +69,7 @@ export function hl7Escape(v: string): string {
 }
 
 /** XDS uniqueId of a CDA II: the root, or `root.extension` for a numeric extension (the DMP refuses `^`). */
-export function uniqueIdOf(id: Element | undefined, field: string, where: string): string {
+function uniqueIdOf(id: Element | undefined, field: string, where: string): string {
   const root = at(id, 'root');
   const ext = at(id, 'extension');
   if (!root) throw new XdsError('XDS_HEADER_MISSING', 'no id/@root', { field, where });

@@ -111,7 +111,7 @@ export interface MimePart {
 }
 
 /** Boundary parameter of a multipart Content-Type. */
-export function boundaryOf(contentType: string): string | undefined {
+function boundaryOf(contentType: string): string | undefined {
   return /boundary="?([^";]+)"?/i.exec(contentType)?.[1];
 }
 

@@ -29,7 +29,15 @@ export function confidentialityCodes(hl7Code: string, visibility: Visibility = {
   return codes;
 }
 
-/** The visibility a list of confidentiality codes expresses (inverse of {@link confidentialityCodes}). */
+/**
+ * The visibility a list of confidentiality codes expresses (inverse of {@link confidentialityCodes}; a secret
+ * connection reads back as hidden from the patient and the legal representatives).
+ *
+ * @example
+ * ```ts
+ * visibilityOf(entry.confidentialityCodes).hiddenFromPatient; // true for an INVISIBLE_PATIENT entry
+ * ```
+ */
 export function visibilityOf(codes: readonly XdsCode[]): Visibility {
   const has = (c: XdsCode) => codes.some((x) => x.scheme === c.scheme && x.code === c.code);
   return {
