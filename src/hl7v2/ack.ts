@@ -64,7 +64,14 @@ export interface AckResult {
   errors: AckError[];
 }
 
-/** The MSH fields an ACK needs, from a parsed message. */
+/**
+ * The MSH fields an ACK needs, from a parsed message.
+ *
+ * @example
+ * ```ts
+ * buildAck({ to: ackedMessage(parseHl7v2(bytes)), code: 'AA', controlId: 'A1', clock: () => new Date() });
+ * ```
+ */
 export function ackedMessage(msg: Hl7v2Message): AckedMessage {
   const msh = msg.segments[0];
   return {

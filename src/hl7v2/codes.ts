@@ -89,7 +89,14 @@ export const ZAM_KINDS = {
 /** A business acknowledgement kind. */
 export type ZamKind = keyof typeof ZAM_KINDS;
 
-/** Format a date as an HL7 TS in UTC (`YYYYMMDDHHMMSS+0000`), independent of the machine's time zone. */
+/**
+ * Format a date as an HL7 TS in UTC (`YYYYMMDDHHMMSS+0000`), independent of the machine's time zone.
+ *
+ * @example
+ * ```ts
+ * hl7Timestamp(new Date('2024-01-04T16:10:00Z')); // '20240104161000+0000'
+ * ```
+ */
 export function hl7Timestamp(d: Date): string {
   return `${d.toISOString().replace(/[-:T]/g, '').slice(0, 14)}+0000`;
 }

@@ -141,12 +141,26 @@ function mshOf(text: string, enc: EncodingCharacters): Hl7Segment {
   return { name: 'MSH', fields };
 }
 
-/** The segments named `name`, in order. */
+/**
+ * The segments named `name`, in order.
+ *
+ * @example
+ * ```ts
+ * segments(parseHl7v2(oru), 'OBX').map((s) => leaf(s, 3)); // ['11502-2', 'MASQUE_PS', …]
+ * ```
+ */
 export function segments(msg: Hl7v2Message, name: string): Hl7Segment[] {
   return msg.segments.filter((s) => s.name === name);
 }
 
-/** The first segment named `name`, or undefined. */
+/**
+ * The first segment named `name`, or undefined.
+ *
+ * @example
+ * ```ts
+ * leaf(segment(parseHl7v2(oru), 'PID'), 3); // the first patient identifier
+ * ```
+ */
 export function segment(msg: Hl7v2Message, name: string): Hl7Segment | undefined {
   return msg.segments.find((s) => s.name === name);
 }
@@ -164,7 +178,14 @@ export function leaf(seg: Hl7Segment | undefined, n: number, c = 1, s = 1, r = 0
   return seg?.fields[n]?.[r]?.[c - 1]?.[s - 1] ?? '';
 }
 
-/** True when field `n` holds any non-empty value. */
+/**
+ * True when field `n` holds any non-empty value.
+ *
+ * @example
+ * ```ts
+ * filled(segment(msg, 'PV1')!, 19); // is there a visit number?
+ * ```
+ */
 export function filled(seg: Hl7Segment, n: number): boolean {
   return (seg.fields[n] ?? []).some((rep) => rep.some((c) => c.some((s) => s !== '')));
 }
