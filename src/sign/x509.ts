@@ -111,11 +111,17 @@ export function isTimeStampingCert(c: X509Certificate): boolean {
   return extKeyUsageOf(c)?.includes(id_kp_timeStamping) ?? false;
 }
 
+const names = new WeakMap<X509Certificate, { issuer: Buffer; subject: Buffer }>();
 /** DER of the issuer and subject Names, for name chaining (RFC 5280 §6.1.3 (a)(4), binary comparison). */
 export function namesDer(c: X509Certificate): { issuer: Buffer; subject: Buffer } {
-  const tbs = parsed(c).tbsCertificate;
-  return {
-    issuer: Buffer.from(AsnConvert.serialize(tbs.issuer)),
-    subject: Buffer.from(AsnConvert.serialize(tbs.subject)),
-  };
+  let n = names.get(c);
+  if (!n) {
+    const tbs = parsed(c).tbsCertificate;
+    n = {
+      issuer: Buffer.from(AsnConvert.serialize(tbs.issuer)),
+      subject: Buffer.from(AsnConvert.serialize(tbs.subject)),
+    };
+    names.set(c, n);
+  }
+  return n;
 }
