@@ -58,23 +58,27 @@ export function sealHeight(content: SealLines): number {
   return 2 * PAD + (TITLE_SIZE + content.lines.length * LINE_SIZE) * LEADING;
 }
 
-/** French date and time in Europe/Paris, e.g. "04/01/2024 17:10:00 (heure de Paris)". */
+/**
+ * French date and time in Europe/Paris, as the seal shows it.
+ * @example parisDateTime(new Date('2024-01-04T16:30:00Z')); // "04/01/2024 17:30:00 (heure de Paris)"
+ */
 export function parisDateTime(d: Date): string {
-  const p = Object.fromEntries(PARIS.formatToParts(d).map((x) => [x.type, x.value]));
+  paris ??= new Intl.DateTimeFormat('fr-FR', {
+    timeZone: 'Europe/Paris',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+    hourCycle: 'h23',
+  });
+  const p = Object.fromEntries(paris.formatToParts(d).map((x) => [x.type, x.value]));
   return `${p.day}/${p.month}/${p.year} ${p.hour}:${p.minute}:${p.second} (heure de Paris)`;
 }
 
-/** Built once: an Intl formatter costs ~0.3 ms to create. */
-const PARIS = new Intl.DateTimeFormat('fr-FR', {
-  timeZone: 'Europe/Paris',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-  hour: '2-digit',
-  minute: '2-digit',
-  second: '2-digit',
-  hourCycle: 'h23',
-});
+/** Made once (an Intl formatter costs ~0.3 ms to create), on first use. */
+let paris: Intl.DateTimeFormat | undefined;
 
 /** The line at the largest size ≤ `size` (down to 4.5 pt) that fits `maxW`, else cut with "…". */
 function fitLine(font: SealFont, text: string, size: number, maxW: number): { text: string; size: number } {

@@ -339,7 +339,11 @@ export async function sealPdf(pdf: Uint8Array, options: SealPdfOptions): Promise
   return (await sealPdfDetailed(pdf, options)).pdf;
 }
 
-/** {@link sealPdf}, returning the placement, the level and the ByteRange too. */
+/**
+ * {@link sealPdf}, returning the placement, the level and the ByteRange too.
+ * @example
+ * const { pdf, rect, level } = await sealPdfDetailed(bytes, { key, appearance: { page: 0, rect: { x: 400, y: 60, width: 150, height: 46 } } });
+ */
 export async function sealPdfDetailed(pdf: Uint8Array, options: SealPdfOptions): Promise<SealResult> {
   if (!options || options.key === undefined)
     throw new SealError('SEAL_INVALID_OPTION', 'a signing key is required', { where: 'key' });
