@@ -5,7 +5,13 @@
  * the subset does not model throws {@link NeedFallback}, and the runner re-evaluates the whole rule with
  * fontoxpath, which then gives the XPath answer or the XPath error.
  */
-import { compileXPath, type DynamicContext, type Evaluator, type XPathScope } from './xpath/index.js';
+import {
+  compileXPath,
+  type DynamicContext,
+  type Evaluator,
+  Unsupported,
+  type XPathScope,
+} from './xpath/index.js';
 
 export { effectiveBoolean as ebv, NeedFallback, Unsupported, type XNode } from './xpath/index.js';
 
@@ -31,5 +37,13 @@ export interface Scope extends XPathScope {
  * @throws Unsupported otherwise.
  */
 export function compileJs(expr: string, scope: Scope): Compiled {
+  if (FONTOXPATH_ONLY) throw new Unsupported('CISIS_SCH_FONTOXPATH_ONLY');
   return compileXPath(expr, scope);
 }
+
+/**
+ * Development measure (`CISIS_SCH_FONTOXPATH_ONLY=checks` or `=all`): every check, let and rule-context predicate
+ * evaluated by fontoxpath, as if the subset compiler did not exist (`all`: the simple predicates of rule
+ * contexts too, and with them the templateId index). docs/decisions.md records what it costs.
+ */
+export const FONTOXPATH_ONLY = process.env.CISIS_SCH_FONTOXPATH_ONLY;
