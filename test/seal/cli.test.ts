@@ -3,8 +3,10 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { verifyPdfSeal } from '../../src/seal/index.js';
 import { runCli } from '../helpers/cli.js';
+import { testClock } from '../helpers/clock.js';
 import { richReport } from '../pdf/fixtures.js';
-import { nssDbTrusting, pdfsig, type SealPki, sealPki, tmp } from './fixtures.js';
+import { localTsa } from '../sign/tsa.js';
+import { httpTsa, nssDbTrusting, pdfsig, type SealPki, sealPki, tmp } from './fixtures.js';
 
 // The seal time is a fixed past date (the PDF's --date): verify-pdf compares /M with the real clock, and the
 // suite runs under faketime from 2025 to 2031.
@@ -72,6 +74,30 @@ describe('cisis-bio pdf --seal and cisis-bio verify-pdf', () => {
     const t = await runCli(['verify-pdf', f('tampered.pdf'), '--trust', f('ca.pem'), '--json']);
     expect(t.code).toBe(1);
     expect(JSON.parse(t.out).issues.map((i: { code: string }) => i.code)).toContain('DIGEST_MISMATCH');
+  });
+
+  it('--tsa URL: a B-T seal with the token of a TSA on 127.0.0.1', async () => {
+    const tsa = await httpTsa(localTsa(pki.tsa, testClock));
+    try {
+      const args = ['pdf', f('model.json'), '--out', f('bt.pdf'), '--date', DATE, '--seal'];
+      const r = await runCli([
+        ...args,
+        '--key',
+        f('key.pem'),
+        '--cert',
+        f('cert.pem'),
+        '--tsa',
+        `${tsa.url}/tsp`,
+      ]);
+      expect(r.code).toBe(0);
+      expect(tsa.contentTypes).toEqual(['application/timestamp-query']);
+      const v = await runCli(['verify-pdf', f('bt.pdf'), '--trust', f('ca.pem')]);
+      expect(v.out).toContain('(PAdES B-T, ETSI.CAdES.detached)');
+      expect(v.out).toMatch(/time-stamp: \S+ \(.*Horodatage de test/);
+      expect(v.code).toBe(0);
+    } finally {
+      await tsa.close();
+    }
   });
 
   it('exit 2 on usage and I/O errors', async () => {

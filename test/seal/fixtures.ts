@@ -1,9 +1,15 @@
 // Shared material of the seal tests: a test PKI, the rich report rendered once, and the independent tools.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ContentInfo } from '@peculiar/asn1-cms';
+import { AsnConvert } from '@peculiar/asn1-schema';
+import { PKIStatus, PKIStatusInfo, TimeStampReq, TimeStampResp } from '@peculiar/asn1-tsp';
 import { type RenderedReport, renderReportPdfDetailed } from '../../src/pdf/index.js';
+import type { TimestampAuthority } from '../../src/sign/index.js';
 import { CLOCK, richReport } from '../pdf/fixtures.js';
 import { makeIdentity, type TestIdentity } from '../sign/pki.js';
 
@@ -81,5 +87,44 @@ export function byteRangeOf(pdf: Uint8Array): { range: number[]; signed: Buffer;
     range,
     signed: Buffer.concat([Buffer.from(pdf.subarray(0, a)), Buffer.from(pdf.subarray(b, b + c))]),
     contentsHex: latin.slice(a, b),
+  };
+}
+
+/**
+ * An RFC 3161 TSA over HTTP on 127.0.0.1 (port 0) answering with `tsa`'s tokens; `/fail` answers 503. Started and
+ * stopped by the test.
+ */
+export async function httpTsa(
+  tsa: TimestampAuthority,
+): Promise<{ url: string; contentTypes: string[]; close(): Promise<void> }> {
+  const contentTypes: string[] = [];
+  const server = createServer((req, res) => {
+    const body: Buffer[] = [];
+    req.on('data', (c: Buffer) => body.push(c));
+    req.on('end', async () => {
+      contentTypes.push(String(req.headers['content-type']));
+      if (req.url === '/fail') {
+        res.writeHead(503).end();
+        return;
+      }
+      const tsq = AsnConvert.parse(Buffer.concat(body), TimeStampReq);
+      const token = await tsa({
+        data: new Uint8Array(0),
+        hash: 'sha256',
+        digest: new Uint8Array(tsq.messageImprint.hashedMessage.buffer),
+      });
+      const resp = new TimeStampResp({
+        status: new PKIStatusInfo({ status: PKIStatus.granted }),
+        timeStampToken: AsnConvert.parse(token, ContentInfo),
+      });
+      res.writeHead(200, { 'content-type': 'application/timestamp-reply' });
+      res.end(Buffer.from(AsnConvert.serialize(resp)));
+    });
+  });
+  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    contentTypes,
+    close: () => new Promise<void>((ok) => server.close(() => ok())),
   };
 }
