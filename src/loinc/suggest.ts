@@ -79,7 +79,13 @@ const STOP = new Set([
   'taux',
 ]);
 
-/** Lower case, accents and punctuation dropped, lexicon applied, tokens cut to 6 letters (hémoglobine ≈ hemoglobin). */
+/**
+ * Match keys of a label: lower case, accents and punctuation dropped, French lab words mapped to LOINC's, words cut
+ * to 6 letters (hémoglobine ≈ hemoglobin).
+ *
+ * @example
+ * matchKeys('Urée sanguine') // ['urea', 'sangui']
+ */
 export function matchKeys(text: string): string[] {
   const words = text
     .normalize('NFD')
