@@ -65,7 +65,7 @@ const LOINC = '2.16.840.1.113883.6.1';
 const LOCAL_CODES = '1.2.250.1.2.3.4'; // the lab's own code system OID
 const FLAGS: Record<string, string> = { N: 'Normal', L: 'Bas', H: 'Élevé' };
 const lab = {
-  ids: [{ root: '1.2.250.1.71.4.2.2', extension: '1120459876' }],
+  ids: [{ root: '1.2.250.1.71.4.2.2', extension: '1120459870' }],
   name: 'Laboratoire des charmes',
   telecoms: [{ value: 'tel:0174589607', use: 'WP' }],
   addresses: [
@@ -83,7 +83,7 @@ const lab = {
   },
 };
 const biologist = {
-  ids: [{ root: '1.2.250.1.71.4.2.1', extension: '801234534765' }],
+  ids: [{ root: '1.2.250.1.71.4.2.1', extension: '801234534764' }],
   profession: {
     code: 'G15_10/SM03',
     displayName: 'Médecin - Biologie médicale (SM)',

@@ -88,7 +88,7 @@ const address = {
 };
 const telecom = { value: 'tel:0174589607', use: 'WP' };
 const lab = {
-  ids: [{ root: '1.2.250.1.71.4.2.2', extension: '1120459876' }], // FINESS
+  ids: [{ root: '1.2.250.1.71.4.2.2', extension: '1120459870' }], // FINESS
   name: 'Laboratoire des charmes',
   telecoms: [telecom],
   addresses: [address],
@@ -99,7 +99,7 @@ const lab = {
   },
 };
 const biologist = {
-  ids: [{ root: '1.2.250.1.71.4.2.1', extension: '801234534765' }], // RPPS with its "8" prefix
+  ids: [{ root: '1.2.250.1.71.4.2.1', extension: '801234534764' }], // RPPS with its "8" prefix
   profession: {
     code: 'G15_10/SM03',
     displayName: 'Médecin - Biologie médicale (SM)',
@@ -113,12 +113,12 @@ const biologist = {
 const now = hl7Ts(sgl.validatedAt, 60);
 // The subcontracting lab that performed the results marked `sub` (FR-Laboratoire-executant).
 const subcontractor: PerformingLab = {
-  ids: [{ root: '1.2.250.1.71.4.2.1', extension: '801234567833' }],
+  ids: [{ root: '1.2.250.1.71.4.2.1', extension: '801234567830' }],
   name: { prefix: 'M', given: ['Jean'], family: 'DE SANTS', suffix: 'DR' },
   addresses: [{ nullFlavor: 'MSK' }],
   telecoms: [{ nullFlavor: 'MSK' }],
   organization: {
-    ids: [{ root: '1.2.250.1.71.4.2.2', extension: '1120456733' }],
+    ids: [{ root: '1.2.250.1.71.4.2.2', extension: '1120456736' }],
     name: 'LABORATOIRE SOUS-TRAITANT',
     addresses: [{ nullFlavor: 'MSK' }],
     telecoms: [{ nullFlavor: 'MSK' }],

@@ -1,4 +1,6 @@
 // codes.ts also exports `codeShape` (the zod object the coded result values extend): internal, hence the explicit list.
+
+export * from './checks.js';
 export {
   ADDRESS_PARTS,
   type Address,
@@ -29,6 +31,7 @@ export {
 export * from './identifiers.js';
 export * from './identity.js';
 export * from './ins-constants.js';
+export * from './loinc-code.js';
 export * from './parties.js';
 export * from './report.js';
 export * from './results.js';

@@ -255,7 +255,7 @@ export function frTelecoms(t: readonly Telecom[] | undefined): string {
 const FINESS_ROOT = '1.2.250.1.71.4.2.2';
 const RPPS_ROOT = '1.2.250.1.71.4.2.1';
 
-/** `FINESS 120459876` from an IDNST (`1` prefix) or a FINESS root. */
+/** `FINESS 120459870` from an IDNST (`1` prefix) or a FINESS root. */
 export function frOrganizationIds(o: Organization | undefined): string {
   const id = o?.ids?.find((i) => i.root === FINESS_ROOT && i.extension);
   if (!id?.extension) return '';
@@ -266,7 +266,7 @@ export function frOrganizationIds(o: Organization | undefined): string {
   return `Id. ${ext}`;
 }
 
-/** `RPPS 10003591808` from an IDNPS (`8` prefix). */
+/** `RPPS 10003591806` from an IDNPS (`8` prefix). */
 export function frPersonIds(ids: readonly InstanceId[] | undefined): string {
   const id = ids?.find((i) => i.root === RPPS_ROOT && i.extension);
   if (!id?.extension) return '';

@@ -97,7 +97,7 @@ describe('official CR-BIO 2024.01 examples: parse → build', () => {
     it(`${name}: rebuilt document passes XSD + 5 ANS profiles and keeps every result fact`, async () => {
       const original = readFileSync(join(EXAMPLES_DIR, name));
       const { report } = parseCrBio(original);
-      const rebuilt = buildReport(report, { clock: FIXED_CLOCK, idGenerator: counterIds() });
+      const rebuilt = buildReport(report, { clock: FIXED_CLOCK, idGenerator: counterIds(), received: true });
       const before = facts(original.toString('utf8'));
       expect(before.length).toBeGreaterThan(0);
       expect(facts(rebuilt.xml)).toEqual(before);
@@ -117,6 +117,7 @@ describe('older CR-BIO examples (2021.01, 2023.01): parse → build as 2024.01',
   const supplied = new Uint8Array(Buffer.from('%PDF-1.4\n%%EOF\n'));
   const migrate = (report: ReturnType<typeof parseCrBio>['report']) =>
     buildReport(report, {
+      received: true,
       clock: FIXED_CLOCK,
       idGenerator: counterIds(),
       ...(report.pdf ? {} : { pdf: supplied }),

@@ -84,7 +84,10 @@ describe('xml.ts: xmlbuilder2 XMLWriter over the light tree', () => {
     for (const name of names) {
       const { report, level } = parseCrBio(readFileSync(join(EXAMPLES_DIR, name)));
       const options = { pdf, clock: FIXED_CLOCK, idGenerator: counterIds() };
-      const doc = level === 3 ? writeCrBio(report, options) : writeCrBioN1(report, pdf, options);
+      const doc =
+        level === 3
+          ? writeCrBio(report, { ...options, received: true })
+          : writeCrBioN1(report, pdf, { ...options, received: true });
       expect(serialize(doc).xml, name).toBe(throughDom(doc, true));
     }
   });

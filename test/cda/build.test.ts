@@ -72,13 +72,13 @@ describe('header variants', () => {
     });
     m.authenticators = [{ ...bio, time: '20240104110000+0100' }];
     m.generalPractitioner = {
-      ids: [{ root: '1.2.250.1.71.4.2.1', extension: '810000000001' }],
+      ids: [{ root: '1.2.250.1.71.4.2.1', extension: '810000000009' }],
       name: { given: ['Paul'], family: 'MEDECIN', suffix: 'DR' },
       telecoms: [{ value: 'tel:0142000001', use: 'WP' }],
     };
     m.informationRecipients = [
       {
-        ids: [{ root: '1.2.250.1.71.4.2.1', extension: '810000000001' }],
+        ids: [{ root: '1.2.250.1.71.4.2.1', extension: '810000000009' }],
         name: { given: ['Paul'], family: 'MEDECIN' },
       },
     ];
@@ -269,7 +269,10 @@ describe('bad input', () => {
     const ch = m.sections[0];
     if (ch?.kind !== 'chapter') throw new Error('fixture');
     ch.title = 'BIOCHIMIE\u0007';
-    expect(() => buildCrBio(m, { pdf })).toThrow(XmlCharacterError);
+    // Refused before writing, at the full model path (issue 13 item 17).
+    expect(() => buildCrBio(m, { pdf })).toThrow(
+      expect.objectContaining({ code: 'MODEL_INVALID', where: 'sections[0].title' }),
+    );
   });
 
   it('UCUM checks use the NLM library', () => {

@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildCrBio, parseCrBio } from '../../src/cda/index.js';
 import { ansTestPatient, baseReport, chapterCode } from '../../src/cda/scenarios/common.js';
-import type { ChapterSection, Code, CrBioReport } from '../../src/model/index.js';
+import { type ChapterSection, type Code, type CrBioReport, luhnKey } from '../../src/model/index.js';
 import type {
   Battery,
   BatteryComponent,
@@ -85,7 +85,7 @@ const ts = fc
 
 const loincCode = fc.record({ n: fc.integer({ min: 1000, max: 99999 }), name: text, label: text }).map(
   ({ n, name, label }): Code => ({
-    code: `${n}-${n % 10}`,
+    code: `${n}-${luhnKey(String(n))}`, // LOINC's mod-10 check digit
     displayName: name,
     codeSystem: LOINC,
     originalText: label,
@@ -266,6 +266,9 @@ const model: fc.Arbitrary<CrBioReport> = fc
     r.custodian = { ...r.custodian, standardIndustryClass: undefined };
     delete r.custodian.standardIndustryClass;
     r.versionNumber = version;
+    // Results are dated up to 2024-01-28: the report is signed (and issued) after them.
+    r.legalAuthenticator = { ...r.legalAuthenticator, time: '20240131120000+0100' };
+    r.effectiveTime = '20240131120000+0100';
     if (!qualified) {
       const p = ansTestPatient();
       r.patient = { ...p, identity: { ...p.identity, status: 'VALI', ins: undefined } };

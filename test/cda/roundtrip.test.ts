@@ -26,7 +26,7 @@ describe('CR-BIO round trip on the official 2024.01 examples', () => {
     it(`${file}: parse → build keeps every result fact`, () => {
       const original = readFileSync(join(EXAMPLES_DIR, file));
       const { report } = parseCrBio(original);
-      const { xml } = buildCrBio(report);
+      const { xml } = buildCrBio(report, { received: true });
       rebuilt.set(file, xml);
       const before = extractResultFacts(original);
       const after = extractResultFacts(xml);
@@ -42,7 +42,8 @@ describe('CR-BIO round trip on the official 2024.01 examples', () => {
     const failures: string[] = [];
     for (const file of examples) {
       const xml =
-        rebuilt.get(file) ?? buildCrBio(parseCrBio(readFileSync(join(EXAMPLES_DIR, file))).report).xml;
+        rebuilt.get(file) ??
+        buildCrBio(parseCrBio(readFileSync(join(EXAMPLES_DIR, file))).report, { received: true }).xml;
       const r = validator.validate(xml, file);
       expect(Object.keys(r.profiles)).toHaveLength(5);
       expect(r.xsd?.valid).toBe(true);
@@ -67,7 +68,7 @@ describe('CR-BIO round trip on the official 2024.01 examples', () => {
         effectiveTime: '20240105101500+0100',
       },
     );
-    const xml2 = buildCrBio(v2).xml;
+    const xml2 = buildCrBio(v2, { received: true }).xml;
     expect(xml2).toMatch(
       /<relatedDocument typeCode="RPLC">\s*<parentDocument>\s*<id root="1\.2\.250\.1\.213\.1\.1\.1\.55\.2024\.8\.1"\/>/,
     );
@@ -82,7 +83,7 @@ describe('CR-BIO round trip on the official 2024.01 examples', () => {
       const { report, level } = parseCrBio(readFileSync(join(EXAMPLES_DIR, file)));
       expect(level).toBe(1);
       const pdf = Buffer.from(report.pdf?.data ?? '', 'base64');
-      const { xml } = buildCrBioN1(report, pdf);
+      const { xml } = buildCrBioN1(report, pdf, { received: true });
       const again = parseCrBio(xml);
       expect(again.level).toBe(1);
       expect(again.report.pdf?.data).toBe(report.pdf?.data);

@@ -4,7 +4,7 @@ import type { CrBioReport } from '../../src/model/index.js';
 /** A small valid level 3 report (TSH + FT4, after the ANS example TSH_1). Tests clone it before changing it. */
 export function sampleReport(): CrBioReport {
   const lab = {
-    ids: [{ root: '1.2.250.1.71.4.2.2', extension: '1120459876' }],
+    ids: [{ root: '1.2.250.1.71.4.2.2', extension: '1120459870' }],
     name: 'Laboratoire des charmes',
     telecoms: [{ value: 'tel:0174589607', use: 'WP' }],
     addresses: [
@@ -17,7 +17,7 @@ export function sampleReport(): CrBioReport {
     ],
   };
   const biologist = {
-    ids: [{ root: '1.2.250.1.71.4.2.1', extension: '801234534765' }],
+    ids: [{ root: '1.2.250.1.71.4.2.1', extension: '801234534764' }],
     profession: {
       code: 'G15_10/SM03',
       displayName: 'Médecin - Biologie médicale (SM)',

@@ -42,7 +42,7 @@ describe('report content (pdftotext)', () => {
       'DEM-2024-0042',
       'ORD-2024-55',
       'Laboratoire des Charmes',
-      'FINESS 120459876',
+      'FINESS 120459870',
       'Dr Pascal CHARLES',
       'Reçu au laboratoire le 04/01/2024 à 09:22',
       'Compte rendu validé par Dr Marcel CAMPARINI, le 04/01/2024 à 17:05',
@@ -67,7 +67,7 @@ describe('report content (pdftotext)', () => {
 
   it('names the performing lab of subcontracted results', () => {
     expect(txt).toContain(
-      'Réalisé par le laboratoire : Laboratoire Spécialisé de Lyon, LYON, FINESS 690001234',
+      'Réalisé par le laboratoire : Laboratoire Spécialisé de Lyon, LYON, FINESS 690001235',
     );
   });
 

@@ -13,7 +13,7 @@ const LOINC = '2.16.840.1.113883.6.1';
 const INTERP = '2.16.840.1.113883.5.83';
 
 const lab = {
-  ids: [{ root: '1.2.250.1.71.4.2.2', extension: '1120459876' }],
+  ids: [{ root: '1.2.250.1.71.4.2.2', extension: '1120459870' }],
   name: 'Laboratoire des Charmes',
   telecoms: [{ value: 'tel:0174589607', use: 'WP' }],
   addresses: [
@@ -26,12 +26,12 @@ const lab = {
   ],
 };
 const subLab = {
-  ids: [{ root: '1.2.250.1.71.4.2.2', extension: '1690001234' }],
+  ids: [{ root: '1.2.250.1.71.4.2.2', extension: '1690001235' }],
   name: 'Laboratoire Spécialisé de Lyon',
   addresses: [{ postalCode: '69007', city: 'LYON' }],
 };
 const biologist = {
-  ids: [{ root: '1.2.250.1.71.4.2.1', extension: '810003591808' }],
+  ids: [{ root: '1.2.250.1.71.4.2.1', extension: '810003591806' }],
   name: { given: ['Marcel'], family: 'CAMPARINI', suffix: 'DR' },
 };
 

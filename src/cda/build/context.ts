@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { ModelIssue } from '../../model/index.js';
 import type { BuildProblem } from './errors.js';
 
 /** Options shared by both builders. */
@@ -16,12 +17,20 @@ export interface BuildOptions {
   pdf?: Uint8Array;
   /** Skip the UCUM and value-set checks (they run by default). */
   skipCodeChecks?: boolean;
+  /**
+   * The model comes from a received document (rebuild, `--upgrade`, merge, transport): a bad RPPS/FINESS key, a
+   * malformed SIRET or an impossible time stamp its producer wrote is returned in {@link BuiltDocument.warnings}
+   * instead of refusing the build. Default `false`: a model being built is refused (typed error, model path).
+   */
+  received?: boolean;
 }
 
 /** What a builder returns: the document as a string and as UTF-8 bytes. */
 export interface BuiltDocument {
   xml: string;
   bytes: Uint8Array;
+  /** Findings that did not refuse the build (identifier keys with `received: true`), with model paths. */
+  warnings?: ModelIssue[];
 }
 
 /** State of one build: narrative id allocation, id generation, collected structure problems. */

@@ -8,6 +8,7 @@
  * ```
  * @module
  */
+import { checkReportForBuild, type ModelIssue } from '../../model/index.js';
 import { type CrBioReport, type PdfCopy, validateReport } from '../../model/report.js';
 import { collectMediaIds, writePdfCopySection, writeSections } from './body.js';
 import { checkReportCodes } from './codes.js';
@@ -52,15 +53,33 @@ function usesSdtc(report: CrBioReport): boolean {
  * ```
  */
 export function buildCrBio(report: CrBioReport, options: BuildOptions = {}): BuiltDocument {
-  return serialize(writeCrBio(report, options));
+  const warnings: ModelIssue[] = [];
+  return withWarnings(serialize(writeCrBio(report, options, warnings)), warnings);
+}
+
+function withWarnings(built: BuiltDocument, warnings: ModelIssue[]): BuiltDocument {
+  return warnings.length > 0 ? { ...built, warnings } : built;
+}
+
+/** zod shapes, then the pre-build checks (identifier keys, addresses, time stamps, text) with full model paths. */
+function checkModel(report: CrBioReport, options: BuildOptions, warnings: ModelIssue[]): CrBioReport {
+  const r = validateReport(report);
+  const now = (options.clock ?? (() => new Date()))();
+  const checked = checkReportForBuild(r, { now, received: options.received ?? false });
+  warnings.push(...checked.warnings);
+  return r;
 }
 
 /**
  * The checks and writing of {@link buildCrBio}, without the serialisation: the document tree that
  * `serialize` (./xml.ts) turns into bytes. Internal (benchmarks and tests of the writer).
  */
-export function writeCrBio(report: CrBioReport, options: BuildOptions = {}): CdaDocument['doc'] {
-  const r = validateReport(report);
+export function writeCrBio(
+  report: CrBioReport,
+  options: BuildOptions = {},
+  warnings: ModelIssue[] = [],
+): CdaDocument['doc'] {
+  const r = checkModel(report, options, warnings);
   if (!options.skipCodeChecks) checkReportCodes(r, options.kit ? { kit: options.kit } : {});
   const ctx = new BuildContext(options);
   if (r.level !== 3)
@@ -91,7 +110,8 @@ export function buildCrBioN1(
   pdf: Uint8Array,
   options: BuildOptions = {},
 ): BuiltDocument {
-  return serialize(writeCrBioN1(report, pdf, options));
+  const warnings: ModelIssue[] = [];
+  return withWarnings(serialize(writeCrBioN1(report, pdf, options, warnings)), warnings);
 }
 
 /** The checks and writing of {@link buildCrBioN1}, without the serialisation (internal, like {@link writeCrBio}). */
@@ -99,8 +119,9 @@ export function writeCrBioN1(
   report: CrBioReport,
   pdf: Uint8Array,
   options: BuildOptions = {},
+  warnings: ModelIssue[] = [],
 ): CdaDocument['doc'] {
-  const r = validateReport(report);
+  const r = checkModel(report, options, warnings);
   if (!options.skipCodeChecks)
     checkReportCodes(r, { ...(options.kit ? { kit: options.kit } : {}), headerOnly: true });
   const ctx = new BuildContext(options);

@@ -18,6 +18,8 @@ export interface ParseWarning {
   message: string;
   /** Location in the ANS "full-path-2" form, e.g. `/ClinicalDocument/component/structuredBody/component[2]/section`. */
   xpath: string;
+  /** Model path of the value concerned (e.g. `legalAuthenticator.ids[0].extension`), for checks run on the model. */
+  modelPath?: string;
 }
 
 /** The CDA is well-formed XML but structurally unusable as a CR-BIO (missing header part, bad value…). */

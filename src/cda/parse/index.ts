@@ -4,6 +4,7 @@ import {
   type CrBioReport,
   crBioReportSchema,
   type HeaderParticipant,
+  reportFindings,
   toModelIssues,
   type Unmodeled,
 } from '../../model/index.js';
@@ -296,5 +297,24 @@ export function parseCrBio(xml: string | Uint8Array, options: ParseCrBioOptions 
       'CDA_MODEL_INVALID',
     );
   }
-  return { report: checked.data, level: report.level, warnings: ctx.warnings };
+  return {
+    report: checked.data,
+    level: report.level,
+    warnings: [...ctx.warnings, ...receivedFindings(checked.data, cd)],
+  };
+}
+
+/**
+ * The pre-build checks on a received document, as warnings (a bad RPPS/FINESS key, a malformed SIRET, an
+ * impossible time stamp, a mixed address…): the document is read all the same; building it again refuses only what
+ * a received document may not keep (see `checkReportForBuild`).
+ */
+function receivedFindings(report: CrBioReport, cd: Element): ParseWarning[] {
+  // "now" far ahead: a received document's birth date is checked against the caller's clock at build time.
+  return reportFindings(report, { received: true, now: new Date(8.64e15) }).map((f) => ({
+    code: f.code,
+    message: `${f.where}: ${f.message}`,
+    xpath: xpathOf(cd),
+    modelPath: f.where,
+  }));
 }

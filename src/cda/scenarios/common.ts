@@ -1,6 +1,12 @@
 /**
  * Shared parts of the bundled scenarios: the ANS test identity (INS-NIR de test), the laboratory, its
  * biologist, the prescriber, the sampler. Every value is fictitious, as in the ANS examples.
+ *
+ * Identifiers: the ANS examples' fictitious RPPS (801234534765, 801234567833, 801234567893, 801234567898) and FINESS
+ * (1120459876, 1120456733) fail their own Luhn keys, which the builder refuses. The scenarios keep the ANS numbers'
+ * bodies with the key recomputed by `luhnKey` (src/model/identifiers.ts): RPPS 801234534764, 801234567830,
+ * 801234567897, 801234567905 (body 0123456790: two people must not share one number), FINESS 1120459870,
+ * 1120456736. They are test numbers, not registered professionals or establishments.
  * @module
  */
 import type { Address, Code, Telecom } from '../../model/codes.js';
@@ -65,7 +71,7 @@ export const AMBULATOIRE: Code = {
 /** Laboratoire des charmes (the ANS examples' lab). */
 export function mainLab(): Organization {
   return {
-    ids: [{ root: '1.2.250.1.71.4.2.2', extension: '1120459876' }],
+    ids: [{ root: '1.2.250.1.71.4.2.2', extension: '1120459870' }],
     name: 'Laboratoire des charmes',
     telecoms: [LAB_TELECOM],
     addresses: [LAB_ADDRESS],
@@ -76,7 +82,7 @@ export function mainLab(): Organization {
 /** Dr Marcel CAMPARINI, responsible biologist. */
 export function biologist(): HealthProfessional {
   return {
-    ids: [{ root: '1.2.250.1.71.4.2.1', extension: '801234534765' }],
+    ids: [{ root: '1.2.250.1.71.4.2.1', extension: '801234534764' }],
     profession: BIOLOGY_SPECIALTY,
     addresses: [LAB_ADDRESS],
     telecoms: [LAB_TELECOM],
@@ -93,12 +99,12 @@ export function performingLab(time: string): PerformingLab {
 /** A subcontracting lab (as in the ANS Electrophorese example, contact masked). */
 export function subcontractingLab(time: string): PerformingLab {
   return {
-    ids: [{ root: '1.2.250.1.71.4.2.1', extension: '801234567833' }],
+    ids: [{ root: '1.2.250.1.71.4.2.1', extension: '801234567830' }],
     addresses: [{ nullFlavor: 'MSK' }],
     telecoms: [{ nullFlavor: 'MSK' }],
     name: { prefix: 'M', given: ['Jean'], family: 'DE SANTS', suffix: 'DR' },
     organization: {
-      ids: [{ root: '1.2.250.1.71.4.2.2', extension: '1120456733' }],
+      ids: [{ root: '1.2.250.1.71.4.2.2', extension: '1120456736' }],
       name: 'LABORATOIRE SOUS-TRAITANT',
       telecoms: [{ nullFlavor: 'MSK' }],
       addresses: [{ nullFlavor: 'MSK' }],
@@ -162,7 +168,7 @@ export function baseReport(
       time: { high: '20240101160527+0100' },
     },
     sampler: {
-      ids: [{ root: '1.2.250.1.71.4.2.1', extension: '801234567893' }],
+      ids: [{ root: '1.2.250.1.71.4.2.1', extension: '801234567897' }],
       profession: { code: 'G15_60', displayName: 'Infirmier', codeSystem: '1.2.250.1.213.1.1.4.5' },
       name: { prefix: 'MME', given: ['Roberta'], family: 'BLEEDER' },
       time: { high: '202401040735+0100' },

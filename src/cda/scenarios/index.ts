@@ -279,7 +279,7 @@ function microbiology(): CrBioReport {
         validators: [
           {
             time: { high: '202401041120+0100' },
-            ids: [{ root: '1.2.250.1.71.4.2.1', extension: '801234567898' }],
+            ids: [{ root: '1.2.250.1.71.4.2.1', extension: '801234567905' }],
             name: { prefix: 'M', given: ['Jean'], family: 'DE SANTS', suffix: 'DR' },
           },
         ],
