@@ -5,7 +5,7 @@
  * @module
  */
 import type { Code, CrBioReport, ResultValue } from '../model/index.js';
-import { LOINC_OID } from './code.js';
+import { LOINC_OID } from '../model/index.js';
 import { parseCsv, writeCsv } from './csv.js';
 import { CsvFormatError } from './errors.js';
 import { type LoincCandidate, suggestLoinc } from './suggest.js';

@@ -5,7 +5,7 @@
  * @module
  */
 import type { Code, CrBioReport, ResultsEntry, ResultValue } from '../model/index.js';
-import { checkLoincCode, LOINC_OID } from './code.js';
+import { checkLoincCode, LOINC_OID, loincCodesOf } from '../model/index.js';
 import { type LoincEntry, type LoincTable, loadLoincTable } from './table.js';
 import { PROPERTY_UNIT_KINDS, unitKind } from './units.js';
 
@@ -42,33 +42,6 @@ function tableOf(options: LoincCheckOptions): LoincTable | undefined {
 }
 
 const CODED = new Set(['CD', 'CE', 'CV', 'CO', 'BL']);
-
-/**
- * Every LOINC code of a model (any object whose `codeSystem` is LOINC's OID, including translations), with its
- * model path.
- *
- * @example
- * loincCodesOf(report).map((c) => c.code.code) // ['18719-5', '2345-7', …]
- */
-export function loincCodesOf(model: unknown): Array<{ path: string; code: Code }> {
-  const out: Array<{ path: string; code: Code }> = [];
-  const walk = (node: unknown, path: string): void => {
-    if (Array.isArray(node)) {
-      node.forEach((x, i) => {
-        walk(x, `${path}[${i}]`);
-      });
-      return;
-    }
-    if (node === null || typeof node !== 'object') return;
-    const o = node as Record<string, unknown>;
-    if (o.codeSystem === LOINC_OID && typeof o.code === 'string') out.push({ path, code: o as Code });
-    for (const [k, v] of Object.entries(o)) {
-      if (v !== null && typeof v === 'object') walk(v, path === '' ? k : `${path}.${k}`);
-    }
-  };
-  walk(model, '');
-  return out;
-}
 
 /**
  * Check the LOINC codes of a report model. Form and check digit always; with `options.table` (or the release

@@ -6,8 +6,8 @@
  * @module
  */
 import { z } from 'zod';
+import { LOINC_URI } from '../model/index.js';
 import type { LocalAnalysis } from './catalogue.js';
-import { LOINC_URI } from './code.js';
 import { MappingError } from './errors.js';
 import type { LoincMapping, MappingEntry, UnmappedAnalysis } from './mapping.js';
 

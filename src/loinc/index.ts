@@ -1,4 +1,15 @@
 // Public exports of the loinc module (subpath cisis-bio/loinc).
+
+// Code form and check digit live in the model (the builder checks codes with them); offered here too.
+export {
+  checkLoincCode,
+  LOINC_OID,
+  LOINC_URI,
+  type LoincCodeKind,
+  type LoincCodeVerdict,
+  loincCheckDigit,
+  loincCodesOf,
+} from '../model/index.js';
 export {
   type CatalogueExport,
   catalogueFromCsv,
@@ -14,16 +25,7 @@ export {
   type LoincCheckOptions,
   type LoincFinding,
   type LoincRule,
-  loincCodesOf,
 } from './check.js';
-export {
-  checkLoincCode,
-  LOINC_OID,
-  LOINC_URI,
-  type LoincCodeKind,
-  type LoincCodeVerdict,
-  loincCheckDigit,
-} from './code.js';
 export { type CsvTable, type ParseCsvOptions, parseCsv, type WriteCsvOptions, writeCsv } from './csv.js';
 export { CsvFormatError, LoincTableError, MappingError } from './errors.js';
 export {

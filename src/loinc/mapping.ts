@@ -7,9 +7,9 @@
  */
 import { z } from 'zod';
 import type { Code, CrBioReport } from '../model/index.js';
+import { checkLoincCode, LOINC_OID } from '../model/index.js';
 import type { LocalAnalysis } from './catalogue.js';
 import { localCodeOf, worksheetColumns } from './catalogue.js';
-import { checkLoincCode, LOINC_OID } from './code.js';
 import { parseCsv } from './csv.js';
 import { MappingError } from './errors.js';
 import type { LoincTable } from './table.js';

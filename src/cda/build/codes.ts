@@ -6,9 +6,8 @@
  * @module
  */
 
-import { checkLoincCode, loincCodesOf } from '../../loinc/index.js';
 import { CODE_SYSTEM, type Code, type CodeBase, type PersonName } from '../../model/codes.js';
-import { ucumFalseFriend } from '../../model/index.js';
+import { checkLoincCode, loincCodesOf, ucumFalseFriend } from '../../model/index.js';
 import type { HealthProfessional, Organization } from '../../model/parties.js';
 import type { CrBioReport } from '../../model/report.js';
 import type {

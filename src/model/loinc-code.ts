@@ -1,8 +1,10 @@
 /**
- * LOINC code syntax and the mod-10 check digit. Pure (no Node API): usable by the builder, the parser and a
- * browser.
+ * LOINC code syntax and the mod-10 check digit, and the LOINC codes of a model. Pure (no Node API): here in the
+ * model so that the builder (cda) checks codes without depending on the loinc module, which sits above it.
  * @module
  */
+import type { Code } from './codes.js';
+import { luhnKey } from './identifiers.js';
 
 /** OID of LOINC in CDA `@codeSystem`. */
 export const LOINC_OID = '2.16.840.1.113883.6.1';
@@ -41,14 +43,7 @@ const OTHER: ReadonlyArray<[RegExp, LoincCodeKind]> = [
  * loincCheckDigit('2345') // 7 (2345-7 Glucose)
  */
 export function loincCheckDigit(base: string): number {
-  let sum = 0;
-  for (let i = base.length - 1, double = true; i >= 0; i--, double = !double) {
-    const d = base.charCodeAt(i) - 48;
-    if (d < 0 || d > 9) throw new RangeError(`not a digit in ${JSON.stringify(base)}`);
-    const v = double ? d * 2 : d;
-    sum += v > 9 ? v - 9 : v;
-  }
-  return (10 - (sum % 10)) % 10;
+  return Number(luhnKey(base));
 }
 
 /**
@@ -80,4 +75,31 @@ export function checkLoincCode(code: string): LoincCodeVerdict {
     valid: false,
     message: `${JSON.stringify(code)} is not a LOINC code (NNNNN-N, or LA/LP/LL/LG followed by NNNN-N)`,
   };
+}
+
+/**
+ * Every LOINC code of a model (any object whose `codeSystem` is LOINC's OID, including translations), with its
+ * model path.
+ *
+ * @example
+ * loincCodesOf(report).map((c) => c.code.code) // ['18719-5', '2345-7', …]
+ */
+export function loincCodesOf(model: unknown): Array<{ path: string; code: Code }> {
+  const out: Array<{ path: string; code: Code }> = [];
+  const walk = (node: unknown, path: string): void => {
+    if (Array.isArray(node)) {
+      node.forEach((x, i) => {
+        walk(x, `${path}[${i}]`);
+      });
+      return;
+    }
+    if (node === null || typeof node !== 'object') return;
+    const o = node as Record<string, unknown>;
+    if (o.codeSystem === LOINC_OID && typeof o.code === 'string') out.push({ path, code: o as Code });
+    for (const [k, v] of Object.entries(o)) {
+      if (v !== null && typeof v === 'object') walk(v, path === '' ? k : `${path}.${k}`);
+    }
+  };
+  walk(model, '');
+  return out;
 }
