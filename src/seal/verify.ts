@@ -88,7 +88,10 @@ export interface VerifyPdfSealOptions {
   trustAnchors: ReadonlyArray<X509Certificate | Uint8Array | string>;
   /** Extra intermediates (the CMS certificates are used too). */
   intermediates?: ReadonlyArray<X509Certificate>;
-  /** Time at which the chain must be valid (default: the time-stamp's time, else `/M`). */
+  /**
+   * Time at which the chain must be valid. Default: the time of a verified time-stamp (B-T), else `now` — never the
+   * claimed `/M`, which the signer chose: a back-dated `/M` must not make an expired certificate valid.
+   */
   at?: Date;
   /** "Now", to refuse a `/M` in the future (5 minutes' tolerance; default: the clock). */
   now?: Date;
@@ -371,8 +374,8 @@ function checkTimestamp(
 /**
  * Verifies the seal of a PDF (the last signature of the file): ByteRange integrity (every byte but /Contents
  * signed, nothing appended after), CMS signature and message digest, ESS signing-certificate-v2, no signingTime
- * attribute (PAdES), key usage, a chain to the pinned `trustAnchors` at `at` (default: the time-stamp's time, else
- * `/M`), and for B-T the RFC 3161 token over the signature value.
+ * attribute (PAdES), key usage, a chain to the pinned `trustAnchors` at `at` (default: a verified time-stamp's time, else
+ * now), and for B-T the RFC 3161 token over the signature value.
  * @example
  * const verdict = await verifyPdfSeal(readFileSync('report.pdf'), { trustAnchors: [readFileSync('ca.pem')] });
  * if (!verdict.valid) console.error(verdict.issues.map((i) => `${i.code}: ${i.message}`).join('\n'));
@@ -456,8 +459,9 @@ async function checkSeal(
       'SIGNING_TIME_IN_FUTURE',
       `/M ${r.signingTime.toISOString()} is later than ${tsTime ? 'the time-stamp' : 'now'}`,
     );
-  // RFC 5280 path to the pinned anchors (src/sign's path checker), the signer's key usage included.
-  const at = options.at ?? tsTime ?? r.signingTime ?? now;
+  // RFC 5280 path to the pinned anchors (src/sign's path checker), the signer's key usage included. Only a verified
+  // time-stamp moves the check back in time; /M is the signer's claim.
+  const at = options.at ?? tsTime ?? now;
   const path = checkCertificatePath(signer, {
     trustAnchors: anchors,
     intermediates: [...cms.certs, ...(options.intermediates ?? [])],

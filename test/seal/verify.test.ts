@@ -7,7 +7,7 @@ import {
   sealPdfDetailed,
   verifyPdfSeal,
 } from '../../src/seal/index.js';
-import { TEST_NOW, testClock } from '../helpers/clock.js';
+import { daysFromTestNow, TEST_NOW, testClock } from '../helpers/clock.js';
 import { encodePng, makeJpeg, pixelAt } from '../pdf/images.js';
 import { savePdf, tool } from '../pdf/tools.js';
 import { makeIdentity, x509 } from '../sign/pki.js';
@@ -107,6 +107,26 @@ describe('verifyPdfSeal catches tampering (and so does pdfsig)', () => {
     const late = await verify(sealed, [pki.ca.certPem], new Date('2100-06-01T00:00:00Z'));
     expect(codes(late)).toEqual(['CHAIN_UNTRUSTED']);
     expect(late.issues[0]!.message).toContain('not valid at 2100-06-01');
+  });
+
+  it('an expired certificate with a back-dated /M is not valid: without a time-stamp the chain is checked now', async () => {
+    // Valid from 40 to 10 days before TEST_NOW; the seal claims (/M) a time inside that window.
+    const expired = await makeIdentity({
+      cn: 'Laboratoire expiré',
+      issuer: pki.ca,
+      notBefore: daysFromTestNow(-40),
+      notAfter: daysFromTestNow(-10),
+    });
+    const backDated = () => daysFromTestNow(-20);
+    const pdf = await sealPdf(
+      original,
+      opts({ key: expired.keyPem, cert: expired.certPem, clock: backDated }),
+    );
+    const v = await verify(pdf);
+    expect(v.signingTime?.toISOString()).toBe(backDated().toISOString());
+    expect(codes(v)).toEqual(['CHAIN_UNTRUSTED']);
+    // The caller may still ask for the chain at a time of its own choosing (an archive's trusted date).
+    expect(codes(await verify(pdf, [pki.ca.certPem], backDated()))).toEqual([]);
   });
 
   it('a signer certificate whose keyUsage allows neither digitalSignature nor nonRepudiation', async () => {

@@ -39,7 +39,10 @@ export function register(program: Command): void {
       collect,
       [],
     )
-    .option('--at <datetime>', 'time at which the chain must be valid (default: time-stamp, else /M)')
+    .option(
+      '--at <datetime>',
+      'time at which the chain must be valid (default: a verified time-stamp, else now)',
+    )
     .option('--json', 'print the whole verdict as JSON')
     .action(async (file: string, opts: VerifyPdfCliOptions) => {
       if (opts.trust.length === 0)
