@@ -371,9 +371,18 @@ function path(e: ExprOf<'path'>, env: Environment): Evaluator {
     const base =
       first.primary !== undefined
         ? filter(first.primary(c), first.predicates, c) // the first filter keeps the focus
-        : applyStep(first, [c.item], c, false);
+        : stepFromOne(first, c.item, c);
     return rest ? rest(base, c) : base;
   };
+}
+
+/** An axis step from one node (the focus): axis order is document order once reversed. */
+function stepFromOne(step: CompiledStep, item: Item, base: DynamicContext): Sequence {
+  if (!isNode(item)) throw NEED_FALLBACK;
+  const axis = step.axis as Axis;
+  let nodes: Sequence = axisNodes(axis, item, step.matcher as NodeMatcher);
+  if (step.predicates.length) nodes = filter(nodes, step.predicates, base);
+  return nodes.length > 1 && REVERSE_AXES.has(axis) ? nodes.reverse() : nodes;
 }
 
 /** The steps after the first, applied to a node list of the given order. */

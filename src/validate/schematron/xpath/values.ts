@@ -156,10 +156,28 @@ export function compareAtoms(op: Comparison, x: Item, y: Item): boolean {
 
 /** The general comparison `l op r`: true when some pair of atomised items compares true. */
 export function generalCompare(op: Comparison, l: Sequence, r: Sequence): boolean {
+  if (l.length === 1 && r.length === 1) {
+    // the common shapes — `count(x) <= 1`, `@use = 'H'` — without atomising into new objects
+    const x = l[0] as Item;
+    const y = r[0] as Item;
+    if (typeof x === 'number' && typeof y === 'number')
+      return Number.isNaN(x) || Number.isNaN(y) ? op === '!=' : compareValues(op, x, y);
+    const xs = stringLike(x);
+    const ys = xs === undefined ? undefined : stringLike(y);
+    if (xs !== undefined && ys !== undefined) return compareValues(op, xs, ys);
+  }
   const a = atomize(l);
   const b = atomize(r);
   for (const x of a) for (const y of b) if (compareAtoms(op, x, y)) return true;
   return false;
+}
+
+/** The value of a string, an untyped value or a node, compared as a string; undefined for other items. */
+function stringLike(i: Item): string | undefined {
+  if (typeof i === 'string') return i;
+  if (i instanceof Untyped) return i.v;
+  if (isNode(i)) return stringValue(i);
+  return undefined;
 }
 
 /**
