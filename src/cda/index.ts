@@ -10,7 +10,16 @@ export {
   buildCrBioN1,
   buildReport,
   CodeValidationError,
+  DEFAULT_ORGANISM_CODES,
+  NCBI_TAXONOMY_OIDS,
+  type OrganismCodes,
+  OrganismMappingError,
+  PRACTICE_SETTINGS,
+  parseOrganismCodes,
   ReportStructureError,
+  type SnomedOrganism,
+  type UpgradeOptions,
+  upgradeReport,
 } from './build/index.js';
 export { XmlCharacterError } from './build/xml.js';
 export {

@@ -7,7 +7,9 @@ export type PdfRenderErrorCode =
   | 'PDF_DATAMATRIX_FAILED'
   | 'PDF_LAYOUT_OVERFLOW'
   | 'PDF_FONT_INVALID'
-  | 'PDF_INTERNAL';
+  | 'PDF_INTERNAL'
+  | 'PDF_INPUT_INVALID'
+  | 'PDF_GLYPHS_MISSING';
 
 /** The PDF copy could not be produced (invalid input model, missing font, Datamatrix encoder failure…). */
 export class PdfRenderError extends CisisBioError {

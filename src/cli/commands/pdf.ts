@@ -1,8 +1,5 @@
 import type { Command } from 'commander';
-import { parseCrBio } from '../../cda/index.js';
-import { writeFileAtomic } from '../../common/fs.js';
 import type { CrBioReport } from '../../model/index.js';
-import { renderReportPdf } from '../../pdf/index.js';
 import { CliExit, EXIT, readInput } from '../util.js';
 
 /** A CDA document starts (after an optional BOM, XML declaration or comments) with `<`; a model is JSON. */
@@ -83,6 +80,9 @@ export function register(program: Command): void {
           throw new CliExit(EXIT.USAGE, `--date: not an ISO 8601 date: ${opts.date}`);
         clock = () => d;
       }
+      const { parseCrBio } = await import('../../cda/index.js');
+      const { renderReportPdf } = await import('../../pdf/index.js');
+      const { writeFileAtomic } = await import('../../common/fs.js');
       const buf = await readInput(input);
       let report: CrBioReport;
       if (looksLikeXml(buf)) {
