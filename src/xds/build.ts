@@ -335,7 +335,8 @@ export function buildSubmission(input: SubmissionInput): Submission {
   const uuid = uuidGen(input.uuid);
   const warn = input.onWarning ?? ((_: XdsFinding) => {});
   const all = [...input.documents, ...(input.signature ? [input.signature] : [])];
-  const sigs = all.filter((d) => isSignatureXml(xmlText(d.bytes)));
+  // The root element is within the first 4 kB: no need to decode whole documents to tell a signature.
+  const sigs = all.filter((d) => isSignatureXml(xmlText(d.bytes.subarray(0, 4096))));
   const cdas = all.filter((d) => !sigs.includes(d));
   if (!cdas.length) throw new XdsError('XDS_OPTION', 'no CDA document given', { field: 'documents' });
   if (sigs.length > 1)
