@@ -55,6 +55,11 @@ describe('XPath annotations', () => {
     expect(isConstantDocumentRead(parse("concat(string(), doc('vs.xml'))"))).toBe(false); // outer focus
     expect(isConstantDocumentRead(parse("count(//x) + count(doc('vs.xml')//x)"))).toBe(false);
     expect(isConstantDocumentRead(parse("'no document'"))).toBe(false);
+    // a global variable with a literal value is as constant as the literal
+    const jdv = new Set(['jdv']);
+    expect(isConstantDocumentRead(parse('document($jdv)//concept/@code'), jdv)).toBe(true);
+    expect(isConstantDocumentRead(parse('document($jdv)//concept/@code'))).toBe(false);
+    expect(isConstantDocumentRead(parse('document($other)//concept/@code'), jdv)).toBe(false);
   });
 
   it('lists the sub-expressions of every kind of node', () => {

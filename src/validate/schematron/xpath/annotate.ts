@@ -88,29 +88,41 @@ const FOCUS_DEFAULTS = new Set([
 ]);
 
 const constantMemo = new WeakMap<Expr, boolean>();
+const NO_VARIABLES: ReadonlySet<string> = new Set();
+const memoByVariables = new WeakMap<ReadonlySet<string>, WeakMap<Expr, boolean>>([
+  [NO_VARIABLES, constantMemo],
+]);
 
 /**
  * True when the value depends on nothing but the expression's text and the schematron's folder: no focus, no
- * variable, no `current()`, and at least one `doc()`/`document()` (value sets, read-only). The compiler computes
- * such an expression once per compiled closure.
+ * variable (but those named in `constants`: global variables with a literal value), no `current()`, and at least
+ * one `doc()`/`document()` (value sets, read-only). The compiler computes such an expression once per compiled
+ * closure.
  *
  * @example
  * ```ts
  * isConstantDocumentRead(parseXPath("doc('vs.xml')/*\/concept/@code", {})); // true
  * isConstantDocumentRead(parseXPath("doc(@href)", {}));                    // false
+ * isConstantDocumentRead(parseXPath("document($jdv)//@code", {}), new Set(['jdv'])); // true
  * ```
  */
-export function isConstantDocumentRead(e: Expr): boolean {
-  let known = constantMemo.get(e);
+export function isConstantDocumentRead(e: Expr, constants: ReadonlySet<string> = NO_VARIABLES): boolean {
+  let memo = memoByVariables.get(constants);
+  if (!memo) {
+    memo = new WeakMap();
+    memoByVariables.set(constants, memo);
+  }
+  let known = memo.get(e);
   if (known === undefined) {
-    known = readsDocument(e) && independent(e, true);
-    constantMemo.set(e, known);
+    known = readsDocument(e) && independent(e, true, constants);
+    memo.set(e, known);
   }
   return known;
 }
 
-/** Does `e` depend on no variable, no `current()` and — when `outerFocus` — not on the focus either? */
-function independent(e: Expr, outerFocus: boolean): boolean {
+/** Does `e` depend on no variable (but `constants`), no `current()` and — when `outerFocus` — not on the focus? */
+function independent(e: Expr, outerFocus: boolean, constants: ReadonlySet<string>): boolean {
+  const inner = (a: Expr) => independent(a, outerFocus, constants);
   switch (e.kind) {
     case 'string':
     case 'number':
@@ -119,38 +131,38 @@ function independent(e: Expr, outerFocus: boolean): boolean {
     case 'context':
       return !outerFocus;
     case 'variable':
-      return false;
+      return constants.has(e.name);
     case 'call':
       if (e.name === 'current') return false;
       if (outerFocus && e.args.length === 0 && FOCUS_DEFAULTS.has(e.name)) return false;
-      return e.args.every((a) => independent(a, outerFocus));
+      return e.args.every(inner);
     case 'sequence':
-      return e.items.every((a) => independent(a, outerFocus));
+      return e.items.every(inner);
     case 'parenthesized':
-      return independent(e.expr, outerFocus);
+      return inner(e.expr);
     case 'if':
-      return [e.condition, e.then, e.else].every((a) => independent(a, outerFocus));
+      return [e.condition, e.then, e.else].every(inner);
     case 'for':
     case 'some':
     case 'every':
       return false;
     case 'castable':
-      return independent(e.operand, outerFocus);
+      return inner(e.operand);
     case 'path':
-      return e.root === '' && pathIndependent(e.steps, outerFocus);
+      return e.root === '' && pathIndependent(e.steps, outerFocus, constants);
     default:
-      return independent(e.left, outerFocus) && independent(e.right, outerFocus);
+      return inner(e.left) && inner(e.right);
   }
 }
 
-function pathIndependent(steps: PathStep[], outerFocus: boolean): boolean {
+function pathIndependent(steps: PathStep[], outerFocus: boolean, constants: ReadonlySet<string>): boolean {
   return steps.every(({ step }, k) => {
     // only the first step sees the outer focus; later steps and every predicate have their own
     const focus = k === 0 && outerFocus;
     if (step.kind === 'axis') {
       if (focus) return false;
-    } else if (!independent(step.primary, focus)) return false;
-    return step.predicates.every((p) => !('expr' in p) || independent(p.expr, false));
+    } else if (!independent(step.primary, focus, constants)) return false;
+    return step.predicates.every((p) => !('expr' in p) || independent(p.expr, false, constants));
   });
 }
 

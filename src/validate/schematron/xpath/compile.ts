@@ -58,6 +58,8 @@ interface Environment {
   /** Variables in scope: rule lets, then bound variables shadowing them. */
   lets: Map<string, number>;
   nextSlot: number;
+  /** Variables whose value is a literal (global variables not shadowed): constant for the annotations. */
+  constants: ReadonlySet<string>;
 }
 
 type CompiledPredicate = { position: number } | { test: Evaluator; boolean: boolean };
@@ -84,12 +86,13 @@ interface CompiledStep {
  * @throws Unsupported when the tree uses a function, variable or arity the compiler does not handle.
  */
 export function compileExpression(e: Expr, scope: CompileScope): Evaluator {
-  return compile(e, { scope, lets: scope.lets, nextSlot: FIRST_BOUND_SLOT });
+  const constants = new Set(Object.keys(scope.literalGlobals).filter((n) => !scope.lets.has(n)));
+  return compile(e, { scope, lets: scope.lets, nextSlot: FIRST_BOUND_SLOT, constants });
 }
 
 function compile(e: Expr, env: Environment): Evaluator {
   const f = compileNode(e, env);
-  if (!isConstantDocumentRead(e) || e.kind === 'parenthesized') return f;
+  if (!isConstantDocumentRead(e, env.constants) || e.kind === 'parenthesized') return f;
   // value sets are read-only: the first successful answer stands (a missing file throws and is not kept)
   let memo: Sequence | undefined;
   return (c) => {
@@ -200,7 +203,9 @@ function variable(name: string, env: Environment): Evaluator {
 
 function quantified(e: ExprOf<'for' | 'some' | 'every'>, env: Environment): Evaluator {
   const lets = new Map(env.lets);
-  const inner: Environment = { scope: env.scope, lets, nextSlot: env.nextSlot };
+  const constants = new Set(env.constants);
+  for (const b of e.bindings) constants.delete(b.name);
+  const inner: Environment = { scope: env.scope, lets, nextSlot: env.nextSlot, constants };
   const bindings = e.bindings.map((b) => {
     const seq = compile(b.in, inner);
     const slot = inner.nextSlot++;
@@ -243,7 +248,13 @@ function general(e: ExprOf<'general'>, env: Environment): Evaluator {
   const l = compile(e.left, env);
   const r = compile(e.right, env);
   const constantSide =
-    op !== '=' ? 0 : isConstantDocumentRead(e.right) ? 2 : isConstantDocumentRead(e.left) ? 1 : 0;
+    op !== '='
+      ? 0
+      : isConstantDocumentRead(e.right, env.constants)
+        ? 2
+        : isConstantDocumentRead(e.left, env.constants)
+          ? 1
+          : 0;
   if (constantSide === 0) return (c) => booleanSequence(generalCompare(op, l(c), r(c)));
   let set: Set<string> | null | undefined;
   return (c) => {
