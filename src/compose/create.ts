@@ -3,16 +3,12 @@
  * the level 1 wrapping the same PDF, the bare PDF, and a submission-set signature covering both documents.
  * @module
  */
-import { buildCrBio, buildCrBioN1 } from '../cda/build/index.js';
-import { parseCrBio } from '../cda/parse/index.js';
-import { type ReportChanges, replaceReport } from '../cda/replace.js';
+import { buildCrBio, buildCrBioN1, parseCrBio, type ReportChanges, replaceReport } from '../cda/index.js';
 import { type CrBioReport, type InstanceId, type Ts, validateReport } from '../model/index.js';
 import { renderReportPdf, renderReportPdfDetailed } from '../pdf/index.js';
 import type { SealPdfOptions } from '../seal/index.js';
-import type { SignatureProfileName } from '../sign/algorithms.js';
-import { loadSigningKey } from '../sign/keys.js';
-import { signSubmissionSet } from '../sign/sign.js';
-import { type DocumentValidation, validate } from '../validate/pipeline.js';
+import { loadSigningKey, type SignatureProfileName, signSubmissionSet } from '../sign/index.js';
+import { type DocumentValidation, validate } from '../validate/index.js';
 import type { Submission, SubmissionInput } from '../xds/index.js';
 import { ReportCreationError, type ReportCreationStep } from './errors.js';
 
