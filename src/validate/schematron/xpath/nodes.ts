@@ -59,6 +59,7 @@ export function nodeMatcher(test: NodeTest, principal: number): NodeMatcher {
   return (n) => n.nodeType === principal && n.localName === local && (n.namespaceURI ?? null) === ns;
 }
 
+/** The parent of a node; an attribute's is its owner element (XPath's parent axis). */
 export function parentOf(n: XNode): XNode | null {
   return n.nodeType === 2 ? (n.ownerElement ?? null) : n.parentNode;
 }
@@ -70,6 +71,7 @@ export function treeRoot(n: XNode): XNode {
   return r;
 }
 
+/** The XPath string value of a node (a document's: the text of its element children). */
 export function stringValue(n: XNode): string {
   if (n.nodeType === 2) return n.value ?? '';
   if (n.nodeType === 9) {
@@ -80,6 +82,7 @@ export function stringValue(n: XNode): string {
   return n.textContent ?? '';
 }
 
+/** Append the descendants of `n` that pass `test` to `out`, in document order. */
 export function descendants(n: XNode, test: NodeMatcher, out: XNode[]): void {
   for (let c = n.firstChild; c; c = c.nextSibling) {
     if (test(c)) out.push(c);

@@ -10,6 +10,7 @@ import { NEED_FALLBACK } from './signals.js';
 export class Untyped {
   constructor(readonly v: string) {}
 }
+/** An xs:QName value: namespace URI and local name (prefixes do not take part in comparisons). */
 export class QNameValue {
   constructor(
     readonly uri: string,
@@ -33,10 +34,12 @@ export type Sequence = Item[];
 export const TRUE_SEQUENCE: Sequence = [true];
 export const FALSE_SEQUENCE: Sequence = [false];
 
+/** The shared one-boolean sequence for `b`. */
 export function booleanSequence(b: boolean): Sequence {
   return b ? TRUE_SEQUENCE : FALSE_SEQUENCE;
 }
 
+/** Is the item a node (not an atomic value)? */
 export function isNode(i: Item): i is XNode {
   // Untyped, QNameValue and DateTimeValue have no nodeType
   return typeof i === 'object' && i !== null && (i as XNode).nodeType !== undefined;
@@ -52,6 +55,7 @@ export function str(i: Item): string {
   return stringValue(i);
 }
 
+/** fn:data: nodes become untyped atomic values of their string value. */
 export function atomize(s: Sequence): Sequence {
   return s.map((i) => (isNode(i) ? new Untyped(stringValue(i)) : i));
 }
@@ -62,6 +66,7 @@ export function single(s: Sequence): Item | undefined {
   return s[0];
 }
 
+/** The string of a sequence of at most one item (`''` for the empty sequence), as string-valued arguments take it. */
 export function optString(s: Sequence): string {
   const i = single(s);
   return i === undefined ? '' : str(i);
@@ -114,6 +119,7 @@ export function numberOf(i: Item | undefined): number {
 
 export type Comparison = '=' | '!=' | '<' | '<=' | '>' | '>=';
 
+/** `a op b` on two numbers or two strings. */
 export function compareValues(op: Comparison, a: number | string, b: number | string): boolean {
   switch (op) {
     case '=':
