@@ -17,6 +17,7 @@ import {
 } from './pipeline.js';
 import { resolveRules } from './rules.js';
 import { workerEntry } from './worker-entry.js';
+import { isXdsMetadata, validateXdsMetadata } from './xds-profile.js';
 import { XsdThread } from './xsd-thread.js';
 
 /** Results of a batch, in the order of the files given. */
@@ -175,7 +176,7 @@ export async function validateOne(
     };
   }
   try {
-    return { result: await run(bytes) };
+    return { result: isXdsMetadata(bytes) ? await validateXdsMetadata(bytes, file) : await run(bytes) };
   } catch (e) {
     if (e instanceof XmlParseError) {
       return {

@@ -36,4 +36,5 @@ export {
   type VoletFamily,
   type VoletSelection,
 } from './volets.js';
+export { isXdsMetadata, validateXdsMetadata, XDS_PROFILE } from './xds-profile.js';
 export { XsdLoadError } from './xsd.js';

@@ -7,6 +7,7 @@ import { columnOfNodePath, positionOfLocation } from './locate.js';
 import { type ProfileSpec, type RuleSet, resolveRules } from './rules.js';
 import type { ActivePattern, Finding, FiredRule } from './schematron/types.js';
 import { chooseVolet, type DomNode, documentHeader, forcedVolet, type VoletSelection } from './volets.js';
+import { isXdsMetadata, validateXdsMetadata } from './xds-profile.js';
 import { loadXsd, locateXsdResult, type RawXsdResult, validateXsd, type XsdResult } from './xsd.js';
 
 export type { ActivePattern, Finding, FiredRule } from './schematron/types.js';
@@ -72,8 +73,10 @@ export interface DocumentValidation {
   profiles: Record<string, ProfileResult>;
   /** With a kit: which volet judged the document and why — or that none matched (the common profiles only). */
   volet?: VoletSelection;
-  /** CDA level: 1 (`nonXMLBody`, judged without the level-3 volet) or 3. */
-  level: 1 | 3;
+  /** CDA level: 1 (`nonXMLBody`, judged without the level-3 volet) or 3; absent for XDS metadata. */
+  level?: 1 | 3;
+  /** What was judged: a CDA document (default) or XDS metadata (the `xds` profile, see `isXdsMetadata`). */
+  kind?: 'cda' | 'xds-metadata';
   /** Where the rules came from: the ANS kit, one user schematron, or the project's embedded rules. */
   rules: RuleSet['mode'];
 }
@@ -330,6 +333,8 @@ export async function validate(
       );
     }
   } else bytes = input;
+  const raw = typeof bytes === 'string' ? new TextEncoder().encode(bytes) : bytes;
+  if (isXdsMetadata(raw)) return validateXdsMetadata(raw, file ?? '<input>');
   const validator = await validatorFor(options);
   return validator.validate(bytes, file);
 }

@@ -5,13 +5,15 @@ export function toText(report: ValidationReport): string {
   const lines: string[] = [];
   for (const d of report.documents) {
     const names = Object.keys(d.profiles);
-    const scope = [d.xsd ? 'XSD' : undefined, `${names.length} schematron${names.length === 1 ? '' : 's'}`]
-      .filter(Boolean)
-      .join(' + ');
+    const rules =
+      d.kind === 'xds-metadata'
+        ? 'XDS metadata rules'
+        : `${names.length} schematron${names.length === 1 ? '' : 's'}`;
+    const scope = [d.xsd ? 'XSD' : undefined, rules].filter(Boolean).join(' + ');
     lines.push(
       `${d.file}: ${d.valid ? 'conforms' : 'DOES NOT CONFORM'} (${scope}${d.level === 1 ? ', CDA level 1' : ''})`,
     );
-    if (d.rules === 'embedded') {
+    if (d.rules === 'embedded' && d.kind !== 'xds-metadata') {
       lines.push(
         '  note: no ANS kit given (--kit or CISIS_BIO_KIT): embedded cisis-bio rules only, no XSD — not the ANS verdict',
       );
