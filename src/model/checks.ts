@@ -214,6 +214,12 @@ function walk(value: unknown, path: Path, key: PropertyKey | undefined, out: Fin
   if ('ids' in obj) checkIds(obj.ids, [...path, 'ids'], out);
   if (key === 'addresses' || key === 'locationAddress') checkAddress(obj, path, out);
   if (key === 'guardians') checkGuardianCode(obj.code as { code?: string }, path, out);
+  if (obj.kind === 'observation' && obj.pending === true && obj.value !== undefined)
+    out.add(
+      [...path, 'value'],
+      'a pending result ("résultat en attente") has no value yet',
+      'PENDING_WITH_VALUE',
+    );
   const timeSpec = typeof key === 'string' && TIMESPEC_KEYS.has(key);
   for (const [k, v] of Object.entries(obj)) {
     if (k === 'data' && typeof v === 'string') continue; // base64 bytes

@@ -364,6 +364,12 @@ export const previousResultSchema: z.ZodType<PreviousResult, PreviousResult> = p
  */
 export interface Observation extends PreviousResult {
   kind: 'observation';
+  /**
+   * "Résultat en attente": the analysis is requested but not yet valued. The builder writes it in the narrative
+   * only (no observation entry, as the volet wants) and marks its battery and results entry `active`; the PDF prints
+   * "En attente". A pending result has no `value`.
+   */
+  pending?: boolean;
   devices?: ResultDevice[];
   /** Subcontracting lab that produced this result. */
   performer?: PerformingLab;
@@ -373,6 +379,10 @@ export interface Observation extends PreviousResult {
 const observationShape = z
   .object({
     kind: z.literal('observation'),
+    pending: z
+      .boolean()
+      .optional()
+      .describe('résultat en attente: narrative only, battery/entry active, no value'),
     ...observationCore,
     devices: z.array(resultDeviceSchema).optional(),
     performer: performingLabSchema.optional().describe('subcontracting lab that produced this result'),

@@ -11,6 +11,7 @@ import type {
   Telecom,
   TimeSpec,
 } from '../model/index.js';
+import { displayUnit } from '../model/index.js';
 
 /**
  * French display of model values. Numbers are shown exactly as the lab wrote them (the model keeps decimal
@@ -76,9 +77,9 @@ export function codeLabel(c: Code | undefined): string {
   );
 }
 
-/** UCUM unit as displayed: the dimensionless `1` is shown as nothing. */
+/** UCUM unit as a French lab prints it (`10*9/L` → `G/L`, `[IU]/mL` → `UI/mL`; one table, src/model/units.ts); `1` → nothing. */
 export function frUnit(unit: string | undefined): string {
-  return !unit || unit === '1' ? '' : unit;
+  return !unit || unit === '1' ? '' : displayUnit(unit);
 }
 
 function bound(b: QuantityBound | undefined): string | undefined {
@@ -135,8 +136,10 @@ export function displayValue(v: ResultValue | undefined): DisplayValue {
       return { value: frDateTime(v.value), unit: '' };
     case 'RTO':
     case 'RTO_PQ_PQ': {
-      const n = `${v.numerator.value}${v.numerator.unit && v.numerator.unit !== '1' ? ` ${v.numerator.unit}` : ''}`;
-      const d = `${v.denominator.value}${v.denominator.unit && v.denominator.unit !== '1' ? ` ${v.denominator.unit}` : ''}`;
+      const nu = frUnit(v.numerator.unit);
+      const du = frUnit(v.denominator.unit);
+      const n = `${v.numerator.value}${nu ? ` ${nu}` : ''}`;
+      const d = `${v.denominator.value}${du ? ` ${du}` : ''}`;
       return { value: `${n}/${d}`, unit: '' };
     }
     case 'ED':

@@ -100,6 +100,9 @@ export class Layout {
   /** Called after each new page is added (running headers, repeated table headers). */
   onNewPage: ((layout: Layout) => void) | undefined;
   private readonly widthCache = new Map<FontFace, Map<string, number>>();
+  /** Characters drawn that the embedded font has no glyph for (they would print as empty boxes). */
+  readonly missingGlyphs = new Set<string>();
+  private readonly charSets = new Map<FontFace, Set<number>>();
   /** Font resource names per page (one entry per face, instead of one per drawText call in pdf-lib). */
   private readonly fontKeys = new Map<PDFPage, Map<FontFace, PDFName>>();
   /** Index of the page drawn on: the last one, except inside {@link withPage}. */
@@ -261,6 +264,7 @@ export class Layout {
         { where: `page ${this.pageIndex + 1}` },
       );
     }
+    this.noteMissingGlyphs(line, style.face);
     const c = style.color ?? BLACK;
     // Direct text operators: pdf-lib's drawText validates options, wraps each run in q/Q and registers a new font
     // resource per call, which made it half of the render time.
@@ -274,6 +278,18 @@ export class Layout {
     );
     this.texts.push({ page: this.pageIndex, x, y, width, size: style.size, text: line });
     return width;
+  }
+
+  private noteMissingGlyphs(line: string, face: FontFace): void {
+    let set = this.charSets.get(face);
+    if (!set) {
+      set = new Set(this.fonts[face].getCharacterSet());
+      this.charSets.set(face, set);
+    }
+    for (const ch of line) {
+      const cp = ch.codePointAt(0) as number;
+      if (cp > 0x20 && !set.has(cp)) this.missingGlyphs.add(ch);
+    }
   }
 
   private fontKey(face: FontFace): PDFName {

@@ -2,13 +2,16 @@ import { createHash } from 'node:crypto';
 import { deflateSync } from 'node:zlib';
 import fontkit from '@pdf-lib/fontkit';
 import { type PDFContext, PDFDocument, type PDFFont, type PDFRef } from 'pdf-lib';
+import { CisisBioError } from '../common/errors.js';
 import { encodeInsDatamatrix } from '../ins/index.js';
 import type {
   Battery,
   BatteryComponent,
   ChapterSection,
+  Code,
   Comment,
   CrBioReport,
+  Guardian,
   HeaderParticipant,
   HealthProfessional,
   Isolate,
@@ -20,10 +23,12 @@ import type {
   ResultsEntry,
   ResultValidator,
   Section,
+  Specimen,
 } from '../model/index.js';
 import { INS_OID, validateReport } from '../model/index.js';
 import { VERSION } from '../version.js';
 import { type DatamatrixSymbol, drawDatamatrix, encodeDatamatrix } from './datamatrix.js';
+import { PdfRenderError } from './errors.js';
 import { cachingFontkit, defaultFonts, type FontFace, type FontSet } from './fonts.js';
 import {
   codeLabel,
@@ -76,6 +81,11 @@ export interface RenderedReport {
   pdf: Uint8Array;
   layout: LayoutRecord;
   datamatrix?: DatamatrixPlacement;
+  /**
+   * What the reader of the PDF would miss: characters the embedded fonts have no glyph for (CJK, Arabic, emoji…),
+   * listed once each — they print as empty boxes. Empty when nothing is missing.
+   */
+  warnings: string[];
 }
 
 /** Caption printed under the INS Datamatrix (ANS example stylesheet, INS guide). */
@@ -87,6 +97,7 @@ const INK: Rgb = [0.1, 0.1, 0.12];
 const MUTED: Rgb = [0.38, 0.4, 0.44];
 const ACCENT: Rgb = [0.09, 0.27, 0.47];
 const ABNORMAL: Rgb = [0.66, 0.05, 0.05];
+const CRITICAL_BAND: Rgb = [0.99, 0.88, 0.88];
 const RULE: Rgb = [0.72, 0.75, 0.8];
 const BAND: Rgb = [0.9, 0.93, 0.965];
 const HEAD_BAND: Rgb = [0.955, 0.96, 0.97];
@@ -108,6 +119,8 @@ const S = {
   cell: { face: 'regular', size: 8.5, color: INK },
   cellAbnormal: { face: 'bold', size: 8.5, color: ABNORMAL },
   note: { face: 'oblique', size: 7.5, color: MUTED },
+  critical: { face: 'bold', size: 8, color: ABNORMAL },
+  pending: { face: 'oblique', size: 8.5, color: MUTED },
   footer: { face: 'regular', size: 7, color: MUTED },
 } satisfies Record<string, TextStyle>;
 
@@ -152,7 +165,41 @@ function professional(p: HealthProfessional | HeaderParticipant | undefined): st
   if (!p) return '';
   const name = frPersonName(p.name);
   const org = p.organization?.name;
-  return [name, org && org !== name ? org : ''].filter((s) => s).join(' — ');
+  const ids = frPersonIds(p.ids);
+  return [[name, ids ? `(${ids})` : ''].filter((x) => x).join(' '), org && org !== name ? org : '']
+    .filter((x) => x)
+    .join(' — ');
+}
+
+/** Interpretation codes of a critical value (HL7 ObservationInterpretation: critically high/low/abnormal). */
+const CRITICAL_CODES = new Set(['HH', 'LL', 'AA']);
+
+function isCritical(o: Observation): boolean {
+  return (o.interpretations ?? []).some((c) => c.code !== undefined && CRITICAL_CODES.has(c.code));
+}
+
+const RELATIONSHIP: Record<string, string> = {
+  TUTEUR: 'tuteur',
+  CURATEUR: 'curateur',
+  MSVG: 'mandataire de sauvegarde',
+  MTH: 'mère',
+  FTH: 'père',
+  GRMTH: 'grand-mère',
+  GRFTH: 'grand-père',
+};
+
+/** "Jeanne NESSI (tuteur), 12 rue …, tél. 01 47 15 00 00": the guardian as cda_CRBIO.xsl lists it. */
+function guardianText(g: Guardian): string {
+  const who = frPersonName(g.name) || g.organization?.name || '';
+  const rel = g.code ? (g.code.displayName ?? RELATIONSHIP[g.code.code ?? ''] ?? g.code.code ?? '') : '';
+  const addr = g.addresses?.[0] ? frAddressLines(g.addresses[0]).join(', ') : '';
+  return [[who, rel ? `(${rel})` : ''].filter((x) => x).join(' '), addr, frTelecoms(g.telecoms)]
+    .filter((x) => x)
+    .join(', ');
+}
+
+function siteLabel(c: Code | undefined): string {
+  return c ? codeLabel(c) : '';
 }
 
 function performingLab(p: PerformingLab): string {
@@ -164,7 +211,9 @@ function performingLab(p: PerformingLab): string {
 }
 
 function validatorText(v: ResultValidator): string {
-  const who = frPersonName(v.name) || frPersonIds(v.ids) || 'biologiste';
+  const ids = frPersonIds(v.ids);
+  const name = frPersonName(v.name);
+  const who = (name && ids ? `${name} (${ids})` : name || ids) || 'biologiste';
   const when = frDateTime(timePoint(v.time));
   return when ? `${who}, le ${when}` : who;
 }
@@ -197,20 +246,34 @@ function identityRows(r: CrBioReport): Array<[string, string]> {
   rows.push(["Statut de l'identité", IDENTITY_STATUS[id.status]]);
   const ipp = r.patient.localIds?.find((i) => i.extension);
   if (ipp?.extension) rows.push(['Identifiant local (IPP)', ipp.extension]);
+  for (const g of r.patient.guardians ?? []) rows.push(['Représentant légal', guardianText(g)]);
   return rows;
 }
 
-function firstSpecimen(r: CrBioReport): { sampled?: string; received?: string } {
+/** Every specimen of the report (FR-Prelevement), in document order. */
+function specimens(r: CrBioReport): Specimen[] {
+  const out: Specimen[] = [];
   for (const s of r.sections) {
     if (s.kind !== 'chapter') continue;
-    const entries = [s.entry, ...(s.subSections?.map((x) => x.entry) ?? [])];
-    for (const e of entries) {
-      const sp = e?.items.find((i) => i.kind === 'specimen');
-      if (sp?.kind === 'specimen')
-        return { sampled: timePoint(sp.samplingTime), received: timePoint(sp.receivedTime) };
-    }
+    for (const e of [s.entry, ...(s.subSections?.map((x) => x.entry) ?? [])])
+      for (const i of e?.items ?? []) if (i.kind === 'specimen') out.push(i);
   }
-  return {};
+  return out;
+}
+
+/**
+ * The sampling and receipt times the header may print: those the CDA carries **for the specimens**, when every
+ * specimen that states one states the same; otherwise nothing (each specimen line gives its own times).
+ */
+function specimenTimes(r: CrBioReport): { sampled?: string; received?: string } {
+  const one = (values: Array<string | undefined>) => {
+    const set = new Set(values.filter((v): v is string => !!v));
+    return set.size === 1 ? [...set][0] : undefined;
+  };
+  const all = specimens(r);
+  const sampled = one(all.map((s) => timePoint(s.samplingTime)));
+  const received = one(all.map((s) => timePoint(s.receivedTime)));
+  return { ...(sampled ? { sampled } : {}), ...(received ? { received } : {}) };
 }
 
 // ------------------------------------------------------------------------------------------ renderer
@@ -385,7 +448,8 @@ class ReportRenderer {
     const L = this.L;
     const r = this.r;
     const se = r.serviceEvents[0];
-    const spec = firstSpecimen(r);
+    const spec = specimenTimes(r);
+    const recipients = (r.informationRecipients ?? []).map((x) => professional(x)).filter((x) => x);
     const pairs: Array<[string, string]> = [
       ['Compte rendu n°', frId(r.id)],
       ['Demande n°', se?.ids?.map(frId).join(', ') ?? ''],
@@ -393,9 +457,10 @@ class ReportRenderer {
       ['Date du compte rendu', frDateTime(r.effectiveTime)],
       ['Prescripteur', professional(r.prescriber)],
       ['Médecin traitant', professional(r.generalPractitioner)],
-      ['Prélevé le', frDateTime(timePoint(r.sampler?.time) ?? spec.sampled)],
-      ['Préleveur', frPersonName(r.sampler?.name)],
-      ['Reçu au laboratoire le', frDateTime(se?.effectiveTime?.low ?? spec.received)],
+      ['Prélevé le', frDateTime(spec.sampled)],
+      ['Préleveur', professional(r.sampler)],
+      ['Reçu au laboratoire le', frDateTime(spec.received)],
+      ['Copie à', recipients.join(' ; ')],
     ];
     const shown = pairs.filter(([, v]) => v);
     const colW = L.contentWidth / 2;
@@ -507,7 +572,9 @@ class ReportRenderer {
       case 'specimen': {
         const parts = [
           i.specimenType ? codeLabel(i.specimenType) : codeLabel(i.code),
+          siteLabel(i.targetSite) ? `site : ${siteLabel(i.targetSite)}` : '',
           timePoint(i.samplingTime) ? `prélevé le ${frDateTime(timePoint(i.samplingTime))}` : '',
+          i.sampler ? `par ${professional(i.sampler)}` : '',
           timePoint(i.receivedTime) ? `reçu le ${frDateTime(timePoint(i.receivedTime))}` : '',
         ].filter((s) => s);
         if (parts.length) this.note(`Échantillon : ${parts.join(', ')}`, depth);
@@ -602,10 +669,16 @@ class ReportRenderer {
     const L = this.L;
     const indent = Math.min(depth, 4) * 10;
     const label = codeLabel(o.code);
-    const shown = o.status === 'aborted' ? { value: 'Non réalisé', unit: '' } : displayValue(o.value);
+    const shown = o.pending
+      ? { value: 'En attente', unit: '' }
+      : o.status === 'aborted'
+        ? { value: 'Non réalisé', unit: '' }
+        : displayValue(o.value);
     const range = displayRange(o.referenceRange, shown.unit);
-    const flag = frInterpretation(o.interpretations);
-    const valueStyle = flag.abnormal ? S.cellAbnormal : S.cell;
+    const critical = isCritical(o);
+    const interp = frInterpretation(o.interpretations);
+    const flag = critical ? { ...interp, text: `CRITIQUE ${interp.text}`.trim() } : interp;
+    const valueStyle = o.pending ? S.pending : flag.abnormal || critical ? S.cellAbnormal : S.cell;
     const cells = [
       {
         x: COLS.label.x + indent,
@@ -628,23 +701,7 @@ class ReportRenderer {
         style: valueStyle,
       },
     ];
-    const lh = L.lineHeight(S.cell);
-    // A row never spans pages; a cell longer than a page (pathological input) is cut with an ellipsis.
-    const maxRows = Math.floor((L.geometry.height - L.geometry.marginTop - L.bottom - 120) / lh);
-    for (const c of cells) {
-      if (c.lines.length > maxRows) {
-        c.lines = c.lines.slice(0, maxRows);
-        c.lines[maxRows - 1] = `${c.lines[maxRows - 1]!.slice(0, -2)}…`;
-      }
-    }
-    const rows = Math.max(...cells.map((c) => c.lines.length));
-    L.ensure(rows * lh + 2);
-    for (const c of cells) {
-      c.lines.forEach((line, n) => {
-        L.text(line, L.left + c.x, L.y - S.cell.size - n * lh, c.style);
-      });
-    }
-    L.y -= rows * lh + 1;
+    this.rows(cells, critical);
 
     const sub = depth + 1;
     for (const m of o.methods ?? []) {
@@ -659,8 +716,42 @@ class ReportRenderer {
         sub,
       );
     }
-    for (const c of o.comments ?? []) this.comment(c, sub);
+    for (const c of o.comments ?? [])
+      if (critical) this.note(`Valeur critique : ${c.text}`, sub, S.critical);
+      else this.comment(c, sub);
     if (o.performer) this.note(`Réalisé par le laboratoire : ${performingLab(o.performer)}`, sub);
+    L.y -= 1;
+  }
+
+  /**
+   * Draws a results row. A row that fits stays on one page; a longer one (a long ST result) flows on line by
+   * line onto as many pages as needed — never cut. A critical value's row gets a red band.
+   */
+  private rows(cells: Array<{ x: number; lines: string[]; style: TextStyle }>, critical: boolean): void {
+    const L = this.L;
+    const lh = L.lineHeight(S.cell);
+    const rows = Math.max(...cells.map((c) => c.lines.length));
+    const pageRows = Math.floor((L.geometry.height - L.geometry.marginTop - L.bottom - 120) / lh);
+    L.ensure(Math.min(rows, pageRows) * lh + 2);
+    if (rows <= pageRows) {
+      // Cell by cell (a wrapped label stays one run of text for extractors), the row on one page.
+      if (critical)
+        L.rect(L.left - 2, L.y - rows * lh - 0.5, L.contentWidth + 4, rows * lh + 0.5, CRITICAL_BAND);
+      for (const c of cells)
+        for (const [n, line] of c.lines.entries())
+          L.text(line, L.left + c.x, L.y - S.cell.size - n * lh, c.style);
+      L.y -= rows * lh + 1;
+      return;
+    }
+    for (let n = 0; n < rows; n++) {
+      L.ensure(lh);
+      if (critical) L.rect(L.left - 2, L.y - lh - 0.5, L.contentWidth + 4, lh + 0.5, CRITICAL_BAND);
+      for (const c of cells) {
+        const line = c.lines[n];
+        if (line) L.text(line, L.left + c.x, L.y - S.cell.size, c.style);
+      }
+      L.y -= lh;
+    }
     L.y -= 1;
   }
 
@@ -690,11 +781,20 @@ class ReportRenderer {
     const r = this.r;
     const la = r.legalAuthenticator;
     const lines: string[] = [];
-    const who = frPersonName(la.name) || frPersonIds(la.ids) || 'le biologiste responsable';
+    const laIds = frPersonIds(la.ids);
+    const laName = frPersonName(la.name);
+    const who = (laName && laIds ? `${laName} (${laIds})` : laName || laIds) || 'le biologiste responsable';
     lines.push(`Compte rendu validé par ${who}${la.time ? `, le ${frDateTime(la.time)}` : ''}.`);
     const others = (r.authenticators ?? [])
       .map((a) =>
-        [frPersonName(a.name), a.time ? `le ${frDateTime(a.time)}` : ''].filter((s) => s).join(', '),
+        [
+          [frPersonName(a.name), frPersonIds(a.ids) ? `(${frPersonIds(a.ids)})` : '']
+            .filter((s) => s)
+            .join(' '),
+          a.time ? `le ${frDateTime(a.time)}` : '',
+        ]
+          .filter((s) => s)
+          .join(', '),
       )
       .filter((s) => s);
     if (others.length) lines.push(`Biologiste(s) ayant validé les résultats : ${others.join(' ; ')}.`);
@@ -780,7 +880,18 @@ export async function renderReportPdfDetailed(
   const identity = r.patient.identity;
   let dm: { payload: string; symbol: DatamatrixSymbol } | undefined;
   if (identity.status === 'QUAL' && identity.ins) {
-    const payload = encodeInsDatamatrix(identity);
+    let payload: string;
+    try {
+      payload = encodeInsDatamatrix(identity);
+    } catch (e) {
+      // The INS module names fields from the identity (`ins.matricule`): give the path from the report root.
+      if (e instanceof CisisBioError && e.where && !e.where.startsWith('patient.'))
+        throw new PdfRenderError('PDF_DATAMATRIX_FAILED', e.message.replace(/ \(at [^)]*\)$/, ''), {
+          where: `patient.identity.${e.where}`,
+          cause: e,
+        });
+      throw e;
+    }
     dm = { payload, symbol: cachedSymbol(payload) };
   }
 
@@ -800,8 +911,19 @@ export async function renderReportPdfDetailed(
     lang: r.languageCode ?? 'fr-FR',
     documentId: documentId(r, date),
   });
+  const missing = [...layout.missingGlyphs];
+  const warnings = missing.length
+    ? [
+        `PDF_GLYPHS_MISSING: the embedded fonts have no glyph for ${missing
+          .map((c) => `${c} (U+${(c.codePointAt(0) as number).toString(16).toUpperCase().padStart(4, '0')})`)
+          .join(
+            ', ',
+          )}: printed as empty boxes in the PDF (the CDA keeps the text); pass fonts that cover them`,
+      ]
+    : [];
   return {
     pdf,
+    warnings,
     layout: layout.record(),
     ...(renderer.datamatrix ? { datamatrix: renderer.datamatrix } : {}),
   };

@@ -45,7 +45,7 @@ describe('report content (pdftotext)', () => {
       'FINESS 120459870',
       'Dr Pascal CHARLES',
       'Reçu au laboratoire le 04/01/2024 à 09:22',
-      'Compte rendu validé par Dr Marcel CAMPARINI, le 04/01/2024 à 17:05',
+      'Compte rendu validé par Dr Marcel CAMPARINI (RPPS 10003591806), le 04/01/2024 à 17:05',
       'Validé par Dr Jean DE SANTS, le 04/01/2024 à 11:20',
       'BIOCHIMIE',
       'HÉMATOLOGIE',
@@ -59,7 +59,7 @@ describe('report content (pdftotext)', () => {
     expect(txt).toContain('136 – 145');
     expect(txt).toContain('Élevé');
     expect(txt).toContain('Bas');
-    expect(txt).toContain('Antériorité du 12/10/2023 : 91 umol/L');
+    expect(txt).toContain('Antériorité du 12/10/2023 : 91 µmol/L');
     expect(txt).toContain('Contrôlé sur un second prélèvement.');
     expect(txt).toContain('Échantillon légèrement hémolysé.');
     expect(txt).toContain('Résultats transmis au prescripteur.');
@@ -149,7 +149,7 @@ describe('pagination of a long report', () => {
     expect(cont.length).toBeGreaterThanOrEqual(75); // every 4th label wraps onto further lines
   });
 
-  it('keeps a pathological label longer than a page inside the page (cut with an ellipsis)', async () => {
+  it('wraps a label longer than a page onto as many pages as needed, inside the page, never cut (13.15)', async () => {
     const r = bigReport(3);
     const first = r.sections[0]!;
     if (first.kind !== 'chapter' || !first.entry) throw new Error('fixture');
@@ -161,6 +161,26 @@ describe('pagination of a long report', () => {
       expect(t.y).toBeGreaterThan(20);
       expect(t.x + t.width).toBeLessThanOrEqual(d.layout.pageWidth - 42.5 + 0.01);
     }
-    expect(d.layout.texts.some((t) => t.text.endsWith('…'))).toBe(true);
+    // Every word is drawn: 2000 times "très long libellé", nothing cut with an ellipsis.
+    const words = d.layout.texts.map((t) => t.text).join(' ');
+    expect(words.match(/libellé/g)?.length).toBe(2000);
+    expect(d.layout.texts.some((t) => t.text.endsWith('…'))).toBe(false);
+    expect(d.layout.pageCount).toBeGreaterThan(5); // ~36,000 characters in the label column
+    expect(d.warnings).toEqual([]);
+  });
+
+  it('reports the characters the embedded fonts lack (CJK) as a warning listing them (13.15)', async () => {
+    const r = bigReport(3);
+    const first = r.sections[0]!;
+    if (first.kind !== 'chapter' || !first.entry) throw new Error('fixture');
+    const o = first.entry.items[0]!;
+    if (o.kind !== 'observation') throw new Error('fixture');
+    o.code.originalText = 'Résultat 血液 😀'; // DejaVu Sans has the emoticons, not the CJK ideographs
+    const d = await renderReportPdfDetailed(r, { clock: CLOCK });
+    expect(d.warnings).toHaveLength(1);
+    expect(d.warnings[0]).toMatch(
+      /^PDF_GLYPHS_MISSING: the embedded fonts have no glyph for 血 \(U\+8840\), 液 \(U\+6DB2\):/,
+    );
+    expect(d.warnings[0]).not.toMatch(/é/);
   });
 });

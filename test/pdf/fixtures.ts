@@ -117,6 +117,7 @@ export function richReport(identity: PatientIdentity = qualifiedIdentity()): CrB
             {
               kind: 'specimen',
               samplingTime: { value: '20240104073500+0100' },
+              receivedTime: { value: '20240104092200+0100' },
               specimenIds: [{ root: '1.2.3', extension: 'S1' }],
               specimenType: { code: 'BLD', displayName: 'Sang' },
             },

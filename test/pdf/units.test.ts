@@ -82,12 +82,12 @@ describe('French display', () => {
   it('keeps values as written and formats dates in French', () => {
     expect(displayValue({ type: 'PQ', value: '1.950', unit: 'm[IU]/L' })).toEqual({
       value: '1.950',
-      unit: 'm[IU]/L',
+      unit: 'mUI/L', // the French display form; the CDA keeps UCUM
     });
     expect(displayValue({ type: 'PQ', value: '7', unit: '1' })).toEqual({ value: '7', unit: '' });
     expect(
       displayValue({ type: 'IVL_PQ', high: { value: '0.128', unit: 'ug/mL', inclusive: false } }),
-    ).toEqual({ value: '< 0.128', unit: 'ug/mL' });
+    ).toEqual({ value: '< 0.128', unit: 'µg/mL' });
     expect(displayValue({ type: 'IVL_PQ', low: { value: '4', unit: 'g/L' } }).value).toBe('≥ 4');
     expect(
       displayValue({

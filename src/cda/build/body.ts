@@ -410,7 +410,7 @@ function writeResultsEntry(
     ctx.problem(sub(path, 'code'), 'the results entry act code must be LOINC (or carry no @code)');
   }
   writeCode(act, 'code', code);
-  writeCS(act, 'statusCode', entry.status);
+  writeCS(act, 'statusCode', holdsPending(entry.items) ? 'active' : entry.status);
   if (entry.effectiveTime) {
     if (!entry.effectiveTime.low || !entry.effectiveTime.high) {
       ctx.problem(sub(path, 'effectiveTime'), 'the results entry effectiveTime needs both low and high');
@@ -419,7 +419,13 @@ function writeResultsEntry(
   }
   if (entry.performer) writeSubcontractor(ctx, act, narrative, entry.performer, sub(path, 'performer'));
   for (const v of entry.validators ?? []) writeValidator(act, v);
+  if (entry.items.every((i) => i.kind === 'observation' && i.pending))
+    ctx.problem(sub(path, 'items'), 'a results entry needs at least one item that is not pending');
   entry.items.forEach((item, i) => {
+    if (item.kind === 'observation' && item.pending) {
+      writePendingRow(ctx, narrative, item);
+      return;
+    }
     writeItem(
       ctx,
       el(act, 'entryRelationship', { typeCode: 'COMP' }),
@@ -482,6 +488,23 @@ function writeItem(
   }
 }
 
+/** Whether items (or nested batteries) hold a pending result: the volet then wants their status `active`. */
+function holdsPending(items: ReadonlyArray<ResultItem | BatteryComponent>): boolean {
+  return items.some(
+    (i) =>
+      (i.kind === 'observation' && i.pending === true) ||
+      (i.kind === 'battery' && holdsPending(i.components)),
+  );
+}
+
+/** A pending result: a narrative row "résultat en attente", no observation entry (not valued yet). */
+function writePendingRow(ctx: BuildContext, narrative: Narrative, obs: Observation): void {
+  const tr = narrative.row();
+  content(el(tr, 'td'), ctx.nid('res'), codeText(obs.code));
+  el(tr, 'td').txt('en attente');
+  for (let i = 0; i < 3; i++) el(tr, 'td');
+}
+
 function writeComponent(
   ctx: BuildContext,
   parent: XMLBuilder,
@@ -490,6 +513,10 @@ function writeComponent(
   path: string,
   depth: number,
 ): void {
+  if (c.kind === 'observation' && c.pending) {
+    writePendingRow(ctx, narrative, c);
+    return;
+  }
   const comp = el(parent, 'component');
   switch (c.kind) {
     case 'observation':
@@ -760,7 +787,12 @@ function writeBattery(
     content(heading, id, codeText(b.code), 'Bold');
     writeCode(org, 'code', b.code, { ref: id });
   }
-  writeCS(org, 'statusCode', b.status);
+  writeCS(org, 'statusCode', holdsPending(b.components) ? 'active' : b.status);
+  if (b.components.every((c) => c.kind === 'observation' && c.pending))
+    ctx.problem(
+      sub(path, 'components'),
+      'a battery needs at least one component that is not pending (put the pending results beside the others)',
+    );
   if (b.effectiveTime) writeTime(org, 'effectiveTime', b.effectiveTime);
   if (b.performer) writeSubcontractorRow(ctx, org, narrative, b.performer, sub(path, 'performer'));
   for (const v of b.validators ?? []) writeValidator(org, v);

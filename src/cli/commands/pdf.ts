@@ -81,7 +81,7 @@ export function register(program: Command): void {
         clock = () => d;
       }
       const { parseCrBio } = await import('../../cda/index.js');
-      const { renderReportPdf } = await import('../../pdf/index.js');
+      const { renderReportPdfDetailed } = await import('../../pdf/index.js');
       const { writeFileAtomic } = await import('../../common/fs.js');
       const buf = await readInput(input);
       let report: CrBioReport;
@@ -94,9 +94,13 @@ export function register(program: Command): void {
           throw new CliExit(EXIT.USAGE, `${input} is neither XML nor valid JSON: ${(e as Error).message}`);
         }
       }
-      const pdf = opts.seal
-        ? await renderAndSeal(report, opts, clock)
-        : await renderReportPdf(report, clock ? { clock } : {});
+      let pdf: Uint8Array;
+      if (opts.seal) pdf = await renderAndSeal(report, opts, clock);
+      else {
+        const rendered = await renderReportPdfDetailed(report, clock ? { clock } : {});
+        for (const w of rendered.warnings) process.stderr.write(`cisis-bio: warning: ${w}\n`);
+        pdf = rendered.pdf;
+      }
       try {
         await writeFileAtomic(opts.out, pdf);
       } catch (e) {
