@@ -28,6 +28,8 @@ export interface TimestampCheck {
   genTime?: Date;
   /** The TSA certificate found in the token. */
   tsaCertificate?: X509Certificate;
+  /** Every certificate the token carries (the TSA's chain, when it sends one): untrusted path material. */
+  tokenCertificates?: X509Certificate[];
 }
 
 const ID_CT_TSTINFO = '1.2.840.113549.1.9.16.1.4';
@@ -208,7 +210,10 @@ export function checkTimestampToken(token: Uint8Array, data: Uint8Array): Timest
       return fail(verified || 'the time-stamp signature does not verify with its signer certificate');
     const ess = essIssue(si, cert);
     if (ess) return fail(ess);
-    return { ok: true, genTime, tsaCertificate: cert };
+    const tokenCertificates = (sd.certificates ?? []).flatMap((c) =>
+      c.certificate ? [new X509Certificate(Buffer.from(AsnConvert.serialize(c.certificate)))] : [],
+    );
+    return { ok: true, genTime, tsaCertificate: cert, tokenCertificates };
   } catch (e) {
     return { ok: false, reason: `unreadable time-stamp token (${(e as Error).message})` };
   }

@@ -58,10 +58,15 @@ export function checkSigningTime(
 }
 
 /** The TSA certificate: a trusted path at the verification time, id-kp-timeStamping, valid at genTime. */
-function tsaIssue(tsa: X509Certificate, genTime: Date, trust: TrustContext): string | undefined {
+function tsaIssue(
+  tsa: X509Certificate,
+  genTime: Date,
+  trust: TrustContext,
+  tokenCertificates: readonly X509Certificate[],
+): string | undefined {
   const path = checkCertificatePath(tsa, {
     trustAnchors: trust.anchors,
-    intermediates: trust.pool,
+    intermediates: [...tokenCertificates, ...trust.pool],
     at: trust.validationTime,
     requiredExtKeyUsage: ID_KP_TIME_STAMPING,
   });
@@ -118,7 +123,7 @@ export function checkSignatureTimestamp(
     level: 'B-B',
   });
   if (!check.ok) return failed(check.reason ?? 'invalid time-stamp', pathOf(tsEl));
-  const issue = tsaIssue(check.tsaCertificate!, check.genTime!, trust);
+  const issue = tsaIssue(check.tsaCertificate!, check.genTime!, trust, check.tokenCertificates ?? []);
   if (issue) return failed(issue);
   if (signingTime && signingTime.getTime() > check.genTime!.getTime() + CLOCK_SKEW_MS)
     return failed('SigningTime is later than the time-stamp');

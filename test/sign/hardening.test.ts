@@ -260,6 +260,34 @@ describe('13.4 time-stamp: TSA identity and ESS signing-certificate', () => {
       trustAnchors: [ca.certPem, tsaCa.certPem],
     });
     expect(trusted.issues).toEqual([]);
+    // The TSA's intermediate travels in the token only; the root alone is pinned.
+    const tsaSub = await makeIdentity({ cn: 'TSA sub-CA', issuer: tsaCa, ca: true });
+    const deep = await makeIdentity({
+      cn: 'Deep TSA',
+      issuer: tsaSub,
+      extKeyUsage: [TIME_STAMPING],
+      keyUsage: x509.KeyUsageFlags.digitalSignature,
+    });
+    const sig3 = await signDocument(DOC, {
+      key,
+      signingTime: TEST_NOW,
+      timestampAuthority: localTsa(deep, { chain: [tsaSub] }),
+    });
+    const viaToken = await verifyAt(sig3.bytes, {
+      documents: { [DOC_URI]: DOC },
+      trustAnchors: [ca.certPem, tsaCa.certPem],
+    });
+    expect(viaToken.issues).toEqual([]);
+    const noChain = await signDocument(DOC, {
+      key,
+      signingTime: TEST_NOW,
+      timestampAuthority: localTsa(deep),
+    });
+    const v3 = await verifyAt(noChain.bytes, {
+      documents: { [DOC_URI]: DOC },
+      trustAnchors: [ca.certPem, tsaCa.certPem],
+    });
+    expect(codes(v3)).toEqual(['TIMESTAMP_INVALID']);
     const oldTsa = await makeIdentity({
       cn: 'Old TSA',
       extKeyUsage: [TIME_STAMPING],

@@ -62,6 +62,8 @@ export interface LocalTsaOptions {
   /** ESS signing-certificate attribute: v2 (default), v1, none, or naming `essCertificate` instead of the TSA's. */
   ess?: 'v1' | 'v2' | 'none';
   essCertificate?: Uint8Array;
+  /** Issuers sent in the token with the TSA certificate (its chain). */
+  chain?: TestIdentity[];
 }
 
 export function localTsa(
@@ -141,7 +143,11 @@ export function localTsa(
         eContentType: '1.2.840.113549.1.9.16.1.4',
         eContent: new EncapsulatedContent({ single: new OctetString(tstDer) }),
       }),
-      certificates: new CertificateSet([new CertificateChoices({ certificate: certAsn })]),
+      certificates: new CertificateSet(
+        [certAsn, ...(opts.chain ?? []).map((c) => AsnConvert.parse(c.cert.raw, Certificate))].map(
+          (certificate) => new CertificateChoices({ certificate }),
+        ),
+      ),
       signerInfos: new SignerInfos([si]),
     });
     return new Uint8Array(
