@@ -2,7 +2,7 @@
  * Checks a report model must pass **before it is built** — beyond the shapes of the zod schemas, which stay
  * lenient so that received documents (whose ANS fictitious identifiers fail their own keys) still load:
  * identifier keys (RPPS, FINESS, SIREN, SIRET by {@link parseIdnps}/{@link parseIdnst}), addresses mixing
- * `streetAddressLines` with structured parts, guardian relationship codes outside JDV_J11, impossible time
+ * `streetAddressLines` with structured parts, a guardian relationship code (the structuration minimale has none), impossible time
  * stamps (calendar, zone beyond ±14:00, year 0000, a birth in the future, a legal authentication before the
  * results), and text XML cannot carry (lone surrogates, control characters). Every finding names the full
  * model path from the report root (`patient.guardians[0].code`).
@@ -32,15 +32,6 @@ export interface ReportCheckOptions {
 export interface ReportFinding extends ModelIssue {
   severity: 'error' | 'warning';
 }
-
-/** Relationship codes JDV_J11_RelationPatient_CISIS allows for a guardian (HL7 RoleCode and TRE_R216). */
-export const GUARDIAN_RELATIONSHIP_CODES: ReadonlySet<string> = new Set(
-  (
-    'MTH FTH NMTH NFTH STPMTH STPFTH GRMTH GRFTH GGRMTH GGRFTH DAU SON BRO SIS HBRO HSIS GRNDDAU GRNDSO UNCLE ' +
-    'AUNT NEPHEW NIECE HUSB WIFE DOMPART ROOM FRND NBOR FAMMEMB CHILD COUSN SIGOTHR DAUC SONC TUTEUR CURATEUR MSVG'
-  ).split(' '),
-);
-const GUARDIAN_CODE_SYSTEMS = new Set(['2.16.840.1.113883.5.111', '1.2.250.1.213.1.1.4.327']);
 
 const STRUCTURED_ADDRESS_PARTS = ['houseNumber', 'streetName', 'postalCode', 'city', 'county', 'postBox'];
 const TS_STRING_KEYS = new Set(['effectiveTime', 'time', 'birthTime', 'deceasedTime']);
@@ -169,17 +160,15 @@ function checkGuardianCode(
   path: Path,
   out: Findings,
 ) {
-  if (!code?.code) return;
-  if (
-    !GUARDIAN_RELATIONSHIP_CODES.has(code.code) ||
-    (code.codeSystem && !GUARDIAN_CODE_SYSTEMS.has(code.codeSystem))
-  )
-    out.add(
-      [...path, 'code'],
-      `guardian relationship ${code.code} (${code.codeSystem ?? 'no code system'}) is not in JDV_J11_RelationPatient_CISIS ` +
-        '(e.g. TUTEUR, CURATEUR, MTH, FTH in 2.16.840.1.113883.5.111)',
-      'GUARDIAN_RELATIONSHIP',
-    );
+  if (!code) return;
+  // The structuration minimale's closed CI-SISRecordTarget template allows guardian id, addr, telecom and
+  // guardianPerson/guardianOrganization only: any guardian/code fails it.
+  out.add(
+    [...path, 'code'],
+    `guardian relationship code ${code.code ?? ''} is not allowed: the structuration minimale's guardian has no code ` +
+      '(id, addr, telecom, guardianPerson or guardianOrganization only)',
+    'GUARDIAN_RELATIONSHIP',
+  );
 }
 
 function checkTs(value: string, path: Path, out: Findings): void {

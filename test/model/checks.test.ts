@@ -88,13 +88,13 @@ describe('identifiers refused at build (19.4)', () => {
     expect(where(refusal(m))).toEqual(['patient.addresses[0].streetAddressLines ADDRESS_MIXED']);
   });
 
-  it('a guardian relationship code outside JDV_J11 is refused; TUTEUR is accepted', () => {
+  it('a guardian relationship code (which the structuration minimale forbids) is refused; without it the guardian builds', () => {
     const m = scenario('biochemistry');
     m.patient.guardians = [
-      { code: { code: 'PRN', codeSystem: '2.16.840.1.113883.5.111' }, name: { family: 'NESSI' } },
+      { code: { code: 'TUTEUR', codeSystem: '1.2.250.1.213.1.1.4.327' }, name: { family: 'NESSI' } },
     ];
     expect(where(refusal(m))).toEqual(['patient.guardians[0].code GUARDIAN_RELATIONSHIP']);
-    m.patient.guardians[0]!.code = { code: 'TUTEUR', codeSystem: '1.2.250.1.213.1.1.4.327' };
+    delete m.patient.guardians[0]!.code;
     expect(() => buildCrBio(m, { pdf, clock: testClock })).not.toThrow();
   });
 });

@@ -20,6 +20,8 @@ export interface Scenario {
   model: () => CrBioReport;
 }
 
+import { realistic } from './realistic.js';
+
 const T = '20240104145521+0100';
 
 function pq(
@@ -606,4 +608,12 @@ export const SCENARIOS: readonly Scenario[] = [
     model: replacement,
   },
   { name: 'level1', description: 'level 1: PDF wrapped in CDA (nonXMLBody)', level: 1, model: level1 },
+  {
+    name: 'realistic',
+    description:
+      'a full report: haematology, ionogram with a haemolysed critical potassium, lipids, HbA1c with a previous result, ' +
+      'pending vitamin D, serology, subcontracted HBs antigen, urine culture with two isolates; guardian, copy recipients',
+    level: 3,
+    model: () => realistic(haematology(), microbiology()),
+  },
 ];

@@ -1,0 +1,304 @@
+/**
+ * The realistic report of issue 19, as a lab vendor would send it: haematology, an ionogram with a haemolysed (and
+ * critical) potassium, lipids, HbA1c with a previous result, a pending vitamin D, serology, an HBs antigen
+ * subcontracted to another lab, and a urine culture with two isolates and their antibiograms — with the parties the
+ * CDA carries (guardian, prescriber, copy recipients, sampler, body site, validating biologists).
+ * @module
+ */
+import type { Code } from '../../model/codes.js';
+import type { ChapterSection, CrBioReport } from '../../model/report.js';
+import type { Isolate, Observation, ResultsEntry } from '../../model/results.js';
+import { baseReport, chapterCode, interp, loinc, subcontractingLab } from './common.js';
+
+const T = '20240104145521+0100';
+const SAMPLED = '202401040735+0100';
+
+function pq(
+  code: Code,
+  value: string,
+  unit: string,
+  low: string,
+  high: string,
+  flag: [string, string],
+): Observation {
+  return {
+    kind: 'observation',
+    code,
+    status: 'completed',
+    effectiveTime: { value: T },
+    value: { type: 'PQ', value, unit },
+    interpretations: [interp(flag[0], flag[1])],
+    referenceRange: {
+      value: { type: 'IVL_PQ', low: { value: low, unit }, high: { value: high, unit } },
+      interpretation: interp('N', 'Normal'),
+    },
+  };
+}
+
+const N: [string, string] = ['N', 'Normal'];
+
+function blood(id: string, sampler = true) {
+  return {
+    kind: 'specimen' as const,
+    samplingTime: { high: SAMPLED },
+    targetSite: { code: 'LACF', displayName: 'Pli du coude gauche', codeSystem: '2.16.840.1.113883.5.1052' },
+    ...(sampler
+      ? {
+          sampler: {
+            ids: [{ root: '1.2.250.1.71.4.2.1', extension: '801234567897' }],
+            name: { prefix: 'MME', given: ['Roberta'], family: 'BLEEDER' },
+          },
+        }
+      : {}),
+    specimenIds: [{ root: '1.2.250.1.213.1.1.9', extension: id }],
+    specimenType: { code: 'BLD', displayName: 'Sang total', codeSystem: '2.16.840.1.113883.18.311' },
+    receivedTime: { value: '202401040810+0100' },
+  };
+}
+
+function biochemistry(): ChapterSection {
+  const k = pq(
+    loinc('2823-3', 'Potassium [Moles/Volume] Sérum/Plasma ; Numérique', 'Potassium'),
+    '6.8',
+    'mmol/L',
+    '3.5',
+    '5.1',
+    ['HH', 'Critique haut'],
+  );
+  k.comments = [
+    { kind: 'comment', text: 'Échantillon hémolysé : hyperkaliémie probablement factice, à contrôler.' },
+  ];
+  const hba1c = pq(
+    loinc('4548-4', 'Hémoglobine A1c/hémoglobine totale [Fraction massique] Sang ; Numérique', 'HbA1c'),
+    '6.9',
+    '%',
+    '4.0',
+    '6.0',
+    ['H', 'Élevé'],
+  );
+  hba1c.previousResults = [
+    {
+      code: hba1c.code,
+      status: 'completed',
+      effectiveTime: { value: '20231003080000+0200' },
+      value: { type: 'PQ', value: '7.4', unit: '%' },
+    },
+  ];
+  const entry: ResultsEntry = {
+    code: chapterCode('18719-5', 'Biochimie'),
+    status: 'completed',
+    items: [
+      {
+        ...blood('ECH-2024-1001'),
+        specimenType: { code: 'SER', displayName: 'Sérum', codeSystem: '2.16.840.1.113883.18.311' },
+      },
+      {
+        kind: 'battery',
+        code: {
+          code: '24326-1',
+          displayName: 'Électrolytes Sérum/Plasma',
+          codeSystem: '2.16.840.1.113883.6.1',
+          originalText: 'Ionogramme',
+        },
+        status: 'completed',
+        components: [
+          pq(
+            loinc('2951-2', 'Sodium [Moles/Volume] Sérum/Plasma ; Numérique', 'Sodium'),
+            '139',
+            'mmol/L',
+            '136',
+            '145',
+            N,
+          ),
+          k,
+          pq(
+            loinc('14682-9', 'Créatinine [Moles/Volume] Sérum/Plasma ; Numérique', 'Créatinine'),
+            '72',
+            'umol/L',
+            '45',
+            '84',
+            N,
+          ),
+        ],
+      },
+      {
+        kind: 'battery',
+        code: {
+          code: '57698-3',
+          displayName: 'Bilan lipidique',
+          codeSystem: '2.16.840.1.113883.6.1',
+          originalText: 'Bilan lipidique',
+        },
+        status: 'completed',
+        components: [
+          pq(
+            loinc('14647-2', 'Cholestérol [Moles/Volume] Sérum/Plasma ; Numérique', 'Cholestérol total'),
+            '5.9',
+            'mmol/L',
+            '3.6',
+            '5.2',
+            ['H', 'Élevé'],
+          ),
+          pq(
+            loinc('14646-4', 'Cholestérol HDL [Moles/Volume] Sérum/Plasma ; Numérique', 'Cholestérol HDL'),
+            '1.4',
+            'mmol/L',
+            '1.0',
+            '2.0',
+            N,
+          ),
+          pq(
+            loinc('14927-8', 'Triglycérides [Moles/Volume] Sérum/Plasma ; Numérique', 'Triglycérides'),
+            '1.6',
+            'mmol/L',
+            '0.4',
+            '1.7',
+            N,
+          ),
+        ],
+      },
+      hba1c,
+      {
+        kind: 'battery',
+        code: {
+          code: '1989-3',
+          displayName: '25-hydroxyvitamine D3 [Masse/Volume] Sérum/Plasma ; Numérique',
+          codeSystem: '2.16.840.1.113883.6.1',
+          originalText: 'Vitamine D',
+        },
+        status: 'completed',
+        components: [
+          pq(
+            loinc('2885-2', 'Protéines [Masse/Volume] Sérum/Plasma ; Numérique', 'Protéines totales'),
+            '72',
+            'g/L',
+            '64',
+            '83',
+            N,
+          ),
+          {
+            kind: 'observation',
+            pending: true,
+            code: loinc(
+              '62292-8',
+              '25-hydroxyvitamine D2+D3 [Masse/Volume] Sérum/Plasma ; Numérique',
+              '25-OH vitamine D',
+            ),
+            status: 'completed',
+          },
+        ],
+      },
+    ],
+  };
+  return { kind: 'chapter', code: chapterCode('18719-5', 'Biochimie'), title: 'BIOCHIMIE', entry };
+}
+
+function serology(): ChapterSection {
+  const hbs: Observation = {
+    kind: 'observation',
+    code: loinc(
+      '5196-1',
+      'Virus hépatite B antigène de surface [Présence] Sérum ; Résultat nominal',
+      'Antigène HBs',
+    ),
+    status: 'completed',
+    effectiveTime: { value: T },
+    value: {
+      type: 'CD',
+      code: '260385009',
+      displayName: 'Négatif',
+      codeSystem: '2.16.840.1.113883.6.96',
+      codeSystemName: 'SNOMED CT',
+    },
+    performer: subcontractingLab('20240104140000+0100'),
+  };
+  return {
+    kind: 'chapter',
+    code: chapterCode('18727-8', 'Sérologie'),
+    title: 'SÉROLOGIE',
+    entry: {
+      code: chapterCode('18727-8', 'Sérologie'),
+      status: 'completed',
+      items: [
+        blood('ECH-2024-1002', false),
+        pq(
+          loinc('40677-7', 'Toxoplasma gondii IgG [Unités/Volume] Sérum ; Numérique', 'Toxoplasmose IgG'),
+          '3',
+          '[IU]/mL',
+          '0',
+          '8',
+          N,
+        ),
+        hbs,
+      ],
+    },
+  };
+}
+
+function secondIsolate(first: Isolate): Isolate {
+  const iso = structuredClone(first);
+  iso.organism = {
+    ids: [{ root: '1.2.250.1.213.1.1.9', extension: 'ISO-2024-0301-2' }],
+    code: {
+      code: '78065002',
+      displayName: 'Enterococcus faecalis (organism)',
+      codeSystem: '2.16.840.1.113883.6.96',
+      codeSystemName: 'SNOMED CT',
+      originalText: 'Enterococcus faecalis',
+      translations: [
+        {
+          code: '1351',
+          displayName: 'Enterococcus faecalis',
+          codeSystem: '2.16.840.1.113883.3.9471',
+          codeSystemName: 'NCBI-Taxonomy',
+        },
+      ],
+    },
+  };
+  const count = iso.components[0];
+  if (count?.kind === 'observation') count.value = { type: 'PQ', value: '10000', unit: '/mL' };
+  return iso;
+}
+
+/**
+ * The realistic report, from the haematology and microbiology scenarios' chapters (passed in: they live in the
+ * scenario index) and the chapters above.
+ */
+export function realistic(haematology: CrBioReport, microbiology: CrBioReport): CrBioReport {
+  const r = baseReport(8, chapterCode('18723-7', 'Hématologie'));
+  r.patient.guardians = [
+    {
+      addresses: [
+        { use: 'H', houseNumber: '12', streetName: 'rue des Lilas', postalCode: '75012', city: 'PARIS' },
+      ],
+      telecoms: [{ value: 'tel:0147150000', use: 'H' }],
+      name: { prefix: 'MME', given: ['Jeanne'], family: 'NESSI' },
+    },
+  ];
+  r.informationRecipients = [
+    {
+      ids: [{ root: '1.2.250.1.71.4.2.1', extension: '810002422979' }],
+      name: { prefix: 'M', given: ['Pascal'], family: 'CHARLES', suffix: 'DR' },
+    },
+    {
+      ids: [{ root: '1.2.250.1.71.4.2.1', extension: '810000000009' }],
+      name: { prefix: 'MME', given: ['Anne'], family: 'GENERALISTE', suffix: 'DR' },
+    },
+  ];
+  r.authenticators = [{ ...r.legalAuthenticator, time: '20240104155000+0100' }];
+  const haem = haematology.sections[0] as ChapterSection;
+  const entry = haem.entry ?? haem.subSections?.[0]?.entry;
+  if (entry) entry.items = [blood('ECH-2024-1000'), ...entry.items.filter((i) => i.kind !== 'specimen')];
+  const micro = structuredClone(microbiology.sections[0]) as ChapterSection;
+  const isolates = micro.entry?.items.filter((i): i is Isolate => i.kind === 'isolate') ?? [];
+  if (micro.entry && isolates[0]) micro.entry.items.push(secondIsolate(isolates[0]));
+  r.serviceEvents.push(
+    { code: chapterCode('18719-5', 'Biochimie') },
+    { code: chapterCode('18727-8', 'Sérologie') },
+    { code: chapterCode('18725-2', 'Microbiologie') },
+  );
+  r.sections = [haem, biochemistry(), serology(), micro];
+  r.id = { root: '1.2.250.1.213.1.1.1.55.9999.8.1' };
+  r.setId = { root: '1.2.250.1.213.1.1.1.55.9999.8' };
+  return r;
+}
