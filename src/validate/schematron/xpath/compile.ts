@@ -62,7 +62,8 @@ interface Environment {
   constants: ReadonlySet<string>;
 }
 
-type CompiledPredicate = { position: number } | { test: Evaluator; boolean: boolean };
+/** A literal position, a boolean predicate (its truth), or any other (a number selects by position). */
+type CompiledPredicate = { position: number } | { truth: TruthEvaluator } | { test: Evaluator };
 
 interface CompiledStep {
   source: Step;
@@ -236,11 +237,59 @@ function quantified(e: ExprOf<'for' | 'some' | 'every'>, env: Environment): Eval
 }
 
 function logical(e: ExprOf<'or' | 'and'>, env: Environment): Evaluator {
-  const l = compile(e.left, env);
-  const r = compile(e.right, env);
-  if (e.kind === 'or') return (c) => booleanSequence(effectiveBoolean(l(c)) || effectiveBoolean(r(c)));
-  return (c) => booleanSequence(effectiveBoolean(l(c)) && effectiveBoolean(r(c)));
+  const truth = compileTruth(e, env);
+  return (c) => booleanSequence(truth(c));
 }
+
+type TruthEvaluator = (c: DynamicContext) => boolean;
+
+/**
+ * An expression where only its effective boolean value counts (operands of `and`/`or`/`not`, boolean
+ * predicates): `@a`, `hl7:b`, `not(…)` and the logical operators answer without building sequences — the
+ * `not(@nullFlavor) or …` of most ANS checks.
+ */
+function compileTruth(e: Expr, env: Environment): TruthEvaluator {
+  if (e.kind === 'or' || e.kind === 'and') {
+    const l = compileTruth(e.left, env);
+    const r = compileTruth(e.right, env);
+    return e.kind === 'or' ? (c) => l(c) || r(c) : (c) => l(c) && r(c);
+  }
+  if (e.kind === 'parenthesized') return compileTruth(e.expr, env);
+  if (e.kind === 'call' && e.name === 'not' && e.args.length === 1) {
+    const a = compileTruth(e.args[0] as Expr, env);
+    return (c) => !a(c);
+  }
+  const step = e.kind === 'path' && e.root === '' && e.steps.length === 1 ? e.steps[0]?.step : undefined;
+  if (
+    step?.kind === 'axis' &&
+    !step.predicates.length &&
+    (step.axis === 'attribute' || step.axis === 'child')
+  ) {
+    const matcher = nodeMatcher(step.test, step.axis === 'attribute' ? 2 : 1);
+    const axis = step.axis;
+    return (c) => hasOnAxis(axis, c.item, matcher);
+  }
+  const f = compile(e, env);
+  return (c) => effectiveBoolean(f(c));
+}
+
+/** Does the focus have an attribute or a child passing the test? (`@a`, `b` as booleans.) */
+function hasOnAxis(axis: 'attribute' | 'child', item: Item, matcher: NodeMatcher): boolean {
+  if (!isNode(item)) throw NEED_FALLBACK;
+  if (axis === 'child') {
+    for (let n = item.firstChild; n; n = n.nextSibling) if (matcher(n)) return true;
+    return false;
+  }
+  if (item.nodeType !== 1 || !item.attributes) return false;
+  const list = item.attributes;
+  for (let i = 0; i < list.length; i++) {
+    const a = list[i] as XNode;
+    if (a.namespaceURI !== XMLNS && matcher(a)) return true;
+  }
+  return false;
+}
+
+const XMLNS = 'http://www.w3.org/2000/xmlns/';
 
 /** `=` against a value set read by `doc()`: the set's strings in a `Set`, built once. */
 function general(e: ExprOf<'general'>, env: Environment): Evaluator {
@@ -449,7 +498,7 @@ function compileStep(step: Step, env: Environment): CompiledStep {
 
 function compilePredicate(p: Predicate, env: Environment): CompiledPredicate {
   if ('position' in p) return { position: p.position };
-  return { test: compile(p.expr, env), boolean: givesBoolean(p.expr) };
+  return givesBoolean(p.expr) ? { truth: compileTruth(p.expr, env) } : { test: compile(p.expr, env) };
 }
 
 function rootOf(c: DynamicContext): XNode {
@@ -483,6 +532,10 @@ function filter(items: Sequence, predicates: CompiledPredicate[], base: DynamicC
       const item = cur[j] as Item;
       focus.item = item;
       focus.pos = j + 1;
+      if ('truth' in p) {
+        if (p.truth(focus)) out.push(item);
+        continue;
+      }
       const r = p.test(focus);
       if (r.length === 1 && typeof r[0] === 'number') {
         if (r[0] === j + 1) out.push(item);
