@@ -37,7 +37,7 @@ const sgl = {
     birthDate: '1979-03-28',
     birthPlaceCog: '51215',
   },
-  prescriber: { rpps: '810002422979', given: 'Pascal', family: 'CHARLES', specialty: 'G15_10/SM41' },
+  prescriber: { rpps: '10002422979', given: 'Pascal', family: 'CHARLES', specialty: 'G15_10/SM41' },
   // Local test code → LOINC transcoding table (the SGL's "table de transcodage"); `sub` = done by a subcontractor.
   results: [
     {

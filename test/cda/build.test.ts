@@ -41,6 +41,7 @@ describe('bundled scenarios', () => {
       'subcontracted',
       'replacement',
       'level1',
+      'realistic',
     ]);
   });
 

@@ -166,6 +166,16 @@ describe('text the document cannot carry (13.13, 13.17)', () => {
     expect(() => checkReportForBuild(m, { now: TEST_NOW })).not.toThrow();
   });
 
+  it('a wrong INS key is refused at build with the path from the report root (not "ins.matricule")', async () => {
+    const m = scenario('biochemistry');
+    m.patient.identity.ins!.matricule = '279035121518988';
+    expect(where(refusal(m))).toEqual(['patient.identity.ins.matricule INS_KEY']);
+    const { renderReportPdf } = await import('../../src/pdf/index.js');
+    await expect(renderReportPdf(m, { clock: testClock })).rejects.toMatchObject({
+      where: 'patient.identity.ins.matricule',
+    });
+  });
+
   it('a control character is refused at its model path, not at the XML writer', () => {
     const m = scenario('microbiology');
     m.authors[0]!.name = { family: 'CAMPARINI\u0001' };

@@ -8,7 +8,8 @@
  * ```
  * @module
  */
-import { checkReportForBuild, type ModelIssue } from '../../model/index.js';
+import { checkInsMatricule } from '../../ins/index.js';
+import { checkReportForBuild, type ModelIssue, ModelValidationError } from '../../model/index.js';
 import { type CrBioReport, type PdfCopy, validateReport } from '../../model/report.js';
 import { collectMediaIds, writePdfCopySection, writeSections } from './body.js';
 import { checkReportCodes } from './codes.js';
@@ -76,7 +77,29 @@ function withWarnings(built: BuiltDocument, warnings: ModelIssue[]): BuiltDocume
 function checkModel(report: CrBioReport, options: BuildOptions, warnings: ModelIssue[]): CrBioReport {
   const r = validateReport(report);
   const now = (options.clock ?? (() => new Date()))();
-  const checked = checkReportForBuild(r, { now, received: options.received ?? false });
+  const ins = r.patient.identity.ins;
+  const insCheck = ins ? checkInsMatricule(ins.matricule, { oid: ins.oid }) : undefined;
+  const insIssue: ModelIssue[] =
+    insCheck && !insCheck.valid
+      ? [
+          {
+            path: ['patient', 'identity', 'ins', 'matricule'],
+            where: 'patient.identity.ins.matricule',
+            message: insCheck.message,
+            code: insCheck.code,
+          },
+        ]
+      : [];
+  if (insIssue.length && options.received) warnings.push(...insIssue);
+  let checked: { warnings: ModelIssue[] };
+  try {
+    checked = checkReportForBuild(r, { now, received: options.received ?? false });
+  } catch (e) {
+    if (e instanceof ModelValidationError && !options.received)
+      throw new ModelValidationError([...insIssue, ...e.issues]);
+    throw e;
+  }
+  if (insIssue.length && !options.received) throw new ModelValidationError(insIssue);
   warnings.push(...checked.warnings);
   return r;
 }
