@@ -7,6 +7,7 @@
 import { buildCrBio } from '../cda/index.js';
 import { CisisBioError } from '../common/errors.js';
 import { type MergeInput, type MergeOptions, type MergeResult, mergeSubcontracted } from '../merge/index.js';
+import type { ModelIssue } from '../model/index.js';
 import { renderReportPdf } from '../pdf/index.js';
 import { type DocumentValidation, validate } from '../validate/index.js';
 
@@ -32,6 +33,11 @@ export interface ComposedMerged {
   merge: MergeResult;
   /** With a kit: the verdict the document passed. */
   validation?: DocumentValidation;
+  /**
+   * Findings of the build that did not refuse it: the merged report comes from received documents, so their
+   * producers' identifier keys and time stamps are warnings here (`received: true`), with model paths.
+   */
+  buildWarnings: ModelIssue[];
 }
 
 /** The merged document does not pass the kit (XSD or an ANS profile): nothing should be written or sent. */
@@ -71,11 +77,12 @@ export async function composeMerged(
   const pdf = await renderReportPdf(merge.report, clock ? { clock } : {});
   const built = buildCrBio(merge.report, {
     pdf,
+    received: true,
     ...(kit ? { kit } : {}),
     ...(clock ? { clock } : {}),
     ...(idGenerator ? { idGenerator } : {}),
   });
-  const result: ComposedMerged = { n3: built.bytes, pdf, merge };
+  const result: ComposedMerged = { n3: built.bytes, pdf, merge, buildWarnings: built.warnings ?? [] };
   if (kit) {
     const validation = await validate(built.bytes, { kit, ...(fileName ? { fileName } : {}) });
     if (!validation.valid) throw new MergedReportInvalidError(validation);

@@ -35,7 +35,9 @@ export function reissuedBySubcontractor(name: string): CrBioReport {
       ...p.organization,
       ids: [SUB_LAB.id],
       name: SUB_LAB.name,
-      addresses: [{ streetAddressLines: ['1 rue des Analyses'], postalCode: '33000', city: 'BORDEAUX' }],
+      addresses: [
+        { houseNumber: '1', streetName: 'rue des Analyses', postalCode: '33000', city: 'BORDEAUX' },
+      ],
       telecoms: [{ value: 'tel:0556000000', use: 'WP' }],
     },
   };

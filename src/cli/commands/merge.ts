@@ -73,6 +73,7 @@ async function runMerge(mainPath: string, subPath: string, flags: MergeFlags): P
     );
   }
   for (const w of merge.warnings) process.stderr.write(`cisis-bio: warning: ${w}\n`);
+  for (const w of done.buildWarnings) process.stderr.write(`cisis-bio: warning: ${w.where}: ${w.message}\n`);
   process.stderr.write(
     `cisis-bio: wrote ${flags.out} (${merge.mode === 'structured' ? 'results merged' : 'PDF attached in the second-intention section'}, ` +
       `${merge.conflicts.length} conflict(s), ${done.n3.byteLength} bytes)\n`,
