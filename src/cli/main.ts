@@ -1,7 +1,6 @@
 import { Command, CommanderError } from 'commander';
-import { CisisBioError } from '../common/errors.js';
 import { VERSION } from '../version.js';
-import { CliExit, describeError, EXIT } from './util.js';
+import { CliExit, describeError, EXIT, exitCodeFor } from './util.js';
 
 /**
  * Commands by name, loaded on demand: a call imports only the module of the command it runs, so that
@@ -67,7 +66,7 @@ export async function run(argv: string[]): Promise<number> {
       return e.exitCode;
     }
     process.stderr.write(`cisis-bio: ${describeError(e)}\n`);
-    return e instanceof CisisBioError ? EXIT.INVALID : EXIT.USAGE;
+    return exitCodeFor(e);
   }
 }
 

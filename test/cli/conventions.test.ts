@@ -65,3 +65,28 @@ describe('CLI conventions', () => {
     expect(r.stderr).not.toMatch(/EPIPE|Error|at /);
   });
 });
+
+describe('exit codes', () => {
+  it('malformed XML and a DTD are exit 2 (usage / input error) in every command that reads XML', async () => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const dir = mkdtempSync(join(tmpdir(), 'cisis-bio-exit-'));
+    const malformed = join(dir, 'malformed.xml');
+    const dtd = join(dir, 'dtd.xml');
+    writeFileSync(malformed, '<ClinicalDocument xmlns="urn:hl7-org:v3"><title>x</ClinicalDocument>');
+    writeFileSync(
+      dtd,
+      '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e "e">]><ClinicalDocument>&e;</ClinicalDocument>',
+    );
+    const out = join(dir, 'out');
+    for (const input of [malformed, dtd]) {
+      const runs: Array<[string, string[]]> = [
+        ['parse', ['parse', input]],
+        ['pdf', ['pdf', input, '--out', `${out}.pdf`]],
+        ['merge', ['merge', input, input, '--out', `${out}.xml`]],
+        ['validate', ['validate', input]],
+      ];
+      for (const [name, args] of runs) expect((await runCli(args)).code, `${name} ${input}`).toBe(2);
+    }
+  });
+});
