@@ -1,6 +1,6 @@
 // Loading the signer's private key and certificate (PEM, DER or PKCS#12). Error messages never quote
 // the key, the password or the underlying library's message (which could echo either).
-import { createHash, createPrivateKey, createPublicKey, type KeyObject, X509Certificate } from 'node:crypto';
+import { createPrivateKey, createPublicKey, type KeyObject, X509Certificate } from 'node:crypto';
 import forge from 'node-forge';
 import { KeyLoadError } from './errors.js';
 
@@ -188,9 +188,4 @@ export function loadSigningKey(input: SigningKeyInput): SigningKey {
     chain.push(c);
   }
   return { privateKey, certificate: signer, chain, keyType };
-}
-
-/** SHA digest of a certificate's DER bytes. */
-export function certificateDigest(cert: X509Certificate, hash: string): Buffer {
-  return createHash(hash).update(cert.raw).digest();
 }
