@@ -59,7 +59,9 @@ describe('cisis-bio loinc export → import → apply, fhir-export → fhir-impo
   it('runs the whole workflow from files', async () => {
     const d = dir();
     const { models, expected } = catalogueModels(48);
-    models.forEach((m, i) => writeFileSync(join(d, `m${i}.json`), JSON.stringify(m)));
+    models.forEach((m, i) => {
+      writeFileSync(join(d, `m${i}.json`), JSON.stringify(m));
+    });
     const inputs = models.map((_, i) => join(d, `m${i}.json`));
     const ws = join(d, 'worksheet.csv');
     const ex = await runCli(['loinc', 'export', ...inputs, '--loinc', FIXTURE, '--out', ws]);
