@@ -22,7 +22,8 @@ export interface ReportCheckOptions {
   now?: Date;
   /**
    * The model comes from a received document (rebuilt, `--upgrade`, merged, carried by a transport): identifier
-   * key/format findings and impossible time stamps written by its producer become warnings. Default `false`: a
+   * key/format findings and time findings (impossible, birth after now, legal authentication before the results)
+   * written by its producers become warnings. Default `false`: a
    * model being built is refused.
    */
   received?: boolean;
@@ -113,6 +114,8 @@ const RECEIVED_WARNINGS = new Set([
   'IDENTIFIER_FORMAT',
   'IDENTIFIER_PREFIX',
   'TS_IMPOSSIBLE',
+  'TS_BIRTH_IN_FUTURE',
+  'TS_LEGAL_AUTH_BEFORE_RESULTS',
 ]);
 
 class Findings {

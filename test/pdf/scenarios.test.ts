@@ -5,15 +5,20 @@ import { describe, expect, it } from 'vitest';
 import { buildCrBio, parseCrBio, SCENARIOS } from '../../src/cda/index.js';
 import type { CrBioReport, Specimen, TimeSpec } from '../../src/model/index.js';
 import { renderReportPdf } from '../../src/pdf/index.js';
-import { counterIds, FIXED_CLOCK } from '../cda/build-helpers.js';
+import { validate } from '../../src/validate/index.js';
+import { counterIds, FIXED_CLOCK, failures } from '../cda/build-helpers.js';
+import { KIT_DIR } from '../helpers/shared.js';
 import { rawText, savePdf, workDir } from './tools.js';
 
 const dir = workDir();
 
-async function pdfText(m: CrBioReport, name: string): Promise<{ txt: string; cda: CrBioReport }> {
+async function pdfText(
+  m: CrBioReport,
+  name: string,
+): Promise<{ txt: string; cda: CrBioReport; bytes: Uint8Array }> {
   const pdf = await renderReportPdf(m, { clock: FIXED_CLOCK });
-  const cda = parseCrBio(buildCrBio(m, { pdf, clock: FIXED_CLOCK, idGenerator: counterIds() }).bytes).report;
-  return { txt: rawText(savePdf(dir, `${name}.pdf`, pdf)), cda };
+  const { bytes } = buildCrBio(m, { pdf, clock: FIXED_CLOCK, idGenerator: counterIds() });
+  return { txt: rawText(savePdf(dir, `${name}.pdf`, pdf)), cda: parseCrBio(bytes).report, bytes };
 }
 
 function specimensOf(r: CrBioReport): Specimen[] {
@@ -52,12 +57,13 @@ describe('bundled scenarios: the PDF says what the CDA says', () => {
   }
 
   it('realistic: French units, sampler, site, guardian, recipients, RPPS, critical value, pending, two isolates', async () => {
-    const { txt } = await pdfText(SCENARIOS.find((x) => x.name === 'realistic')!.model(), 'realistic');
+    const { txt, bytes } = await pdfText(SCENARIOS.find((x) => x.name === 'realistic')!.model(), 'realistic');
+    expect(failures(await validate(bytes, { kit: KIT_DIR }))).toEqual([]); // the CDA passes the ANS kit
     for (const shown of [
       'G/L', // 10*9/L
       'T/L', // 10*12/L
       'µmol/L',
-      'UI/mL',
+      'mUI/mL', // m[IU]/mL
       'µg/mL',
       'Représentant légal',
       'Mme Jeanne NESSI, 12 rue des Lilas, 75012 PARIS',

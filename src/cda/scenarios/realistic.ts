@@ -56,6 +56,8 @@ function blood(id: string, sampler = true) {
   };
 }
 
+const LOCAL_CODES = '1.2.250.1.213.1.1.9.99'; // the lab's local code system (fictitious OID)
+
 function biochemistry(): ChapterSection {
   const k = pq(
     loinc('2823-3', 'Potassium [Moles/Volume] Sérum/Plasma ; Numérique', 'Potassium'),
@@ -84,123 +86,120 @@ function biochemistry(): ChapterSection {
       value: { type: 'PQ', value: '7.4', unit: '%' },
     },
   ];
-  const entry: ResultsEntry = {
-    code: chapterCode('18719-5', 'Biochimie'),
+  const vitaminD: Observation = {
+    kind: 'observation',
+    pending: true,
+    // Not transcoded to LOINC in this lab: its local code as a translation (the portable pattern).
+    code: {
+      originalText: '25-OH vitamine D',
+      translations: [{ code: 'VITD', displayName: '25-OH vitamine D (D2+D3)', codeSystem: LOCAL_CODES }],
+    },
     status: 'completed',
-    items: [
-      {
-        ...blood('ECH-2024-1001'),
-        specimenType: { code: 'SER', displayName: 'Sérum', codeSystem: '2.16.840.1.113883.18.311' },
-      },
-      {
-        kind: 'battery',
-        code: {
-          code: '24326-1',
-          displayName: 'Électrolytes Sérum/Plasma',
-          codeSystem: '2.16.840.1.113883.6.1',
-          originalText: 'Ionogramme',
-        },
-        status: 'completed',
-        components: [
-          pq(
-            loinc('2951-2', 'Sodium [Moles/Volume] Sérum/Plasma ; Numérique', 'Sodium'),
-            '139',
-            'mmol/L',
-            '136',
-            '145',
-            N,
-          ),
-          k,
-          pq(
-            loinc('14682-9', 'Créatinine [Moles/Volume] Sérum/Plasma ; Numérique', 'Créatinine'),
-            '72',
-            'umol/L',
-            '45',
-            '84',
-            N,
-          ),
-        ],
-      },
-      {
-        kind: 'battery',
-        code: {
-          code: '57698-3',
-          displayName: 'Bilan lipidique',
-          codeSystem: '2.16.840.1.113883.6.1',
-          originalText: 'Bilan lipidique',
-        },
-        status: 'completed',
-        components: [
-          pq(
-            loinc('14647-2', 'Cholestérol [Moles/Volume] Sérum/Plasma ; Numérique', 'Cholestérol total'),
-            '5.9',
-            'mmol/L',
-            '3.6',
-            '5.2',
-            ['H', 'Élevé'],
-          ),
-          pq(
-            loinc('14646-4', 'Cholestérol HDL [Moles/Volume] Sérum/Plasma ; Numérique', 'Cholestérol HDL'),
-            '1.4',
-            'mmol/L',
-            '1.0',
-            '2.0',
-            N,
-          ),
-          pq(
-            loinc('14927-8', 'Triglycérides [Moles/Volume] Sérum/Plasma ; Numérique', 'Triglycérides'),
-            '1.6',
-            'mmol/L',
-            '0.4',
-            '1.7',
-            N,
-          ),
-        ],
-      },
-      hba1c,
-      {
-        kind: 'battery',
-        code: {
-          code: '1989-3',
-          displayName: '25-hydroxyvitamine D3 [Masse/Volume] Sérum/Plasma ; Numérique',
-          codeSystem: '2.16.840.1.113883.6.1',
-          originalText: 'Vitamine D',
-        },
-        status: 'completed',
-        components: [
-          pq(
-            loinc('2885-2', 'Protéines [Masse/Volume] Sérum/Plasma ; Numérique', 'Protéines totales'),
-            '72',
-            'g/L',
-            '64',
-            '83',
-            N,
-          ),
-          {
-            kind: 'observation',
-            pending: true,
-            code: loinc(
-              '62292-8',
-              '25-hydroxyvitamine D2+D3 [Masse/Volume] Sérum/Plasma ; Numérique',
-              '25-OH vitamine D',
-            ),
-            status: 'completed',
+  };
+  const chapter = chapterCode('18719-5', 'Biochimie');
+  const sub = (title: string, items: ResultsEntry['items']) => ({
+    code: chapter,
+    title,
+    entry: { code: chapter, status: 'completed' as const, items },
+  });
+  return {
+    kind: 'chapter',
+    code: chapter,
+    title: 'BIOCHIMIE',
+    subSections: [
+      sub('Ionogramme, bilan rénal et vitamine D', [
+        blood('ECH-2024-1001'),
+        pq(
+          loinc('2951-2', 'Sodium [Moles/Volume] Sérum/Plasma ; Numérique', 'Sodium'),
+          '139',
+          'mmol/L',
+          '136',
+          '145',
+          N,
+        ),
+        k,
+        pq(
+          loinc('14682-9', 'Créatinine [Moles/Volume] Sérum/Plasma ; Numérique', 'Créatinine'),
+          '72',
+          'umol/L',
+          '45',
+          '84',
+          N,
+        ),
+        pq(
+          loinc('2885-2', 'Protéines [Masse/Volume] Sérum/Plasma ; Numérique', 'Protéines totales'),
+          '72',
+          'g/L',
+          '64',
+          '83',
+          N,
+        ),
+        vitaminD,
+      ]),
+      sub('Bilan lipidique', [
+        blood('ECH-2024-1003', false),
+        {
+          kind: 'battery',
+          code: {
+            code: '57698-3',
+            displayName: 'Bilan lipidique avec LDL direct Sérum/Plasma',
+            codeSystem: '2.16.840.1.113883.6.1',
+            originalText: 'Bilan lipidique',
           },
-        ],
-      },
+          status: 'completed',
+          components: [
+            pq(
+              loinc('2093-3', 'Cholestérol [Masse/Volume] Sérum/Plasma ; Numérique', 'Cholestérol total'),
+              '2.28',
+              'g/L',
+              '1.40',
+              '2.00',
+              ['H', 'Élevé'],
+            ),
+            pq(
+              loinc('2085-9', 'Cholestérol HDL [Masse/Volume] Sérum/Plasma ; Numérique', 'Cholestérol HDL'),
+              '0.55',
+              'g/L',
+              '0.40',
+              '0.80',
+              N,
+            ),
+            pq(
+              loinc('2571-8', 'Triglycérides [Masse/Volume] Sérum/Plasma ; Numérique', 'Triglycérides'),
+              '1.40',
+              'g/L',
+              '0.35',
+              '1.50',
+              N,
+            ),
+            pq(
+              loinc(
+                '13457-7',
+                'Cholestérol LDL [Masse/Volume] Sérum/Plasma ; Numérique ; Calcul',
+                'Cholestérol LDL (calculé)',
+              ),
+              '1.45',
+              'g/L',
+              '0.50',
+              '1.60',
+              N,
+            ),
+          ],
+        },
+      ]),
+      sub('Hémoglobine glyquée', [blood('ECH-2024-1004', false), hba1c]),
     ],
   };
-  return { kind: 'chapter', code: chapterCode('18719-5', 'Biochimie'), title: 'BIOCHIMIE', entry };
 }
 
 function serology(): ChapterSection {
-  const hbs: Observation = {
+  const hbsAg: Observation = {
     kind: 'observation',
-    code: loinc(
-      '5196-1',
-      'Virus hépatite B antigène de surface [Présence] Sérum ; Résultat nominal',
-      'Antigène HBs',
-    ),
+    // Subcontracted: the performing lab's local code, not transcoded.
+    code: {
+      originalText: 'Antigène HBs',
+      translations: [{ code: 'AGHBS', displayName: 'Antigène HBs (sous-traité)', codeSystem: LOCAL_CODES }],
+    },
     status: 'completed',
     effectiveTime: { value: T },
     value: {
@@ -222,14 +221,18 @@ function serology(): ChapterSection {
       items: [
         blood('ECH-2024-1002', false),
         pq(
-          loinc('40677-7', 'Toxoplasma gondii IgG [Unités/Volume] Sérum ; Numérique', 'Toxoplasmose IgG'),
-          '3',
-          '[IU]/mL',
-          '0',
-          '8',
+          loinc(
+            '16935-9',
+            'Virus hépatite B anticorps anti-HBs [Unités/Volume] Sérum ; Numérique',
+            'Anticorps anti-HBs',
+          ),
+          '124',
+          'm[IU]/mL',
+          '10',
+          '1000',
           N,
         ),
-        hbs,
+        hbsAg,
       ],
     },
   };
