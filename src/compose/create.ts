@@ -6,10 +6,10 @@
 import { buildCrBio, buildCrBioN1, parseCrBio, type ReportChanges, replaceReport } from '../cda/index.js';
 import { type CrBioReport, type InstanceId, type Ts, validateReport } from '../model/index.js';
 import { renderReportPdf, renderReportPdfDetailed } from '../pdf/index.js';
-import type { SealPdfOptions } from '../seal/index.js';
+import { type SealPdfOptions, sealPdf } from '../seal/index.js';
 import { loadSigningKey, type SignatureProfileName, signSubmissionSet } from '../sign/index.js';
 import { type DocumentValidation, validate } from '../validate/index.js';
-import type { Submission, SubmissionInput } from '../xds/index.js';
+import { buildSubmission, type Submission, type SubmissionInput } from '../xds/index.js';
 import { ReportCreationError, type ReportCreationStep } from './errors.js';
 
 /** Signing material and profile for {@link createReport}. */
@@ -132,7 +132,6 @@ async function sealedPdf(
   seal: Omit<SealPdfOptions, 'clock'>,
   clock: () => Date,
 ): Promise<Uint8Array> {
-  const { sealPdf } = await import('../seal/index.js');
   if (given) return sealPdf(given, { ...seal, clock });
   const r = await renderReportPdfDetailed(model, { clock });
   const placement = { layout: r.layout, ...(r.datamatrix ? { datamatrix: r.datamatrix } : {}) };
@@ -280,7 +279,6 @@ export async function createReport(
   const sub = options.submission;
   if (sub) {
     submission = await step('submission', async () => {
-      const { buildSubmission } = await import('../xds/index.js');
       const uniqueId = sub.submissionSet.uniqueId ?? ids.submissionSet ?? `${n3Id}.2`;
       return buildSubmission({
         ...sub,

@@ -4,6 +4,7 @@
  * UCUM unit, SYSTEM ↔ specimen type).
  * @module
  */
+import { parseCrBio } from '../cda/index.js';
 import type { Code, CrBioReport, ResultsEntry, ResultValue } from '../model/index.js';
 import { checkLoincCode, LOINC_OID, loincCodesOf } from '../model/index.js';
 import { type LoincEntry, type LoincTable, loadLoincTable } from './table.js';
@@ -259,8 +260,6 @@ export async function checkDocumentLoinc(
   xml: Uint8Array | string,
   options: LoincCheckOptions & { fileName?: string } = {},
 ): Promise<LoincFinding[]> {
-  // Loaded on use: the builder imports this module, and the parser is not needed for model checks.
-  const { parseCrBio } = await import('../cda/index.js');
   const { report } = parseCrBio(xml, options.fileName === undefined ? {} : { fileName: options.fileName });
   const table = tableOf(options);
   return checkReportLoinc(report, table ? { table } : {});

@@ -1,9 +1,11 @@
 /**
  * The `xds` profile: XDS metadata (an XDM `METADATA.XML`, an ebRS `SubmitObjectsRequest`, an ITI-41
  * `ProvideAndRegisterDocumentSetRequest`, as XML or MTOM) judged by the xds module's IHE/DMP rules instead of the CDA
- * pipeline. The xds module is loaded only when such a file is met, so CDA validation never pays for it.
+ * pipeline. A static import on purpose: a dynamic `import()` of our own module would make bundlers keep the whole xds
+ * module (and the CDA parser under it) in every bundle that reaches this file, used or not.
  * @module
  */
+import { checkXdsMetadata } from '../xds/index.js';
 import type { DocumentValidation, LocatedFinding } from './pipeline.js';
 
 /** Name of the profile in {@link DocumentValidation.profiles}. */
@@ -33,7 +35,6 @@ export function isXdsMetadata(bytes: Uint8Array): boolean {
  * r.valid; r.profiles.xds; // { findings: [{ kind: 'failed-assert', id: 'XDS_SLOT_MISSING', … }] }
  */
 export async function validateXdsMetadata(bytes: Uint8Array, file: string): Promise<DocumentValidation> {
-  const { checkXdsMetadata } = await import('../xds/index.js');
   const findings: LocatedFinding[] = checkXdsMetadata(bytes).map((f) => ({
     kind: f.severity === 'error' ? 'failed-assert' : 'successful-report',
     location: f.where ?? '/',
