@@ -3,10 +3,10 @@
 // then the two halves alone (checks + writing; serialisation of a tree written once). Run: npm run bench -- build
 import { PDFDocument } from 'pdf-lib';
 import { Bench } from 'tinybench';
-import { writeCrBio } from '../src/cda/build/index.js';
-import { serialize } from '../src/cda/build/xml.js';
 import { buildCrBio } from '../src/cda/index.js';
 import { baseReport, chapterCode, interp, loinc } from '../src/cda/scenarios/common.js';
+import { writeCrBio } from '../src/cda/write/index.js';
+import { serialize } from '../src/cda/write/xml.js';
 import type { CrBioReport } from '../src/model/index.js';
 import type { Observation } from '../src/model/results.js';
 import { machineLine, printLatencies } from './common.js';

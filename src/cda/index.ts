@@ -1,7 +1,19 @@
 // Public exports of the cda module (re-exported by src/index.ts).
 
-export { type CodeCheckOptions, checkReportCodes } from './build/codes.js';
-export { seededIds } from './build/ids.js';
+export {
+  CdaParseError,
+  type ParseCrBioOptions,
+  type ParseCrBioResult,
+  type ParseWarning,
+  parseCrBio,
+  xpathOf,
+} from './parse/index.js';
+export { ReplaceError, type ReplaceOptions, type ReportChanges, replaceReport } from './replace.js';
+export { SCENARIOS, type Scenario } from './scenarios/index.js';
+export { checkUcumUnit, preloadUcum, type UcumVerdict } from './ucum.js';
+export { inValueSet, VALUE_SETS, type ValueSetName, ValueSetUnavailableError } from './valuesets.js';
+export { type CodeCheckOptions, checkReportCodes } from './write/codes.js';
+export { seededIds } from './write/ids.js';
 export {
   type BuildOptions,
   type BuildProblem,
@@ -20,17 +32,5 @@ export {
   type SnomedOrganism,
   type UpgradeOptions,
   upgradeReport,
-} from './build/index.js';
-export { XmlCharacterError } from './build/xml.js';
-export {
-  CdaParseError,
-  type ParseCrBioOptions,
-  type ParseCrBioResult,
-  type ParseWarning,
-  parseCrBio,
-  xpathOf,
-} from './parse/index.js';
-export { ReplaceError, type ReplaceOptions, type ReportChanges, replaceReport } from './replace.js';
-export { SCENARIOS, type Scenario } from './scenarios/index.js';
-export { checkUcumUnit, preloadUcum, type UcumVerdict } from './ucum.js';
-export { inValueSet, VALUE_SETS, type ValueSetName, ValueSetUnavailableError } from './valuesets.js';
+} from './write/index.js';
+export { XmlCharacterError } from './write/xml.js';

@@ -1,4 +1,4 @@
-// The builder's XML layer (src/cda/build/xml.ts): a light tree serialised by xmlbuilder2's XMLWriter. Checks that
+// The builder's XML layer (src/cda/write/xml.ts): a light tree serialised by xmlbuilder2's XMLWriter. Checks that
 // it gives the bytes of xmlbuilder2's public DOM path for the same documents (the contract with xmlbuilder2's
 // writer), the escaping of every character, and the namespaces of kept-as-written fragments.
 import { readdirSync, readFileSync } from 'node:fs';
@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { DOMParser, type Element } from '@xmldom/xmldom';
 import { describe, expect, it } from 'vitest';
 import { create } from 'xmlbuilder2';
-import { writeCrBio, writeCrBioN1 } from '../../src/cda/build/index.js';
+import { parseCrBio, SCENARIOS, XmlCharacterError } from '../../src/cda/index.js';
+import { writeCrBio, writeCrBioN1 } from '../../src/cda/write/index.js';
 import {
   type CdaDocument,
   createClinicalDocument,
@@ -16,8 +17,7 @@ import {
   NS_HL7,
   NS_XSI,
   serialize,
-} from '../../src/cda/build/xml.js';
-import { parseCrBio, SCENARIOS, XmlCharacterError } from '../../src/cda/index.js';
+} from '../../src/cda/write/xml.js';
 import { EXAMPLES_DIR } from '../helpers/shared.js';
 import { counterIds, FIXED_CLOCK, tinyPdf } from './build-helpers.js';
 

@@ -68,9 +68,13 @@ describe('package', () => {
     expect(Object.keys(pkg.exports).sort()).toEqual(
       ['.', './package.json', ...MODULES.map((m) => `./${m}`)].sort(),
     );
+    // check:package exits non-zero (execFileSync throws) on any attw problem outside the ignored node10 column.
     expect(checkOutput).toMatch(/All good!/); // publint
-    expect(checkOutput).toMatch(/No problems found/); // attw
+    expect(checkOutput).toMatch(/ignoring resolutions: 'node10'/); // attw ran, with the node16 profile
     expect(checkOutput).not.toMatch(/Suggestions:|Warnings:|Errors:/); // publint sections
+    // attw checked every subpath (listed in its report), and reported nothing but the ignored node10 column.
+    for (const m of MODULES) expect(checkOutput, m).toContain(`"cisis-bio/${m}"`);
+    expect(checkOutput.replace(/\(ignored[^)]*\)[^\n]*/g, '')).not.toMatch(/💀|❌|🐛|⚠️|🥴|🎭|❗️|🚭/);
   });
 
   it('every subpath loads with import and with require(), and both reach the same error classes as the root', () => {
@@ -112,7 +116,7 @@ describe('package', () => {
 
   it('the built library loads with import (ESM)', () => {
     const esm = probe(
-      `const m = await import('./dist/index.js'); console.log(m.checkInsMatricule('279035121518988').code, typeof m.encodeInsDatamatrix);`,
+      `const m = await import('cisis-bio'); console.log(m.checkInsMatricule('279035121518988').code, typeof m.encodeInsDatamatrix);`,
       'module',
     );
     expect(esm.stderr).toBe('');
@@ -122,7 +126,7 @@ describe('package', () => {
   // libxml2-wasm (ESM with top-level await) is loaded lazily by sign/ and validate/, so require() works.
   it('the built library loads with require() (CJS)', () => {
     const cjs = probe(
-      `const m = require('./dist/index.cjs'); console.log(m.checkInsMatricule('279035121518989').valid, typeof m.encodeInsDatamatrix);`,
+      `const m = require('cisis-bio'); console.log(m.checkInsMatricule('279035121518989').valid, typeof m.encodeInsDatamatrix);`,
       'commonjs',
     );
     expect(cjs.stderr).toBe('');

@@ -9,9 +9,16 @@
  * 1120456736. They are test numbers, not registered professionals or establishments.
  * @module
  */
-import type { Address, Code, Telecom } from '../../model/codes.js';
-import type { HealthProfessional, Organization, PerformingLab } from '../../model/parties.js';
-import type { CrBioReport, Patient } from '../../model/report.js';
+import type {
+  Address,
+  Code,
+  CrBioReport,
+  HealthProfessional,
+  Organization,
+  Patient,
+  PerformingLab,
+  Telecom,
+} from '../../model/index.js';
 
 export const LOINC = '2.16.840.1.113883.6.1';
 export const SCENARIO_OID = '1.2.250.1.213.1.1.1.55.9999';

@@ -3,8 +3,7 @@
  * Each scenario is a function so callers get a fresh, mutable copy.
  * @module
  */
-import type { CrBioReport } from '../../model/report.js';
-import type { Battery, Observation } from '../../model/results.js';
+import type { Battery, CrBioReport, Observation } from '../../model/index.js';
 import { replaceReport } from '../replace.js';
 import { baseReport, chapterCode, interp, loinc, subcontractingLab } from './common.js';
 

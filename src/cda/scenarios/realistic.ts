@@ -5,9 +5,14 @@
  * CDA carries (guardian, prescriber, copy recipients, sampler, body site, validating biologists).
  * @module
  */
-import type { Code } from '../../model/codes.js';
-import type { ChapterSection, CrBioReport } from '../../model/report.js';
-import type { Isolate, Observation, ResultsEntry } from '../../model/results.js';
+import type {
+  ChapterSection,
+  Code,
+  CrBioReport,
+  Isolate,
+  Observation,
+  ResultsEntry,
+} from '../../model/index.js';
 import { baseReport, chapterCode, interp, loinc, subcontractingLab } from './common.js';
 
 const T = '20240104145521+0100';

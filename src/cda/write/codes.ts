@@ -6,17 +6,25 @@
  * @module
  */
 
-import { CODE_SYSTEM, type Code, type CodeBase, type PersonName } from '../../model/codes.js';
-import { checkLoincCode, loincCodesOf, ucumFalseFriend } from '../../model/index.js';
-import type { HealthProfessional, Organization } from '../../model/parties.js';
-import type { CrBioReport } from '../../model/report.js';
 import type {
   BatteryComponent,
+  CrBioReport,
+  HealthProfessional,
+  Organization,
   ReferenceRange,
   ResultItem,
   ResultsEntry,
   ResultValue,
-} from '../../model/results.js';
+} from '../../model/index.js';
+import {
+  CODE_SYSTEM,
+  type Code,
+  type CodeBase,
+  checkLoincCode,
+  loincCodesOf,
+  type PersonName,
+  ucumFalseFriend,
+} from '../../model/index.js';
 import { checkUcumUnit } from '../ucum.js';
 import {
   inValueSet,

@@ -9,8 +9,14 @@
  * @module
  */
 import { checkInsMatricule } from '../../ins/index.js';
-import { checkReportForBuild, type ModelIssue, ModelValidationError } from '../../model/index.js';
-import { type CrBioReport, type PdfCopy, validateReport } from '../../model/report.js';
+import {
+  type CrBioReport,
+  checkReportForBuild,
+  type ModelIssue,
+  ModelValidationError,
+  type PdfCopy,
+  validateReport,
+} from '../../model/index.js';
 import { collectMediaIds, writePdfCopySection, writeSections } from './body.js';
 import { checkReportCodes } from './codes.js';
 import { BuildContext, type BuildOptions, type BuiltDocument } from './context.js';

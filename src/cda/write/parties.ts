@@ -3,13 +3,13 @@
  * (FR-Laboratoire-executant) and the validating biologist of an entry (participant AUTHEN).
  * @module
  */
-import type { TimeSpec } from '../../model/codes.js';
 import type {
   HealthProfessional,
   Organization,
   PerformingLab,
   ResultValidator,
-} from '../../model/parties.js';
+  TimeSpec,
+} from '../../model/index.js';
 import { type BuildContext, sub } from './context.js';
 import {
   writeAddr,

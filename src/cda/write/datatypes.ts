@@ -11,11 +11,14 @@ import type {
   CodeBase,
   InstanceId,
   PersonName,
+  PqTranslation,
+  QuantityBound,
+  RatioTerm,
+  ResultValue,
   Telecom,
   TimeSpec,
-} from '../../model/codes.js';
-import { ADDRESS_PARTS } from '../../model/codes.js';
-import type { PqTranslation, QuantityBound, RatioTerm, ResultValue } from '../../model/results.js';
+} from '../../model/index.js';
+import { ADDRESS_PARTS } from '../../model/index.js';
 import { type Attrs, el, type XMLBuilder } from './xml.js';
 
 /** `II`: root, extension, assigningAuthorityName. */

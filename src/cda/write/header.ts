@@ -4,10 +4,8 @@
  * version, encounter. Element order follows the CDA schema (`POCD_MT000040.ClinicalDocument`).
  * @module
  */
-import type { Code, TimeSpec } from '../../model/codes.js';
-import { CODE_SYSTEM } from '../../model/codes.js';
-import type { HeaderParticipant } from '../../model/parties.js';
-import type { CrBioReport, Patient } from '../../model/report.js';
+import type { Code, CrBioReport, HeaderParticipant, Patient, TimeSpec } from '../../model/index.js';
+import { CODE_SYSTEM } from '../../model/index.js';
 import { type BuildContext, sub } from './context.js';
 import {
   writeAddr,

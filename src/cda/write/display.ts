@@ -3,8 +3,14 @@
  * They never change the structured entries, which keep the values exactly as written.
  * @module
  */
-import type { Code, CodeBase, TimeSpec } from '../../model/codes.js';
-import type { QuantityBound, ReferenceRange, ResultValue } from '../../model/results.js';
+import type {
+  Code,
+  CodeBase,
+  QuantityBound,
+  ReferenceRange,
+  ResultValue,
+  TimeSpec,
+} from '../../model/index.js';
 
 /** `20240104073500+0100` → `04/01/2024 07:35` (date only when the TS has no time). */
 export function formatTs(ts: string | undefined): string {

@@ -8,32 +8,32 @@
  * references, so every `reference/@value` resolves inside the document.
  * @module
  */
-import type { Code, CodeBase, TimeSpec } from '../../model/codes.js';
-import { CODE_SYSTEM } from '../../model/codes.js';
 import type {
   AttachedDocument,
-  ChapterSection,
-  CommentSection,
-  PdfCopy,
-  RawSection,
-  SecondIntentionSection,
-  Section,
-  SubSection,
-} from '../../model/report.js';
-import type {
   Battery,
   BatteryComponent,
+  ChapterSection,
+  Code,
+  CodeBase,
   Comment,
+  CommentSection,
   Isolate,
   Media,
   Observation,
+  PdfCopy,
   PreviousResult,
+  RawSection,
   ReferenceRange,
   ResultItem,
   ResultsEntry,
   ResultValue,
+  SecondIntentionSection,
+  Section,
   Specimen,
-} from '../../model/results.js';
+  SubSection,
+  TimeSpec,
+} from '../../model/index.js';
+import { CODE_SYSTEM } from '../../model/index.js';
 import { type BuildContext, sub } from './context.js';
 import { writeCode, writeCS, writeIds, writeII, writeTime, writeValue } from './datatypes.js';
 import { codeText, formatTime, interpretationText, rangeText, unitText, valueText } from './display.js';
