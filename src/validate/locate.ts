@@ -1,6 +1,7 @@
 // Map the paths that validators report back to a line and column of the document, through the DOM that
 // `parseXml` builds with a locator (every element knows where its start tag begins).
-import type { Document, Element, Node } from '@xmldom/xmldom';
+import type { Document, Node } from '@xmldom/xmldom';
+import { elementChildren } from '../common/dom.js';
 
 export interface Position {
   line: number;
@@ -10,12 +11,6 @@ export interface Position {
 function position(node: Node | null | undefined): Position | undefined {
   const n = node as (Node & { lineNumber?: number; columnNumber?: number }) | null | undefined;
   return n?.lineNumber ? { line: n.lineNumber, column: n.columnNumber ?? 1 } : undefined;
-}
-
-function elementChildren(parent: Node): Element[] {
-  const out: Element[] = [];
-  for (let c = parent.firstChild; c; c = c.nextSibling) if (c.nodeType === 1) out.push(c as Element);
-  return out;
 }
 
 const STEP = /^([^[\]]+)(?:\[(\d+)\])?$/;

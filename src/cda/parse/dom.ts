@@ -1,5 +1,6 @@
 import type { Element, Node } from '@xmldom/xmldom';
 import { XMLSerializer } from '@xmldom/xmldom';
+import { elementChildren, elementPath } from '../../common/dom.js';
 import { CisisBioError } from '../../common/errors.js';
 
 /** The HL7 v3 namespace of CDA R2. */
@@ -39,26 +40,10 @@ const ELEMENT = 1;
  * the same name.
  */
 export function xpathOf(node: Node | null | undefined): string {
-  const parts: string[] = [];
-  let n: Node | null | undefined = node;
-  while (n && n.nodeType === ELEMENT) {
-    const el = n as Element;
-    let index = 1;
-    for (let s = el.previousSibling; s; s = s.previousSibling) {
-      if (s.nodeType === ELEMENT && (s as Element).nodeName === el.nodeName) index++;
-    }
-    parts.unshift(index > 1 ? `${el.nodeName}[${index}]` : el.nodeName);
-    n = el.parentNode;
-  }
-  return `/${parts.join('/')}`;
+  return elementPath(node);
 }
 
-/** Element children of a node (any namespace). */
-export function elementChildren(el: Element): Element[] {
-  const out: Element[] = [];
-  for (let c = el.firstChild; c; c = c.nextSibling) if (c.nodeType === ELEMENT) out.push(c as Element);
-  return out;
-}
+export { elementChildren };
 
 /**
  * Attribute value, or undefined when the attribute is missing **or empty** (an empty attribute carries nothing the

@@ -3,8 +3,10 @@
  * templateIds), the first matching rule of each pattern fired — the ISO skeleton's template priorities — and
  * the rule's asserts/reports evaluated together in one XPath call.
  */
+
 import fontoxpath from 'fontoxpath';
 import type { Document as SlimDocument, Node as SlimNode } from 'slimdom';
+import { type DomLike, elementPath, isXmlDeclaration } from '../../common/dom.js';
 import type { FastNode } from './fast.js';
 import { CISIS_FN_NS, type EvalScope, FUNCTION_REWRITES, registerFunctions, setScope } from './functions.js';
 import { type Compiled, type Ctx, compileJs, ebv, type Scope, type XNode } from './jsxpath.js';
@@ -764,11 +766,6 @@ function testMatches(step: PatternStep, n: Node): boolean {
   return true;
 }
 
-/** @xmldom keeps the XML declaration as a processing instruction named `xml`; XPath has no such node. */
-function isXmlDeclaration(n: Node): boolean {
-  return n.nodeType === 7 && (n as unknown as { nodeName: string }).nodeName.toLowerCase() === 'xml';
-}
-
 /** The ANS skeleton's "full-path-2": names as written, `[n]` only after a same-named earlier sibling. */
 export function fullPath(node: Node): string {
   if (node.nodeType === 9) {
@@ -788,14 +785,5 @@ export function fullPath(node: Node): string {
     const p = node.parentNode as Node | null;
     return `${p && p.nodeType === 1 ? fullPath(p) : ''}/@`;
   }
-  const parts: string[] = [];
-  for (let n: Node | null = node; n && n.nodeType === 1; n = n.parentNode as Node | null) {
-    const name = (n as unknown as { nodeName: string }).nodeName;
-    let idx = 1;
-    for (let s = n.previousSibling as Node | null; s; s = s.previousSibling as Node | null) {
-      if (s.nodeType === 1 && (s as unknown as { nodeName: string }).nodeName === name) idx++;
-    }
-    parts.push(idx > 1 ? `${name}[${idx}]` : name);
-  }
-  return `/${parts.reverse().join('/')}`;
+  return elementPath(node as unknown as DomLike);
 }

@@ -2,6 +2,7 @@
  * The nodes the compiled closures walk (an @xmldom or slimdom DOM, read-only while rules run): node tests, axes,
  * document order, and a per-tree index of elements by local name for `//name`.
  */
+import { isXmlDeclaration } from '../../../common/dom.js';
 import type { Axis, NodeTest } from './ast.js';
 
 /** The DOM surface the closures use (both @xmldom and slimdom provide it). */
@@ -25,10 +26,7 @@ export type NodeMatcher = (n: XNode) => boolean;
 
 const XMLNS = 'http://www.w3.org/2000/xmlns/';
 
-/** @xmldom keeps the XML declaration as a processing instruction named `xml`; XPath has no such node. */
-export function isXmlDeclaration(n: XNode): boolean {
-  return n.nodeType === 7 && n.nodeName.toLowerCase() === 'xml';
-}
+export { isXmlDeclaration };
 
 /**
  * A node test as a function; `principal` is the axis's principal node kind (2 on the attribute axis, else 1).
