@@ -52,8 +52,10 @@ describe('architecture', () => {
         const to = moduleOf(t);
         // The CLI is the program at the edge, bundled on its own (dist/cli.js): it may load a module's inner file
         // lazily when the module's index would cost start-up time (the validate command's formatters).
-        if (to === from || to === 'common' || to === '(root)' || from === '(root)' || from === 'cli') continue;
-        if (relative(join(SRC, to), t) !== 'index.ts') deep.push(`${relative(SRC, file)} → ${relative(SRC, t)}`);
+        if (to === from || to === 'common' || to === '(root)' || from === '(root)' || from === 'cli')
+          continue;
+        if (relative(join(SRC, to), t) !== 'index.ts')
+          deep.push(`${relative(SRC, file)} → ${relative(SRC, t)}`);
       }
     }
     expect(deep).toEqual([]);
@@ -73,7 +75,9 @@ describe('architecture', () => {
   });
 
   it('no import cycle between files (the unbundled ESM build loads file by file)', () => {
-    const graph = new Map([...imports].map(([f, ts]) => [relative(SRC, f), new Set(ts.map((t) => relative(SRC, t)))]));
+    const graph = new Map(
+      [...imports].map(([f, ts]) => [relative(SRC, f), new Set(ts.map((t) => relative(SRC, t)))]),
+    );
     expect(findCycle(graph)).toEqual([]);
   });
 

@@ -12,6 +12,7 @@ import {
   segments,
   serializeHl7v2,
 } from './message.js';
+import { mshSegment } from './msh.js';
 
 /** MSA-1 of an application acknowledgement. */
 export type AckCode = 'AA' | 'AE' | 'AR';
@@ -107,25 +108,18 @@ function errSegment(e: AckError): SegmentInput {
  */
 export function buildAck(input: AckInput): string {
   const to = 'segments' in input.to ? ackedMessage(input.to) : input.to;
-  const msh: SegmentInput = [
-    'MSH',
-    to.receivingApplication,
-    to.receivingFacility,
-    to.sendingApplication,
-    to.sendingFacility,
-    hl7Timestamp(input.clock()),
-    '',
-    ['ACK', to.trigger, 'ACK'],
-    input.controlId,
-    to.processingId || 'P',
-    to.version,
-    '',
-    '',
-    '',
-    '',
-    'FRA',
-    to.charset || 'UNICODE UTF-8',
-  ];
+  const msh = mshSegment({
+    sendingApplication: to.receivingApplication,
+    sendingFacility: to.receivingFacility,
+    receivingApplication: to.sendingApplication,
+    receivingFacility: to.sendingFacility,
+    time: hl7Timestamp(input.clock()),
+    type: ['ACK', to.trigger, 'ACK'],
+    controlId: input.controlId,
+    processingId: to.processingId,
+    version: to.version,
+    charset: to.charset,
+  });
   return serializeHl7v2([msh, ['MSA', input.code, to.controlId], ...(input.errors ?? []).map(errSegment)]);
 }
 
@@ -221,28 +215,17 @@ export function buildZam(input: ZamInput): string {
   const e = input.endpoints ?? {};
   const now = hl7Timestamp(input.clock());
   const segs: SegmentInput[] = [
-    [
-      'MSH',
-      e.sendingApplication ?? 'PFI',
-      e.sendingFacility,
-      e.receivingApplication,
-      e.receivingFacility,
-      now,
-      '',
-      ['ZAM', k.trigger, 'ZAM_Z01'],
-      input.controlId,
-      'P',
-      '2.6',
-      '',
-      '',
-      '',
-      '',
-      'FRA',
-      'UNICODE UTF-8',
-      '',
-      '',
-      [PROFILES.transmission.id, PROFILES.transmission.namespace],
-    ],
+    mshSegment({
+      sendingApplication: e.sendingApplication ?? 'PFI',
+      sendingFacility: e.sendingFacility,
+      receivingApplication: e.receivingApplication,
+      receivingFacility: e.receivingFacility,
+      time: now,
+      type: ['ZAM', k.trigger, 'ZAM_Z01'],
+      controlId: input.controlId,
+      version: '2.6',
+      profile: PROFILES.transmission,
+    }),
     ['EVN', '', now],
     [
       'OBX',

@@ -19,6 +19,7 @@ import { Hl7v2Error } from './errors.js';
 import { checkFlagCombination } from './flags.js';
 import { defaultRecipients, defaultSender, entityId, patientPerson, pidSegment } from './header.js';
 import { type FieldInput, type SegmentInput, serializeHl7v2 } from './message.js';
+import { mshSegment } from './msh.js';
 import { type Hl7Recipient, type Hl7Sender, recipientPrt, replyPrt, senderPrt } from './parties.js';
 
 /** An order number (EI): ORC-2/ORC-3, OBR-2/OBR-3. */
@@ -161,30 +162,19 @@ function resolveSender(input: DocumentMessageInput, report: CrBioReport): Hl7Sen
 function header(kind: Kind, input: DocumentMessageInput, report: CrBioReport, now: string): SegmentInput {
   const e = input.endpoints ?? {};
   const type = kind === 'ORU' ? ['ORU', 'R01', 'ORU_R01'] : ['MDM', EVENTS[input.event].mdm, 'MDM_T02'];
-  const profile = PROFILES.transmission;
   const facility = e.sendingFacility ?? report.custodian.name;
-  return [
-    'MSH',
-    e.sendingApplication ?? 'CISIS-BIO',
-    facility,
-    e.receivingApplication ?? 'PFI',
-    e.receivingFacility ?? facility,
-    now,
-    '',
+  return mshSegment({
+    sendingApplication: e.sendingApplication ?? 'CISIS-BIO',
+    sendingFacility: facility,
+    receivingApplication: e.receivingApplication ?? 'PFI',
+    receivingFacility: e.receivingFacility ?? facility,
+    time: now,
     type,
-    input.controlId,
-    input.processingId ?? 'P',
-    kind === 'ORU' ? '2.5' : '2.6',
-    '',
-    '',
-    '',
-    '',
-    'FRA',
-    'UNICODE UTF-8',
-    '',
-    '',
-    [profile.id, profile.namespace],
-  ];
+    controlId: input.controlId,
+    ...(input.processingId ? { processingId: input.processingId } : {}),
+    version: kind === 'ORU' ? '2.5' : '2.6',
+    profile: PROFILES.transmission,
+  });
 }
 
 function pv1(visit: Visit | undefined): SegmentInput {

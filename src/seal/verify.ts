@@ -15,7 +15,12 @@ import {
   PDFRef,
   PDFString,
 } from 'pdf-lib';
-import { checkCertificatePath, checkTimestampToken, loadCertificates } from '../sign/index.js';
+import {
+  checkCertificatePath,
+  checkTimestampToken,
+  loadCertificates,
+  type SignerSummary,
+} from '../sign/index.js';
 import { OID, signingCertificateV2 } from './cms.js';
 import { children, readTlv } from './der.js';
 
@@ -71,14 +76,7 @@ export interface PdfSealVerification {
   reason?: string;
   location?: string;
   byteRange?: number[];
-  signer?: {
-    subject: string;
-    issuer: string;
-    serialNumber: string;
-    notBefore: Date;
-    notAfter: Date;
-    fingerprint256: string;
-  };
+  signer?: SignerSummary;
   timestamp?: { genTime?: Date; tsaSubject?: string };
 }
 

@@ -46,6 +46,7 @@ export {
 export {
   type DocumentResolver,
   type ManifestReferenceResult,
+  type SignerSummary,
   type VerificationResult,
   type VerifyIssue,
   type VerifyIssueCode,

@@ -51,6 +51,16 @@ export interface ManifestReferenceResult {
 }
 
 /** Structured verdict of `verifySignature`. */
+/** The signer's certificate as a verdict shows it (XAdES and PAdES alike). */
+export interface SignerSummary {
+  subject: string;
+  issuer: string;
+  serialNumber: string;
+  notBefore: Date;
+  notAfter: Date;
+  fingerprint256: string;
+}
+
 export interface VerificationResult {
   /** True only when every check passed. */
   valid: boolean;
@@ -78,14 +88,7 @@ export interface VerificationResult {
   validationTime?: Date;
   /** ASTM E1762 purpose (CommitmentTypeIndication, or the DMP clients' SignatureProperty — unsigned in that form). */
   purpose?: string;
-  signer?: {
-    subject: string;
-    issuer: string;
-    serialNumber: string;
-    notBefore: Date;
-    notAfter: Date;
-    fingerprint256: string;
-  };
+  signer?: SignerSummary;
   manifest: ManifestReferenceResult[];
   /** Enveloping signatures: the signed document's bytes. */
   envelopedDocument?: Buffer;

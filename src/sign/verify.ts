@@ -36,6 +36,7 @@ import {
 export type {
   DocumentResolver,
   ManifestReferenceResult,
+  SignerSummary,
   VerificationResult,
   VerifyIssue,
   VerifyIssueCode,

@@ -7,7 +7,6 @@ import {
   ReportStructureError,
   SCENARIOS,
   seededIds,
-  XmlCharacterError,
 } from '../../src/cda/index.js';
 import { checkUcumUnit } from '../../src/cda/ucum.js';
 import { inValueSet } from '../../src/cda/valuesets.js';

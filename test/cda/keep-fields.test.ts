@@ -111,7 +111,9 @@ describe('parse → build keeps the fields older round trips dropped', () => {
 
   it('parses them without a warning', () => {
     // The ANS fictitious identifiers fail their checks: reported by model path, nothing else.
-    const other = warnings.filter((w) => w.code !== 'UNRESOLVED_REFERENCE' && !w.code.startsWith('IDENTIFIER_'));
+    const other = warnings.filter(
+      (w) => w.code !== 'UNRESOLVED_REFERENCE' && !w.code.startsWith('IDENTIFIER_'),
+    );
     expect(other).toEqual([]);
     expect(warnings.map((w) => w.xpath).join()).not.toMatch(/participant|REFR|interpretationCode|low/);
   });
