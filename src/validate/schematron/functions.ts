@@ -9,6 +9,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fontoxpath from 'fontoxpath';
 import type { Document as SlimDocument, Node as SlimNode } from 'slimdom';
+import { CisisBioError } from '../../common/errors.js';
 import { DEFAULT_MAX_XML_BYTES, parseXml } from '../../common/xml.js';
 import { xpathMatches, xpathReplace, xpathTokenize } from './regex.js';
 
@@ -35,12 +36,10 @@ export function setScope(s: EvalScope | null): void {
 }
 
 /** An error raised from inside a custom function, carrying its XPath error code. */
-export class XPathFunctionError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-  ) {
-    super(`${code}: ${message}`);
+export class XPathFunctionError extends CisisBioError {
+  constructor(code: string, message: string) {
+    // The message keeps its code in front: the engine reports it as the profile's error text, as Saxon does.
+    super(code, `${code}: ${message}`);
   }
 }
 

@@ -3,13 +3,12 @@
  * `\d \w \s \i \c` mean Unicode classes in XSD, `.` never matches a newline, character classes can be
  * subtracted (`[a-z-[aeiou]]`), and Saxon accepts a quantified anchor (`^+?\d*$`, read as `^\d*$`).
  */
+import { CisisBioError } from '../../common/errors.js';
 
-export class XPathRegexError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-  ) {
-    super(`${code}: ${message}`);
+export class XPathRegexError extends CisisBioError {
+  constructor(code: string, message: string) {
+    // The message keeps its code in front: the engine reports it as the profile's error text, as Saxon does.
+    super(code, `${code}: ${message}`);
   }
 }
 

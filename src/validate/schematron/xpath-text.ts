@@ -129,21 +129,6 @@ export function renameFunctionCalls(expr: string, map: Record<string, string>): 
   return out;
 }
 
-/** Split `s` on a separator found at bracket depth 0 (outside literals). */
-export function splitTopLevel(s: string, sep: string): string[] {
-  const parts: string[] = [];
-  let start = 0;
-  scanTopLevel(s, (i, depth) => {
-    if (depth === 0 && s.startsWith(sep, i)) {
-      parts.push(s.slice(start, i));
-      start = i + sep.length;
-      return start;
-    }
-  });
-  parts.push(s.slice(start));
-  return parts;
-}
-
 /** Split a pattern alternative on top-level `|` and the keyword `union` (XPath 2.0 spells it both ways). */
 export function splitUnion(s: string): string[] {
   const parts: string[] = [];
