@@ -14,6 +14,7 @@ import type {
   Code,
   CrBioReport,
   HealthProfessional,
+  Observation,
   Organization,
   Patient,
   PerformingLab,
@@ -219,5 +220,31 @@ export function baseReport(
       },
     },
     sections: [],
+  };
+}
+
+/** Time of the scenarios' results. */
+export const RESULT_TIME = '20240104145521+0100';
+
+/** A quantitative result at {@link RESULT_TIME} with its reference interval (the scenarios' common shape). */
+export function pq(
+  code: Code,
+  value: string,
+  unit: string,
+  low: string,
+  high: string,
+  flag: [string, string],
+): Observation {
+  return {
+    kind: 'observation',
+    code,
+    status: 'completed',
+    effectiveTime: { value: RESULT_TIME },
+    value: { type: 'PQ', value, unit },
+    interpretations: [interp(flag[0], flag[1])],
+    referenceRange: {
+      value: { type: 'IVL_PQ', low: { value: low, unit }, high: { value: high, unit } },
+      interpretation: interp('N', 'Normal'),
+    },
   };
 }

@@ -5,7 +5,7 @@
  */
 import type { Battery, CrBioReport, Observation } from '../../model/index.js';
 import { replaceReport } from '../replace.js';
-import { baseReport, chapterCode, interp, loinc, subcontractingLab } from './common.js';
+import { baseReport, chapterCode, interp, loinc, pq, RESULT_TIME, subcontractingLab } from './common.js';
 
 /** One bundled scenario. */
 export interface Scenario {
@@ -21,29 +21,7 @@ export interface Scenario {
 
 import { realistic } from './realistic.js';
 
-const T = '20240104145521+0100';
-
-function pq(
-  code: ReturnType<typeof loinc>,
-  value: string,
-  unit: string,
-  low: string,
-  high: string,
-  flag: [string, string],
-): Observation {
-  return {
-    kind: 'observation',
-    code,
-    status: 'completed',
-    effectiveTime: { value: T },
-    value: { type: 'PQ', value, unit },
-    interpretations: [interp(flag[0], flag[1])],
-    referenceRange: {
-      value: { type: 'IVL_PQ', low: { value: low, unit }, high: { value: high, unit } },
-      interpretation: interp('N', 'Normal'),
-    },
-  };
-}
+const T = RESULT_TIME;
 
 /** Biochemistry panel: ionogram and renal function, reference ranges and interpretations, a previous result. */
 function biochemistry(): CrBioReport {

@@ -5,40 +5,11 @@
  * CDA carries (guardian, prescriber, copy recipients, sampler, body site, validating biologists).
  * @module
  */
-import type {
-  ChapterSection,
-  Code,
-  CrBioReport,
-  Isolate,
-  Observation,
-  ResultsEntry,
-} from '../../model/index.js';
-import { baseReport, chapterCode, interp, loinc, subcontractingLab } from './common.js';
+import type { ChapterSection, CrBioReport, Isolate, Observation, ResultsEntry } from '../../model/index.js';
+import { baseReport, chapterCode, loinc, pq, RESULT_TIME, subcontractingLab } from './common.js';
 
-const T = '20240104145521+0100';
+const T = RESULT_TIME;
 const SAMPLED = '202401040735+0100';
-
-function pq(
-  code: Code,
-  value: string,
-  unit: string,
-  low: string,
-  high: string,
-  flag: [string, string],
-): Observation {
-  return {
-    kind: 'observation',
-    code,
-    status: 'completed',
-    effectiveTime: { value: T },
-    value: { type: 'PQ', value, unit },
-    interpretations: [interp(flag[0], flag[1])],
-    referenceRange: {
-      value: { type: 'IVL_PQ', low: { value: low, unit }, high: { value: high, unit } },
-      interpretation: interp('N', 'Normal'),
-    },
-  };
-}
 
 const N: [string, string] = ['N', 'Normal'];
 
