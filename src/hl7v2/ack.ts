@@ -12,7 +12,7 @@ import {
   segments,
   serializeHl7v2,
 } from './message.js';
-import { mshSegment } from './msh.js';
+import { mshSegment, obxSegment } from './segments.js';
 
 /** MSA-1 of an application acknowledgement. */
 export type AckCode = 'AA' | 'AE' | 'AR';
@@ -227,36 +227,21 @@ export function buildZam(input: ZamInput): string {
       profile: PROFILES.transmission,
     }),
     ['EVN', '', now],
-    [
-      'OBX',
-      '1',
-      'CWE',
-      [k.status.code, k.status.label, ZAM_SYSTEM],
-      input.originalControlId,
-      [input.ok ? 'Y' : 'N', '', YES_NO_SYSTEM],
+    obxSegment(1, 'CWE', [k.status.code, k.status.label, ZAM_SYSTEM], input.originalControlId, [
+      input.ok ? 'Y' : 'N',
       '',
-      '',
-      '',
-      '',
-      '',
-      'F',
-    ],
+      YES_NO_SYSTEM,
+    ]),
   ];
   if ('party' in k && input.party) {
-    segs.push([
-      'OBX',
-      '2',
-      'XTN',
-      [k.party.code, k.party.label, ZAM_SYSTEM],
-      input.party.id,
-      ['', '', 'X.400', input.party.mail],
-      '',
-      '',
-      '',
-      '',
-      '',
-      'F',
-    ]);
+    segs.push(
+      obxSegment(2, 'XTN', [k.party.code, k.party.label, ZAM_SYSTEM], input.party.id, [
+        '',
+        '',
+        'X.400',
+        input.party.mail,
+      ]),
+    );
   }
   if (!input.ok && input.error) {
     const app = [input.error.code, input.error.text, k.errorSystem];

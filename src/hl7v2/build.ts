@@ -19,8 +19,8 @@ import { Hl7v2Error } from './errors.js';
 import { checkFlagCombination } from './flags.js';
 import { defaultRecipients, defaultSender, entityId, patientPerson, pidSegment } from './header.js';
 import { type FieldInput, type SegmentInput, serializeHl7v2 } from './message.js';
-import { mshSegment } from './msh.js';
 import { type Hl7Recipient, type Hl7Sender, recipientPrt, replyPrt, senderPrt } from './parties.js';
+import { mshSegment, obxSegment } from './segments.js';
 
 /** An order number (EI): ORC-2/ORC-3, OBR-2/OBR-3. */
 export interface OrderNumber {
@@ -211,7 +211,7 @@ function documentObx(kind: Kind, setId: number, bytes: Uint8Array, status: strin
     'Base64',
     Buffer.from(bytes).toString('base64'),
   ];
-  return ['OBX', String(setId), 'ED', type, '', value, '', '', '', '', '', status];
+  return obxSegment(setId, 'ED', type, '', value, status);
 }
 
 function metadataSegments(
@@ -224,20 +224,7 @@ function metadataSegments(
   let n = first;
   for (const f of META_FLAGS) {
     const value = [flags[f.key] ? 'Y' : 'N', '', YES_NO_SYSTEM];
-    out.push([
-      'OBX',
-      String(n++),
-      kind === 'ORU' ? 'CE' : 'CWE',
-      [f.code, f.label, META_SYSTEM],
-      '',
-      value,
-      '',
-      '',
-      '',
-      '',
-      '',
-      'F',
-    ]);
+    out.push(obxSegment(n++, kind === 'ORU' ? 'CE' : 'CWE', [f.code, f.label, META_SYSTEM], '', value));
     if (f.code === 'DESTMSSANTEPAT' && input.patientMayNotReply) out.push(['NTE', '1', '', '', 'FIN']);
   }
   for (const b of MAIL_BODIES) {
@@ -250,7 +237,7 @@ function metadataSegments(
       'Base64',
       Buffer.from(text, 'utf8').toString('base64'),
     ];
-    out.push(['OBX', String(n++), 'ED', [b.code, b.label, META_SYSTEM], '', value, '', '', '', '', '', 'F']);
+    out.push(obxSegment(n++, 'ED', [b.code, b.label, META_SYSTEM], '', value));
   }
   return out;
 }

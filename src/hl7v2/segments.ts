@@ -1,6 +1,6 @@
 /**
- * The MSH segment every message of these profiles starts with (ORU/MDM, ACK, business acknowledgements): one
- * field list, so the three builders cannot drift apart.
+ * The segments several messages share — MSH (ORU/MDM, ACK, business acknowledgements) and OBX (documents,
+ * metadata flags, acknowledgement statuses): one field list each, so the builders cannot drift apart.
  * @module
  */
 import type { FieldInput, SegmentInput } from './message.js';
@@ -54,4 +54,22 @@ export function mshSegment(f: MshFields): SegmentInput {
     f.charset || 'UNICODE UTF-8',
   ];
   return f.profile ? [...head, '', '', [f.profile.id, f.profile.namespace]] : head;
+}
+
+/**
+ * An OBX: set id, value type (OBX-2), observation identifier (OBX-3), sub-id (OBX-4), value (OBX-5), result status
+ * (OBX-11, default `F`); OBX-6 … OBX-10 empty.
+ *
+ * @example
+ * obxSegment(1, 'CE', ['MASQUE_PS', 'Masqué aux professionnels', 'MetaDMPMSS'], '', ['N', '', 'HL70136'])
+ */
+export function obxSegment(
+  setId: number | string,
+  valueType: string,
+  identifier: FieldInput,
+  subId: FieldInput,
+  value: FieldInput,
+  status = 'F',
+): SegmentInput {
+  return ['OBX', String(setId), valueType, identifier, subId, value, '', '', '', '', '', status];
 }
