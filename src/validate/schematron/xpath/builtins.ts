@@ -184,32 +184,21 @@ const REGULAR_EXPRESSIONS: Library = {
   ),
 };
 
+/** `local-name`, `name` and `namespace-uri` of a node (the function's own name tells which part). */
+const nodeNamePart = entry(0, 1, ({ arg0, name }) => (c) => {
+  const i = single(arg0(c));
+  if (i === undefined) return [''];
+  if (!isNode(i)) throw NEED_FALLBACK;
+  if (name === 'namespace-uri') return [i.namespaceURI ?? ''];
+  if (i.nodeType === 1 || i.nodeType === 2) return [name === 'name' ? i.nodeName : (i.localName ?? '')];
+  return [''];
+});
+
 /** Library: node names and QNames. */
 const NAMES: Library = {
-  'local-name': entry(0, 1, ({ arg0, name }) => (c) => {
-    const i = single(arg0(c));
-    if (i === undefined) return [''];
-    if (!isNode(i)) throw NEED_FALLBACK;
-    if (name === 'namespace-uri') return [i.namespaceURI ?? ''];
-    if (i.nodeType === 1 || i.nodeType === 2) return [name === 'name' ? i.nodeName : (i.localName ?? '')];
-    return [''];
-  }),
-  name: entry(0, 1, ({ arg0, name }) => (c) => {
-    const i = single(arg0(c));
-    if (i === undefined) return [''];
-    if (!isNode(i)) throw NEED_FALLBACK;
-    if (name === 'namespace-uri') return [i.namespaceURI ?? ''];
-    if (i.nodeType === 1 || i.nodeType === 2) return [name === 'name' ? i.nodeName : (i.localName ?? '')];
-    return [''];
-  }),
-  'namespace-uri': entry(0, 1, ({ arg0, name }) => (c) => {
-    const i = single(arg0(c));
-    if (i === undefined) return [''];
-    if (!isNode(i)) throw NEED_FALLBACK;
-    if (name === 'namespace-uri') return [i.namespaceURI ?? ''];
-    if (i.nodeType === 1 || i.nodeType === 2) return [name === 'name' ? i.nodeName : (i.localName ?? '')];
-    return [''];
-  }),
+  'local-name': nodeNamePart,
+  name: nodeNamePart,
+  'namespace-uri': nodeNamePart,
   QName: entry(2, 2, ({ a0, a1 }) => (c) => {
     const uri = optString(a0(c));
     const lex = strArg(a1(c));
