@@ -233,32 +233,24 @@ const NAMES: Library = {
   }),
 };
 
+/** `doc` (one URI) and `document` (a sequence of URIs): the documents the value sets are read from. */
+const documentsAt = entry(1, 1, ({ a0, name }) => (c) => {
+  const u = a0(c);
+  if (u.length === 0) return [];
+  if (name === 'doc' && u.length > 1) throw NEED_FALLBACK;
+  const docs: XNode[] = [];
+  for (const i of u) {
+    const d = docForFunction(str(i));
+    if (!d) throw NEED_FALLBACK; // FODC0002, reported by the fontoxpath path
+    docs.push(d as unknown as XNode);
+  }
+  return [...new Set(docs)];
+});
+
 /** Library: documents and focus. */
 const DOCUMENTS_AND_FOCUS: Library = {
-  doc: entry(1, 1, ({ a0, name }) => (c) => {
-    const u = a0(c);
-    if (u.length === 0) return [];
-    if (name === 'doc' && u.length > 1) throw NEED_FALLBACK;
-    const docs: XNode[] = [];
-    for (const i of u) {
-      const d = docForFunction(str(i));
-      if (!d) throw NEED_FALLBACK; // FODC0002, reported by the fontoxpath path
-      docs.push(d as unknown as XNode);
-    }
-    return [...new Set(docs)];
-  }),
-  document: entry(1, 1, ({ a0, name }) => (c) => {
-    const u = a0(c);
-    if (u.length === 0) return [];
-    if (name === 'doc' && u.length > 1) throw NEED_FALLBACK;
-    const docs: XNode[] = [];
-    for (const i of u) {
-      const d = docForFunction(str(i));
-      if (!d) throw NEED_FALLBACK; // FODC0002, reported by the fontoxpath path
-      docs.push(d as unknown as XNode);
-    }
-    return [...new Set(docs)];
-  }),
+  doc: documentsAt,
+  document: documentsAt,
   'doc-available': entry(1, 1, ({ a0 }) => (c) => {
     const u = single(a0(c));
     return [u === undefined ? false : docAvailable(str(u))];
