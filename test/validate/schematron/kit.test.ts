@@ -2,6 +2,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { CR_BIO_PROFILES } from '../../../src/validate/rules.js';
 import {
   compileSchematron,
   parseForSchematron,
@@ -10,13 +11,8 @@ import {
 import { EXAMPLES_DIR, KIT_DIR } from '../../helpers/shared.js';
 
 const SCH = join(KIT_DIR, 'schematrons');
-const PROFILES = [
-  'CI-SIS_BIO-CR-BIO_2024.01.sch',
-  'profils/IHE.sch',
-  'profils/CI-SIS_ModelesDeContenusCDA.sch',
-  'profils/CI-SIS_Modeles_ANS.sch',
-  'profils/structurationMinimale/ASIP-STRUCT-MIN-StrucMin.sch',
-];
+/** The five profiles of the CR-BIO pipeline, as the validator lists them. */
+const PROFILES = CR_BIO_PROFILES.map((p) => join(KIT_DIR, p.file));
 
 describe('ANS kit schematrons', () => {
   it('compiles every CI-SIS_*.sch of the kit (folder names matched case-insensitively, as on the ANS Windows build)', () => {
@@ -39,7 +35,7 @@ describe('ANS kit schematrons', () => {
   it('finds no failed assert in the official CR-BIO 2024.01 examples', () => {
     const examples = readdirSync(EXAMPLES_DIR).filter((f) => /^BIO-CR-BIO_2024\.01_.*\.xml$/.test(f));
     expect(examples.length).toBeGreaterThan(0);
-    const compiled = PROFILES.map((p) => compileSchematron(join(SCH, p)));
+    const compiled = PROFILES.map((p) => compileSchematron(p));
     const failures: string[] = [];
     for (const ex of examples) {
       const doc = parseForSchematron(readFileSync(join(EXAMPLES_DIR, ex)), ex);

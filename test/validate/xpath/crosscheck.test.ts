@@ -6,6 +6,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { CR_BIO_PROFILES } from '../../../src/validate/rules.js';
 import {
   compileSchematron,
   parseForSchematron,
@@ -14,14 +15,8 @@ import {
 import { CROSSCHECK } from '../../../src/validate/schematron/run.js';
 import { EXAMPLES_DIR, KIT_DIR, PARITY_DIR } from '../../helpers/shared.js';
 
-const SCH = join(KIT_DIR, 'schematrons');
-const PROFILES = [
-  'CI-SIS_BIO-CR-BIO_2024.01.sch',
-  'profils/IHE.sch',
-  'profils/CI-SIS_ModelesDeContenusCDA.sch',
-  'profils/CI-SIS_Modeles_ANS.sch',
-  'profils/structurationMinimale/ASIP-STRUCT-MIN-StrucMin.sch',
-].map((p) => join(SCH, p));
+/** The five profiles of the CR-BIO pipeline, as the validator lists them. */
+const PROFILES = CR_BIO_PROFILES.map((p) => join(KIT_DIR, p.file));
 
 describe.skipIf(!CROSSCHECK)('XPath closures cross-checked by fontoxpath', () => {
   it('agree with fontoxpath on every check and predicate of the five profiles', () => {
