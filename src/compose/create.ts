@@ -4,13 +4,26 @@
  * @module
  */
 import { buildCrBio, buildCrBioN1, parseCrBio, type ReportChanges, replaceReport } from '../cda/index.js';
-import { type CrBioReport, type InstanceId, type Ts, validateReport } from '../model/index.js';
+import {
+  type CrBioReport,
+  type InstanceId,
+  type Ts,
+  type UnitRewrite,
+  validateReport,
+} from '../model/index.js';
 import { renderReportPdf, renderReportPdfDetailed } from '../pdf/index.js';
 import { type SealPdfOptions, sealPdf } from '../seal/index.js';
 import { loadSigningKey, type SignatureProfileName, signSubmissionSet } from '../sign/index.js';
 import { type DocumentValidation, validate } from '../validate/index.js';
 import { buildSubmission, type Submission, type SubmissionInput } from '../xds/index.js';
-import { ReportCreationError, type ReportCreationStep } from './errors.js';
+import {
+  loincOptionParts,
+  type PreparedReport,
+  prepareReport,
+  type ReportLoincCheck,
+  type ReportLoincOption,
+} from './checks.js';
+import { LoincCheckError, ReportCreationError, type ReportCreationStep } from './errors.js';
 
 /** Signing material and profile for {@link createReport}. */
 export interface CreateReportSignOptions {
@@ -42,8 +55,26 @@ export interface CreateReportOptions {
    * the four common profiles); `volet` names the volet instead of choosing it from the document (default `auto`).
    */
   validate?: boolean | { kit?: string; volet?: string };
-  /** Throw (step `validate`) when a document is not valid; implies `validate: true` when `validate` is unset. */
+  /**
+   * Throw (step `validate`) when a document is not valid; implies `validate: true` when `validate` is unset. With
+   * `loinc`, also throw (step `loinc`, before anything is built) on an error-level LOINC finding, unless `loinc.failOn`
+   * says otherwise.
+   */
   failOnInvalid?: boolean;
+  /**
+   * Rewrite the units written the French way (`G/L` → `10*9/L`, `UI/L` → `[IU]/L`, `µmol/L` → `umol/L`…) to UCUM
+   * before anything is built; each rewrite is returned in `unitRewrites`. Off by default: the model's units are
+   * used as given (and `G/L`, gauss per litre in UCUM, is refused at step `n3`).
+   */
+  normaliseUnits?: boolean;
+  /**
+   * Check the LOINC codes of the (normalised) model against the LOINC release: its folder (`LoincTable/Loinc.csv`,
+   * loaded once, index cached) or a table from `loadLoincTable`; `{ table, failOn }` to choose when findings
+   * throw (step `loinc`): `'error'`, `'warning'` (any finding) or `'never'` (default: `'error'` with
+   * `failOnInvalid`, else `'never'`). The verdict is returned in `loinc`. Without this option no table is read
+   * (the library never reads `CISIS_BIO_LOINC`; the CLI does).
+   */
+  loinc?: ReportLoincOption;
   /** PDF to use instead of rendering one from the model (your own PDF/A with the INS Datamatrix). */
   pdf?: Uint8Array;
   /**
@@ -100,6 +131,10 @@ export interface CreatedReport {
   validation?: ReportValidation;
   /** DMP submission of the N3, N1 and signature (with `options.submission`): store its entryUUIDs. */
   submission?: Submission;
+  /** With `options.normaliseUnits`: each unit rewritten (model path, from, to); empty when none was. */
+  unitRewrites?: UnitRewrite[];
+  /** With `options.loinc`: the LOINC findings on the model built, and their counts. */
+  loinc?: ReportLoincCheck;
 }
 
 const OID = /^[0-2](\.(0|[1-9][0-9]*))+$/;
@@ -139,6 +174,18 @@ async function sealedPdf(
   return sealPdf(r.pdf, { ...seal, appearance, clock });
 }
 
+/** Throws (step `loinc`) when the findings reach the `failOn` level of the `loinc` option. */
+function loincGate(prepared: PreparedReport, options: CreateReportOptions): void {
+  const check = prepared.loinc;
+  if (!check || options.loinc === undefined) return;
+  const failOn = loincOptionParts(options.loinc).failOn ?? (options.failOnInvalid ? 'error' : 'never');
+  const failing = check.findings.filter(
+    (f) => failOn === 'warning' || (failOn === 'error' && f.severity === 'error'),
+  );
+  if (failing.length > 0)
+    throw new ReportCreationError('loinc', new LoincCheckError(failing), { loinc: check });
+}
+
 async function step<T>(name: ReportCreationStep, run: () => T | Promise<T>): Promise<T> {
   try {
     return await run();
@@ -153,7 +200,8 @@ async function step<T>(name: ReportCreationStep, run: () => T | Promise<T>): Pro
  * **level 3** with its PDF copy, the **level 1** wrapping the same PDF, the **PDF**, optionally a **signature**
  * and the **validation** verdicts. Both documents share `setId` and `versionNumber` and have distinct ids.
  *
- * Steps, in order: `model` (zod), `pdf` (rendered, then sealed with `seal`), `n3`, `n1`, `sign`, `validate`. Any failure throws one
+ * Steps, in order: `model` (zod, then the opt-in `normaliseUnits`), `loinc` (opt-in), `pdf` (rendered, then
+ * sealed with `seal`), `n3`, `n1`, `sign`, `validate`, `submission`. Any failure throws one
  * {@link ReportCreationError} naming the step, with the original error as `cause`: nothing half-built is returned.
  * With `clock` and `idGenerator` injected (and an RSA key) the output is byte-identical for the same model.
  *
@@ -167,7 +215,9 @@ async function step<T>(name: ReportCreationStep, run: () => T | Promise<T>): Pro
  * const out = await createReport(model, {
  *   sign: { key: readFileSync('key.pem'), cert: readFileSync('cert.pem'), profile: 'dsg' },
  *   validate: { kit: '/opt/ans-kit' },
- *   failOnInvalid: true,
+ *   normaliseUnits: true,            // G/L → 10*9/L, UI/L → [IU]/L… (out.unitRewrites)
+ *   loinc: '/data/Loinc_2.78',        // LOINC release folder: out.loinc.findings
+ *   failOnInvalid: true,             // throws on an invalid document or a LOINC error
  * });
  * writeFileSync(`${out.ids.n3}.n3.xml`, out.n3);
  * ```
@@ -177,7 +227,15 @@ export async function createReport(
   options: CreateReportOptions = {},
 ): Promise<CreatedReport> {
   const clock = options.clock ?? (() => new Date());
-  const report = await step('model', () => validateReport(model));
+  const valid = await step('model', () => validateReport(model));
+  const prepared = await step(options.loinc === undefined ? 'model' : 'loinc', () =>
+    prepareReport(valid, {
+      ...(options.normaliseUnits ? { normaliseUnits: true } : {}),
+      ...(options.loinc !== undefined ? { loinc: options.loinc } : {}),
+    }),
+  );
+  loincGate(prepared, options);
+  const report = prepared.report;
   const n3Model: CrBioReport = { ...report, level: 3 };
   const n3Id = displayId(report.id);
   // Checked before any work: the signature names each document by urn:oid:<uniqueId>.
@@ -298,6 +356,8 @@ export async function createReport(
     ...(signature ? { signature } : {}),
     ...(validation ? { validation } : {}),
     ...(submission ? { submission } : {}),
+    ...(prepared.unitRewrites ? { unitRewrites: prepared.unitRewrites } : {}),
+    ...(prepared.loinc ? { loinc: prepared.loinc } : {}),
   };
 }
 

@@ -1,5 +1,14 @@
 // Public exports of the compose module (re-exported by src/index.ts).
 export {
+  type LoincFailOn,
+  type LoincTableSource,
+  type PreparedReport,
+  type PrepareReportOptions,
+  prepareReport,
+  type ReportLoincCheck,
+  type ReportLoincOption,
+} from './checks.js';
+export {
   type CreatedReport,
   type CreatedReportIds,
   type CreateReplacementOptions,
@@ -9,7 +18,12 @@ export {
   createReport,
   type ReportValidation,
 } from './create.js';
-export { ReportCreationError, type ReportCreationStep } from './errors.js';
+export {
+  LoincCheckError,
+  type LoincCheckProblem,
+  ReportCreationError,
+  type ReportCreationStep,
+} from './errors.js';
 export {
   type ComposedMerged,
   type ComposeMergedOptions,

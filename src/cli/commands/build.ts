@@ -10,6 +10,8 @@ interface BuildFlags {
   upgrade?: boolean;
   organismCodes?: string;
   practiceSetting?: string;
+  loinc?: string;
+  normaliseUnits?: boolean;
 }
 
 /**
@@ -18,8 +20,10 @@ interface BuildFlags {
  * rendered from the model. `cisis-bio build OLD.xml --upgrade --out NEW.xml` rebuilds a received 2021.01–2023.01
  * document (or a model parsed from one) as 2024.01: NCBI organisms recoded in SNOMED CT (`--organism-codes FILE`
  * overrides the shipped mapping), the producer's bad identifier keys reported as warnings.
- * Exit 0 written, 1 invalid model (every problem listed on stderr), 2 usage or I/O. The output is written
- * atomically: on any failure no file appears.
+ * `--normalise-units` rewrites French units to UCUM (`G/L` → `10*9/L`, each rewrite on stderr); `--loinc DIR` (default
+ * `$CISIS_BIO_LOINC`) checks the LOINC codes against the release (findings on stderr).
+ * Exit 0 written, 1 invalid model or an error-level LOINC finding (every problem listed on stderr), 2 usage or I/O
+ * (a LOINC folder without `LoincTable/Loinc.csv`). The output is written atomically: on any failure no file appears.
  */
 export function register(program: Command): void {
   program
@@ -51,6 +55,16 @@ export function register(program: Command): void {
         '--practice-setting <code>',
         'with --upgrade: practice setting (JDV_J04) of performing labs that have none (2024.01 requires it)',
       ).choices(['AMBULATOIRE', 'ETABLISSEMENT', 'DEPISTAGE', 'HAD', 'ESSMS']),
+    )
+    .option(
+      '--loinc <dir>',
+      'LOINC release folder (LoincTable/Loinc.csv): check the codes, exit 1 on an error (default: $CISIS_BIO_LOINC)',
+    )
+    .option('--normalise-units', 'rewrite French units to UCUM first (G/L → 10*9/L, UI/L → [IU]/L…)')
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 written; 1 invalid model or an error-level LOINC finding (nothing written);\n' +
+        '2 usage or I/O (unreadable input, a --loinc folder without LoincTable/Loinc.csv).',
     )
     .action(async (file: string, flags: BuildFlags) => {
       await runBuild(file, flags);
@@ -100,6 +114,38 @@ async function readModel(file: string, flags: BuildFlags): Promise<CrBioReport> 
   });
 }
 
+/** `--normalise-units` and `--loinc`: the model to build; each rewrite and finding on stderr; exit 1 on a LOINC error. */
+async function checkedModel(report: CrBioReport, flags: BuildFlags): Promise<CrBioReport> {
+  const { LoincTableError, resolveLoincDir } = await import('../../loinc/index.js');
+  const dir = resolveLoincDir(flags.loinc);
+  if (!flags.normaliseUnits && dir === undefined) return report;
+  // The compose module's inner file: its index would load the signing, sealing and validation code too.
+  const { prepareReport } = await import('../../compose/checks.js');
+  let prepared: ReturnType<typeof prepareReport>;
+  try {
+    prepared = prepareReport(report, {
+      ...(flags.normaliseUnits ? { normaliseUnits: true } : {}),
+      ...(dir !== undefined ? { loinc: dir } : {}),
+    });
+  } catch (e) {
+    if (e instanceof LoincTableError) throw new CliExit(EXIT.USAGE, describeError(e));
+    throw e;
+  }
+  for (const r of prepared.unitRewrites ?? [])
+    process.stderr.write(`cisis-bio: unit: ${r.path}: ${r.from} → ${r.to}\n`);
+  const check = prepared.loinc;
+  if (check) {
+    for (const f of check.findings)
+      process.stderr.write(`cisis-bio: ${f.severity}: ${f.rule} ${f.path}: ${f.message}\n`);
+    const { errors, warnings } = check.counts;
+    process.stderr.write(
+      `cisis-bio: LOINC: ${errors} errors, ${warnings} warnings (${check.table.terms} terms, ${check.table.source})\n`,
+    );
+    if (!check.valid) throw new CliExit(EXIT.INVALID, `${errors} LOINC error(s): nothing written`);
+  }
+  return prepared.report;
+}
+
 async function readPdf(path: string): Promise<Uint8Array> {
   const { checkPdfBytes } = await import('../../pdf/index.js');
   const pdf = new Uint8Array(await readInput(path));
@@ -117,7 +163,7 @@ async function runBuild(file: string, flags: BuildFlags): Promise<void> {
   const { buildCrBio, buildCrBioN1 } = await import('../../cda/index.js');
   const { renderReportPdf } = await import('../../pdf/index.js');
   try {
-    const report = await readModel(file, flags);
+    const report = await checkedModel(await readModel(file, flags), flags);
     const level = flags.level ? (Number(flags.level) as 1 | 3) : report.level;
     let pdf: Uint8Array | undefined = flags.pdf ? await readPdf(flags.pdf) : undefined;
     if (!pdf && report.pdf) pdf = new Uint8Array(Buffer.from(report.pdf.data, 'base64'));
