@@ -1,0 +1,225 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SCENARIOS, seededIds } from '../../src/cda/index.js';
+import {
+  type CreateReportOptions,
+  createReport,
+  LoincCheckError,
+  ReportCreationError,
+} from '../../src/compose/index.js';
+import { type LoincTable, loadLoincTable, loincLoadStats } from '../../src/loinc/index.js';
+import type { CrBioReport } from '../../src/model/index.js';
+import { FIXTURE, firstObservation, freshCacheDir, releaseWith } from '../loinc/helpers.js';
+import { CLOCK } from './helpers.js';
+
+// The LOINC table is read from a fresh cache folder (XDG_CACHE_HOME), never from the user's.
+const saved = { xdg: process.env.XDG_CACHE_HOME, loinc: process.env.CISIS_BIO_LOINC };
+let table: LoincTable;
+beforeAll(() => {
+  process.env.XDG_CACHE_HOME = freshCacheDir();
+  table = loadLoincTable(FIXTURE, { cacheDir: freshCacheDir() });
+});
+afterAll(() => {
+  for (const [k, v] of [
+    ['XDG_CACHE_HOME', saved.xdg],
+    ['CISIS_BIO_LOINC', saved.loinc],
+  ] as const) {
+    if (v === undefined) delete process.env[k];
+    else process.env[k] = v;
+  }
+});
+
+const scenario = (name: string) => SCENARIOS.find((s) => s.name === name)?.model() as CrBioReport;
+const opts = (name: string, more: CreateReportOptions = {}): CreateReportOptions => ({
+  clock: CLOCK,
+  idGenerator: seededIds(name),
+  ...more,
+});
+const show = (f: { severity: string; rule: string; code: string }) => `${f.severity} ${f.rule} ${f.code}`;
+
+/** The biochemistry scenario with its first result (sodium, 2951-2, mmol/L) changed by `mutate`. */
+function sodium(mutate: (o: ReturnType<typeof firstObservation>) => void): CrBioReport {
+  const r = scenario('biochemistry');
+  mutate(firstObservation(r));
+  return r;
+}
+const SODIUM_CODE = 'sections[0].subSections[0].entry.items[1].code';
+
+async function creationError(run: Promise<unknown>): Promise<ReportCreationError> {
+  const e = await run.then(
+    () => undefined,
+    (x: unknown) => x,
+  );
+  if (e instanceof ReportCreationError) return e;
+  throw new Error(`expected a ReportCreationError, got ${String(e)}`);
+}
+
+describe('createReport with options.loinc (fixture LOINC table)', () => {
+  it.each(['biochemistry', 'haematology', 'microbiology'])(
+    'scenario %s: no finding, counts 0, failOnInvalid passes',
+    async (name) => {
+      const out = await createReport(
+        scenario(name),
+        opts(name, { loinc: FIXTURE, failOnInvalid: true, validate: true }),
+      );
+      expect(out.loinc?.findings.map(show)).toEqual([]);
+      expect(out.loinc).toMatchObject({ valid: true, counts: { errors: 0, warnings: 0 } });
+      expect(out.loinc?.table.terms).toBe(table.size);
+      expect(out.loinc?.table.source).toBe(join(FIXTURE, 'LoincTable', 'Loinc.csv'));
+      expect(out.validation?.valid).toBe(true);
+    },
+    60_000,
+  );
+
+  it('a Qn code with a coded value: error LOINC_SCALE; failOnInvalid throws at step loinc, before any build', async () => {
+    const model = sodium((o) => {
+      o.value = {
+        type: 'CD',
+        code: '260385009',
+        codeSystem: '2.16.840.1.113883.6.96',
+        displayName: 'Négatif',
+      };
+    });
+    const e = await creationError(createReport(model, opts('qn', { loinc: table, failOnInvalid: true })));
+    expect(e.step).toBe('loinc');
+    expect(e.causeCode).toBe('LOINC_INVALID');
+    expect(e.where).toBe(`loinc: ${SODIUM_CODE}`);
+    expect(e.cause).toBeInstanceOf(LoincCheckError);
+    expect((e.cause as LoincCheckError).problems).toEqual([
+      expect.objectContaining({ path: SODIUM_CODE, severity: 'error', rule: 'LOINC_SCALE' }),
+    ]);
+    expect(e.message).toContain('quantitative (Qn) but the value is coded (CD)');
+    expect(e.loinc).toMatchObject({ valid: false, counts: { errors: 1, warnings: 0 } });
+  });
+
+  it('an MCnc code with mmol/L: error LOINC_PROPERTY; failOn never returns it with the documents', async () => {
+    const model = sodium((o) => {
+      o.code.code = '2345-7'; // Glucose [Mass/volume] in Serum or Plasma
+    });
+    const out = await createReport(
+      model,
+      opts('mcnc', { loinc: { table, failOn: 'never' }, failOnInvalid: true }),
+    );
+    expect(out.loinc?.findings.map(show)).toEqual(['error LOINC_PROPERTY 2345-7']);
+    expect(out.loinc?.findings[0]?.message).toContain('the unit mmol/L is substance/volume');
+    expect(out.loinc).toMatchObject({ valid: false, counts: { errors: 1, warnings: 0 } });
+    expect(Buffer.from(out.n3).toString('utf8')).toContain('code="2345-7"');
+    // Without failOnInvalid nor failOn, findings never throw either.
+    expect((await createReport(model, opts('mcnc', { loinc: table }))).loinc?.valid).toBe(false);
+  });
+
+  it('an MCnc code with G/L: normalised to 10*9/L, then error LOINC_PROPERTY (number/volume); not normalised, step n3 refuses G/L', async () => {
+    const model = sodium((o) => {
+      o.code.code = '2345-7';
+      o.value = { type: 'PQ', value: '7.2', unit: 'G/L' };
+    });
+    const e = await creationError(
+      createReport(model, opts('gl', { loinc: table, normaliseUnits: true, failOnInvalid: true })),
+    );
+    expect(e.step).toBe('loinc');
+    expect((e.loinc as { findings: unknown[] }).findings).toEqual([
+      expect.objectContaining({
+        rule: 'LOINC_PROPERTY',
+        message: expect.stringContaining('the unit 10*9/L is number/volume'),
+      }),
+    ]);
+    const raw = await creationError(createReport(model, opts('gl', { loinc: table, failOnInvalid: true })));
+    expect(raw.step).toBe('n3');
+    expect(raw.message).toContain('10*9/L');
+  });
+
+  it("a deprecated code: warning naming MAP_TO; it fails only with failOn 'warning'", async () => {
+    const release = loadLoincTable(
+      releaseWith(
+        [['90000-1', 'Sodium', 'SCnc', 'Ser/Plas', 'Qn', 'DEPRECATED', 'Test-only deprecated term']],
+        [['90000-1', '2951-2']],
+      ),
+      { cache: false },
+    );
+    const model = sodium((o) => {
+      o.code.code = '90000-1';
+    });
+    const out = await createReport(model, opts('dep', { loinc: release, failOnInvalid: true }));
+    expect(out.loinc?.findings.map(show)).toEqual(['warning LOINC_STATUS 90000-1']);
+    expect(out.loinc?.findings[0]?.message).toContain('DEPRECATED; use 2951-2 instead (MAP_TO)');
+    expect(out.loinc).toMatchObject({ valid: true, counts: { errors: 0, warnings: 1 } });
+    const e = await creationError(
+      createReport(model, opts('dep', { loinc: { table: release, failOn: 'warning' } })),
+    );
+    expect([e.step, e.causeCode, e.where]).toEqual(['loinc', 'LOINC_INVALID', `loinc: ${SODIUM_CODE}`]);
+  });
+
+  it('a folder without LoincTable/Loinc.csv: step loinc, LOINC_TABLE_NOT_FOUND', async () => {
+    const empty = mkdtempSync(join(tmpdir(), 'no-loinc-'));
+    const e = await creationError(createReport(scenario('biochemistry'), opts('x', { loinc: empty })));
+    expect([e.step, e.causeCode]).toEqual(['loinc', 'LOINC_TABLE_NOT_FOUND']);
+  });
+
+  it('without the option no table is read (CISIS_BIO_LOINC is for the CLI) and the result has no loinc field', async () => {
+    process.env.CISIS_BIO_LOINC = mkdtempSync(join(tmpdir(), 'no-loinc-'));
+    const before = { ...loincLoadStats };
+    const out = await createReport(scenario('biochemistry'), opts('none'));
+    expect(loincLoadStats).toEqual(before);
+    expect('loinc' in out || 'unitRewrites' in out).toBe(false);
+    delete process.env.CISIS_BIO_LOINC;
+  });
+});
+
+/** Units written the way a French lab prints them: 10*9/L → G/L, 10*12/L → T/L (every occurrence). */
+function frenchUnits(model: CrBioReport): { model: CrBioReport; replaced: number } {
+  const json = JSON.stringify(model);
+  const replaced = (json.match(/"unit":"10\*(9|12)\/L"/g) ?? []).length;
+  const french = json
+    .replaceAll('"unit":"10*9/L"', '"unit":"G/L"')
+    .replaceAll('"unit":"10*12/L"', '"unit":"T/L"');
+  return { model: JSON.parse(french) as CrBioReport, replaced };
+}
+
+/** xmllint's XPath (an independent implementation) on a document. */
+function xpath(xml: Uint8Array, expr: string): string {
+  const file = join(mkdtempSync(join(tmpdir(), 'compose-units-')), 'n3.xml');
+  writeFileSync(file, xml);
+  return execFileSync('xmllint', ['--xpath', expr, file], { encoding: 'utf8' }).trim();
+}
+
+describe('createReport with normaliseUnits', () => {
+  it('G/L → 10*9/L and T/L → 10*12/L: each rewrite reported, the CDA carries UCUM, identical to the UCUM model, valid', async () => {
+    const original = scenario('haematology');
+    const { model, replaced } = frenchUnits(original);
+    expect(replaced).toBeGreaterThanOrEqual(4);
+    const options = { normaliseUnits: true, loinc: table, validate: true, failOnInvalid: true };
+    const out = await createReport(model, opts('haematology', options));
+    const rewrites = out.unitRewrites ?? [];
+    expect(rewrites).toHaveLength(replaced);
+    for (const r of rewrites) {
+      expect(`${r.from} → ${r.to}`).toMatch(/^(G\/L → 10\*9\/L|T\/L → 10\*12\/L)$/);
+      expect(r.path).toMatch(/^sections\[\d+\]\..*\.unit$/);
+    }
+    expect(rewrites.map((r) => r.path)).toContain('sections[0].entry.items[0].components[0].value.unit');
+    expect(out.loinc?.findings).toEqual([]);
+    expect([out.validation?.n3.valid, out.validation?.n1.valid]).toEqual([true, true]);
+
+    const count = (unit: string) =>
+      Number(
+        xpath(
+          out.n3,
+          `count(//*[local-name()='value' or local-name()='low' or local-name()='high'][@unit='${unit}'])`,
+        ),
+      );
+    expect(count('10*9/L')).toBeGreaterThanOrEqual(3);
+    expect(count('10*12/L')).toBeGreaterThanOrEqual(1);
+    expect(Number(xpath(out.n3, "count(//@unit[.='G/L' or .='T/L'])"))).toBe(0);
+    // The normalised model is the scenario as written in UCUM: same documents, byte for byte.
+    const ucum = await createReport(original, opts('haematology', { validate: true }));
+    expect(Buffer.from(out.n3).equals(Buffer.from(ucum.n3))).toBe(true);
+    expect(Buffer.from(out.n1).equals(Buffer.from(ucum.n1))).toBe(true);
+  }, 60_000);
+
+  it('a model already in UCUM: no rewrite, an empty list', async () => {
+    const out = await createReport(scenario('biochemistry'), opts('b', { normaliseUnits: true }));
+    expect(out.unitRewrites).toEqual([]);
+  });
+});
