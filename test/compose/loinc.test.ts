@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,6 +12,7 @@ import {
 } from '../../src/compose/index.js';
 import { type LoincTable, loadLoincTable, loincLoadStats } from '../../src/loinc/index.js';
 import type { CrBioReport } from '../../src/model/index.js';
+import { PROJECT_ROOT } from '../helpers/shared.js';
 import { FIXTURE, firstObservation, freshCacheDir, releaseWith } from '../loinc/helpers.js';
 import { CLOCK } from './helpers.js';
 
@@ -222,4 +223,23 @@ describe('createReport with normaliseUnits', () => {
     const out = await createReport(scenario('biochemistry'), opts('b', { normaliseUnits: true }));
     expect(out.unitRewrites).toEqual([]);
   });
+});
+
+describe('examples/loinc-in-create-report.ts', () => {
+  it('runs with the fixture table: units rewritten, LOINC clean, documents written in UCUM, the coded Qn refused', () => {
+    const out = mkdtempSync(join(tmpdir(), 'loinc-example-'));
+    const example = join(PROJECT_ROOT, 'examples', 'loinc-in-create-report.ts');
+    const stdout = execFileSync(process.execPath, ['--import', 'tsx', example, out, FIXTURE], {
+      cwd: PROJECT_ROOT,
+      encoding: 'utf8',
+    });
+    expect(stdout).toContain('unit sections[0].entry.items[0].components[0].value.unit: G/L → 10*9/L');
+    expect(stdout).toContain(`LOINC: 0 errors, 0 warnings against ${table.size} terms`);
+    expect(stdout).toMatch(/refused at step loinc \(LOINC_INVALID\): .*LOINC 6690-2 is quantitative \(Qn\)/);
+    const n3 = readdirSync(out).find((f) => f.endsWith('.n3.xml'));
+    expect(n3).toBeDefined();
+    const xml = readFileSync(join(out, n3 as string));
+    expect(Number(xpath(xml, "count(//*[local-name()='value'][@unit='10*9/L'])"))).toBeGreaterThanOrEqual(2);
+    expect(Number(xpath(xml, "count(//@unit[.='G/L' or .='T/L'])"))).toBe(0);
+  }, 60_000);
 });
