@@ -1,33 +1,27 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SCENARIOS } from '../../src/cda/index.js';
-import type { CrBioReport } from '../../src/model/index.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  isolateLoincEnv,
+  mutatedSodium,
+  SODIUM_CODE,
+  scenarioModel,
+  tmpDir,
+  withFrenchUnits,
+  xmllintXpath,
+} from '../compose/helpers.js';
 import { runCli } from '../helpers/cli.js';
-import { FIXTURE, firstObservation, releaseWith } from '../loinc/helpers.js';
+import { FIXTURE, releaseWith } from '../loinc/helpers.js';
 
 // `cisis-bio build --loinc DIR --normalise-units` (issue 17): the LOINC table is the test fixture, its index cached
 // in a fresh XDG_CACHE_HOME; CISIS_BIO_LOINC is set only by the test that checks it is the default.
-const saved = { xdg: process.env.XDG_CACHE_HOME, loinc: process.env.CISIS_BIO_LOINC };
+isolateLoincEnv();
 let dir: string;
 beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'cisis-bio-build-loinc-'));
-  process.env.XDG_CACHE_HOME = join(dir, 'cache');
-  delete process.env.CISIS_BIO_LOINC;
+  dir = tmpDir('build-loinc');
 });
-afterAll(() => {
-  for (const [k, v] of [
-    ['XDG_CACHE_HOME', saved.xdg],
-    ['CISIS_BIO_LOINC', saved.loinc],
-  ] as const) {
-    if (v === undefined) delete process.env[k];
-    else process.env[k] = v;
-  }
-});
-
-const scenario = (name: string) => SCENARIOS.find((s) => s.name === name)?.model() as CrBioReport;
+const scenario = scenarioModel;
 
 function writeModel(name: string, model: unknown): string {
   const p = join(dir, `${name}.json`);
@@ -35,23 +29,14 @@ function writeModel(name: string, model: unknown): string {
   return p;
 }
 
-/** The biochemistry scenario with its first result (sodium 2951-2, mmol/L) changed. */
-function sodium(name: string, mutate: (o: ReturnType<typeof firstObservation>) => void): string {
-  const r = scenario('biochemistry');
-  mutate(firstObservation(r));
-  return writeModel(name, r);
-}
-const SODIUM_CODE = 'sections[0].subSections[0].entry.items[1].code';
-
-const xpath = (file: string, expr: string) =>
-  execFileSync('xmllint', ['--xpath', expr, file], { encoding: 'utf8' }).trim();
+/** The biochemistry scenario with its first result (sodium) changed, written as `name`.json. */
+const sodium = (name: string, mutate: Parameters<typeof mutatedSodium>[0]) =>
+  writeModel(name, mutatedSodium(mutate));
+const xpath = (file: string, expr: string) => xmllintXpath(readFileSync(file), expr);
 
 describe('cisis-bio build --normalise-units --loinc', () => {
   it('G/L and T/L are written 10*9/L and 10*12/L (each rewrite on stderr), LOINC clean, the document valid', async () => {
-    const json = JSON.stringify(scenario('haematology'))
-      .replaceAll('"unit":"10*9/L"', '"unit":"G/L"')
-      .replaceAll('"unit":"10*12/L"', '"unit":"T/L"');
-    const model = writeModel('haem-fr', JSON.parse(json));
+    const model = writeModel('haem-fr', withFrenchUnits(scenario('haematology')).model);
     const out = join(dir, 'haem.xml');
     const r = await runCli(['build', model, '--normalise-units', '--loinc', FIXTURE, '--out', out]);
     expect(r.code, r.err).toBe(0);

@@ -1,9 +1,9 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SCENARIOS, seededIds } from '../../src/cda/index.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { seededIds } from '../../src/cda/index.js';
 import {
   type CreateReportOptions,
   createReport,
@@ -11,43 +11,31 @@ import {
   ReportCreationError,
 } from '../../src/compose/index.js';
 import { type LoincTable, loadLoincTable, loincLoadStats } from '../../src/loinc/index.js';
-import type { CrBioReport } from '../../src/model/index.js';
 import { PROJECT_ROOT } from '../helpers/shared.js';
-import { FIXTURE, firstObservation, freshCacheDir, releaseWith } from '../loinc/helpers.js';
-import { CLOCK } from './helpers.js';
+import { FIXTURE, freshCacheDir, releaseWith } from '../loinc/helpers.js';
+import {
+  CLOCK,
+  isolateLoincEnv,
+  mutatedSodium,
+  SODIUM_CODE,
+  scenarioModel,
+  withFrenchUnits,
+  xmllintXpath,
+} from './helpers.js';
 
-// The LOINC table is read from a fresh cache folder (XDG_CACHE_HOME), never from the user's.
-const saved = { xdg: process.env.XDG_CACHE_HOME, loinc: process.env.CISIS_BIO_LOINC };
+isolateLoincEnv();
 let table: LoincTable;
 beforeAll(() => {
-  process.env.XDG_CACHE_HOME = freshCacheDir();
   table = loadLoincTable(FIXTURE, { cacheDir: freshCacheDir() });
 });
-afterAll(() => {
-  for (const [k, v] of [
-    ['XDG_CACHE_HOME', saved.xdg],
-    ['CISIS_BIO_LOINC', saved.loinc],
-  ] as const) {
-    if (v === undefined) delete process.env[k];
-    else process.env[k] = v;
-  }
-});
 
-const scenario = (name: string) => SCENARIOS.find((s) => s.name === name)?.model() as CrBioReport;
+const scenario = scenarioModel;
 const opts = (name: string, more: CreateReportOptions = {}): CreateReportOptions => ({
   clock: CLOCK,
   idGenerator: seededIds(name),
   ...more,
 });
 const show = (f: { severity: string; rule: string; code: string }) => `${f.severity} ${f.rule} ${f.code}`;
-
-/** The biochemistry scenario with its first result (sodium, 2951-2, mmol/L) changed by `mutate`. */
-function sodium(mutate: (o: ReturnType<typeof firstObservation>) => void): CrBioReport {
-  const r = scenario('biochemistry');
-  mutate(firstObservation(r));
-  return r;
-}
-const SODIUM_CODE = 'sections[0].subSections[0].entry.items[1].code';
 
 async function creationError(run: Promise<unknown>): Promise<ReportCreationError> {
   const e = await run.then(
@@ -76,7 +64,7 @@ describe('createReport with options.loinc (fixture LOINC table)', () => {
   );
 
   it('a Qn code with a coded value: error LOINC_SCALE; failOnInvalid throws at step loinc, before any build', async () => {
-    const model = sodium((o) => {
+    const model = mutatedSodium((o) => {
       o.value = {
         type: 'CD',
         code: '260385009',
@@ -97,7 +85,7 @@ describe('createReport with options.loinc (fixture LOINC table)', () => {
   });
 
   it('an MCnc code with mmol/L: error LOINC_PROPERTY; failOn never returns it with the documents', async () => {
-    const model = sodium((o) => {
+    const model = mutatedSodium((o) => {
       o.code.code = '2345-7'; // Glucose [Mass/volume] in Serum or Plasma
     });
     const out = await createReport(
@@ -113,7 +101,7 @@ describe('createReport with options.loinc (fixture LOINC table)', () => {
   });
 
   it('an MCnc code with G/L: normalised to 10*9/L, then error LOINC_PROPERTY (number/volume); not normalised, step n3 refuses G/L', async () => {
-    const model = sodium((o) => {
+    const model = mutatedSodium((o) => {
       o.code.code = '2345-7';
       o.value = { type: 'PQ', value: '7.2', unit: 'G/L' };
     });
@@ -140,7 +128,7 @@ describe('createReport with options.loinc (fixture LOINC table)', () => {
       ),
       { cache: false },
     );
-    const model = sodium((o) => {
+    const model = mutatedSodium((o) => {
       o.code.code = '90000-1';
     });
     const out = await createReport(model, opts('dep', { loinc: release, failOnInvalid: true }));
@@ -169,27 +157,10 @@ describe('createReport with options.loinc (fixture LOINC table)', () => {
   });
 });
 
-/** Units written the way a French lab prints them: 10*9/L → G/L, 10*12/L → T/L (every occurrence). */
-function frenchUnits(model: CrBioReport): { model: CrBioReport; replaced: number } {
-  const json = JSON.stringify(model);
-  const replaced = (json.match(/"unit":"10\*(9|12)\/L"/g) ?? []).length;
-  const french = json
-    .replaceAll('"unit":"10*9/L"', '"unit":"G/L"')
-    .replaceAll('"unit":"10*12/L"', '"unit":"T/L"');
-  return { model: JSON.parse(french) as CrBioReport, replaced };
-}
-
-/** xmllint's XPath (an independent implementation) on a document. */
-function xpath(xml: Uint8Array, expr: string): string {
-  const file = join(mkdtempSync(join(tmpdir(), 'compose-units-')), 'n3.xml');
-  writeFileSync(file, xml);
-  return execFileSync('xmllint', ['--xpath', expr, file], { encoding: 'utf8' }).trim();
-}
-
 describe('createReport with normaliseUnits', () => {
   it('G/L → 10*9/L and T/L → 10*12/L: each rewrite reported, the CDA carries UCUM, identical to the UCUM model, valid', async () => {
     const original = scenario('haematology');
-    const { model, replaced } = frenchUnits(original);
+    const { model, replaced } = withFrenchUnits(original);
     expect(replaced).toBeGreaterThanOrEqual(4);
     const options = { normaliseUnits: true, loinc: table, validate: true, failOnInvalid: true };
     const out = await createReport(model, opts('haematology', options));
@@ -205,14 +176,14 @@ describe('createReport with normaliseUnits', () => {
 
     const count = (unit: string) =>
       Number(
-        xpath(
+        xmllintXpath(
           out.n3,
           `count(//*[local-name()='value' or local-name()='low' or local-name()='high'][@unit='${unit}'])`,
         ),
       );
     expect(count('10*9/L')).toBeGreaterThanOrEqual(3);
     expect(count('10*12/L')).toBeGreaterThanOrEqual(1);
-    expect(Number(xpath(out.n3, "count(//@unit[.='G/L' or .='T/L'])"))).toBe(0);
+    expect(Number(xmllintXpath(out.n3, "count(//@unit[.='G/L' or .='T/L'])"))).toBe(0);
     // The normalised model is the scenario as written in UCUM: same documents, byte for byte.
     const ucum = await createReport(original, opts('haematology', { validate: true }));
     expect(Buffer.from(out.n3).equals(Buffer.from(ucum.n3))).toBe(true);
@@ -239,7 +210,9 @@ describe('examples/loinc-in-create-report.ts', () => {
     const n3 = readdirSync(out).find((f) => f.endsWith('.n3.xml'));
     expect(n3).toBeDefined();
     const xml = readFileSync(join(out, n3 as string));
-    expect(Number(xpath(xml, "count(//*[local-name()='value'][@unit='10*9/L'])"))).toBeGreaterThanOrEqual(2);
-    expect(Number(xpath(xml, "count(//@unit[.='G/L' or .='T/L'])"))).toBe(0);
+    expect(
+      Number(xmllintXpath(xml, "count(//*[local-name()='value'][@unit='10*9/L'])")),
+    ).toBeGreaterThanOrEqual(2);
+    expect(Number(xmllintXpath(xml, "count(//@unit[.='G/L' or .='T/L'])"))).toBe(0);
   }, 60_000);
 });
