@@ -22,15 +22,8 @@ export {
   buildCrBioN1,
   buildReport,
   CodeValidationError,
-  DEFAULT_ORGANISM_CODES,
-  NCBI_TAXONOMY_OIDS,
-  type OrganismCodes,
-  OrganismMappingError,
-  PRACTICE_SETTINGS,
-  parseOrganismCodes,
   ReportStructureError,
-  type SnomedOrganism,
-  type UpgradeOptions,
-  upgradeReport,
 } from './write/index.js';
+// The whole upgrade module (2021.01/2023.01 → 2024.01, organism mapping) is public.
+export * from './write/upgrade.js';
 export { XmlCharacterError } from './write/xml.js';

@@ -2,8 +2,8 @@ import { z } from 'zod';
 import type { Assert, Equals } from './type-equals.js';
 
 /**
- * Building blocks shared by the CR-BIO model: instance identifiers, HL7 time stamps, coded values,
- * addresses, telecoms and person names. Everything is kept **as written** in CDA (strings), so that a
+ * Building blocks shared by the CR-BIO model: instance identifiers, HL7 time stamps, null flavors, code systems,
+ * addresses, telecoms and person names (coded values: coded-value.ts). Everything is kept **as written** in CDA (strings), so that a
  * parsed document can be rebuilt without loss.
  */
 
@@ -128,66 +128,6 @@ export function parisOffsetMinutes(date: Date): number {
   if (!m) return 60;
   return (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3] ?? 0));
 }
-
-/** A code without translations (used inside `translations`). */
-export interface CodeBase {
-  /** CD@code. */
-  code?: string;
-  /** CD@codeSystem (OID). */
-  codeSystem?: string;
-  /** CD@codeSystemName. */
-  codeSystemName?: string;
-  /** CD@codeSystemVersion. */
-  codeSystemVersion?: string;
-  /** CD@displayName. */
-  displayName?: string;
-  nullFlavor?: NullFlavor;
-}
-const codeBaseShape = z.object({
-  code: z.string().min(1).optional().describe('CD@code'),
-  codeSystem: z.string().min(1).optional().describe('CD@codeSystem (OID)'),
-  codeSystemName: z.string().optional().describe('CD@codeSystemName'),
-  codeSystemVersion: z.string().optional(),
-  displayName: z.string().optional().describe('CD@displayName'),
-  nullFlavor: nullFlavorSchema.optional(),
-});
-/** zod schema of {@link CodeBase}. */
-export const codeBaseSchema: z.ZodType<CodeBase, CodeBase> = codeBaseShape;
-
-/**
- * A coded value (CDA `CD`/`CE`): code, code system, display name, plus `originalText` (the text the
- * narrative shows; the builder writes it in the section text and links it by `reference`), and
- * `translations` (e.g. a local lab code or an NCBI taxon beside SNOMED CT).
- * A local-code-only result is `{ originalText, translations: [{ code, codeSystem, displayName }] }`.
- */
-export interface Code extends CodeBase {
-  /** Human text of originalText (resolved from the narrative when parsed). */
-  originalText?: string;
-  /** originalText/reference@value as written in a parsed document (informative only). */
-  originalTextRef?: string;
-  /** CD/translation elements. */
-  translations?: CodeBase[];
-}
-/**
- * The zod object behind {@link codeSchema}, for the result values that extend it (`CD`, `CE`…). Internal to the
- * model: not re-exported by the package.
- * @internal
- */
-export const codeShape = codeBaseShape
-  .extend({
-    originalText: z
-      .string()
-      .optional()
-      .describe('human text of originalText (resolved from the narrative when parsed)'),
-    originalTextRef: z
-      .string()
-      .optional()
-      .describe('originalText/reference@value as written in a parsed document (informative only)'),
-    translations: z.array(codeBaseSchema).optional().describe('CD/translation elements'),
-  })
-  .describe('coded value (CD/CE)');
-/** zod schema of {@link Code}. */
-export const codeSchema: z.ZodType<Code, Code> = codeShape;
 
 /** Well-known code systems (OIDs). */
 export const CODE_SYSTEM = {
@@ -340,8 +280,6 @@ type _CodesChecks = [
   Assert<Equals<z.infer<typeof tsSchema>, Ts>>,
   Assert<Equals<z.infer<typeof nullFlavorSchema>, NullFlavor>>,
   Assert<Equals<z.infer<typeof timeShape>, TimeSpec>>,
-  Assert<Equals<z.infer<typeof codeBaseShape>, CodeBase>>,
-  Assert<Equals<z.infer<typeof codeShape>, Code>>,
   Assert<Equals<z.infer<typeof addressShape>, Address>>,
   Assert<Equals<z.infer<typeof telecomShape>, Telecom>>,
   Assert<Equals<z.infer<typeof personNameShape>, PersonName>>,

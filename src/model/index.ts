@@ -1,33 +1,7 @@
-// codes.ts also exports `codeShape` (the zod object the coded result values extend): internal, hence the explicit list.
-
 export * from './checks.js';
-export {
-  ADDRESS_PARTS,
-  type Address,
-  addressSchema,
-  CODE_SYSTEM,
-  type Code,
-  type CodeBase,
-  codeBaseSchema,
-  codeSchema,
-  decimalStringSchema,
-  hl7Ts,
-  type InstanceId,
-  instanceIdSchema,
-  integerStringSchema,
-  type NullFlavor,
-  nullFlavorSchema,
-  oidOrUuidSchema,
-  type PersonName,
-  parisOffsetMinutes,
-  personNameSchema,
-  type Telecom,
-  type TimeSpec,
-  type Ts,
-  telecomSchema,
-  timeSchema,
-  tsSchema,
-} from './codes.js';
+// coded-value.ts also exports `codeShape` (the zod object the coded result values extend): internal, hence the list.
+export { type Code, type CodeBase, codeBaseSchema, codeSchema } from './coded-value.js';
+export * from './codes.js';
 export * from './identifiers.js';
 export * from './identity.js';
 export * from './ins-constants.js';

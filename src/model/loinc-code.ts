@@ -3,7 +3,7 @@
  * model so that the builder (cda) checks codes without depending on the loinc module, which sits above it.
  * @module
  */
-import type { Code } from './codes.js';
+import type { Code } from './coded-value.js';
 import { luhnKey } from './identifiers.js';
 
 /** OID of LOINC in CDA `@codeSystem`. */

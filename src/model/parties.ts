@@ -1,9 +1,8 @@
 import { z } from 'zod';
+import { type Code, codeSchema } from './coded-value.js';
 import {
   type Address,
   addressSchema,
-  type Code,
-  codeSchema,
   type InstanceId,
   instanceIdSchema,
   type PersonName,
@@ -15,10 +14,12 @@ import {
   timeSchema,
   tsSchema,
 } from './codes.js';
+import { type PatientIdentity, patientIdentitySchema } from './identity.js';
 import type { Assert, Equals } from './type-equals.js';
 
 /**
- * Organisations, health professionals, devices and the participants of a CR-BIO header.
+ * Organisations, health professionals, devices and the participants of a CR-BIO header, the patient (recordTarget)
+ * and the patient's guardians among them.
  * Names follow the CI-SIS roles; the builder maps them to the CDA elements given in each TSDoc.
  */
 
@@ -302,6 +303,71 @@ const encounterShape = z
 /** zod schema of {@link Encounter}. */
 export const encounterSchema: z.ZodType<Encounter, Encounter> = encounterShape;
 
+// ---------------------------------------------------------------------------------------------- patient
+
+/** A guardian of the patient (`guardian`): a person or an organisation, with address and telecom. */
+export interface Guardian {
+  ids?: InstanceId[];
+  code?: Code;
+  addresses?: Address[];
+  telecoms?: Telecom[];
+  /** guardianPerson/name. */
+  name?: PersonName;
+  /** guardianOrganization. */
+  organization?: Organization;
+}
+const guardianShape = z.object({
+  ids: z.array(instanceIdSchema).optional(),
+  code: codeSchema.optional(),
+  addresses: z.array(addressSchema).optional(),
+  telecoms: z.array(telecomSchema).optional(),
+  name: personNameSchema.optional().describe('guardianPerson/name'),
+  organization: organizationSchema.optional().describe('guardianOrganization'),
+});
+/** zod schema of {@link Guardian}. */
+export const guardianSchema: z.ZodType<Guardian, Guardian> = guardianShape;
+
+/**
+ * The patient (`recordTarget/patientRole`). `identity` carries status, INS (QUAL only) and INSi traits;
+ * `localIds` are the other `patientRole/id`s (IPP, invitation number…) — never the INS, which is written from
+ * `identity.ins`.
+ */
+export interface Patient {
+  identity: PatientIdentity;
+  /** patientRole/id other than the INS (IPP, …). */
+  localIds?: InstanceId[];
+  addresses?: Address[];
+  telecoms?: Telecom[];
+  /** birthTime@value as written, when it differs from identity.traits.birthDate (e.g. with a time). */
+  birthTime?: Ts;
+  /** administrativeGenderCode@displayName (e.g. Féminin). */
+  genderDisplayName?: string;
+  guardians?: Guardian[];
+  /** sdtc:deceasedInd. */
+  deceasedInd?: boolean;
+  /** sdtc:deceasedTime. */
+  deceasedTime?: Ts;
+}
+const patientShape = z
+  .object({
+    identity: patientIdentitySchema,
+    localIds: z.array(instanceIdSchema).optional().describe('patientRole/id other than the INS (IPP, …)'),
+    addresses: z.array(addressSchema).optional(),
+    telecoms: z.array(telecomSchema).optional(),
+    birthTime: tsSchema
+      .optional()
+      .describe(
+        'birthTime@value as written, when it differs from identity.traits.birthDate (e.g. with a time)',
+      ),
+    genderDisplayName: z.string().optional().describe('administrativeGenderCode@displayName (e.g. Féminin)'),
+    guardians: z.array(guardianSchema).optional(),
+    deceasedInd: z.boolean().optional().describe('sdtc:deceasedInd'),
+    deceasedTime: tsSchema.optional().describe('sdtc:deceasedTime'),
+  })
+  .describe('patient');
+/** zod schema of {@link Patient}. */
+export const patientSchema: z.ZodType<Patient, Patient> = patientShape;
+
 // Compile-time: each schema infers exactly its hand-written type (see type-equals.ts).
 type _PartiesChecks = [
   Assert<Equals<z.infer<typeof organizationShape>, Organization>>,
@@ -316,4 +382,6 @@ type _PartiesChecks = [
   Assert<Equals<z.infer<typeof informantShape>, Informant>>,
   Assert<Equals<z.infer<typeof informationRecipientShape>, InformationRecipient>>,
   Assert<Equals<z.infer<typeof encounterShape>, Encounter>>,
+  Assert<Equals<z.infer<typeof guardianShape>, Guardian>>,
+  Assert<Equals<z.infer<typeof patientShape>, Patient>>,
 ];

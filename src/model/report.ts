@@ -1,22 +1,7 @@
 import { z } from 'zod';
 import { CisisBioError } from '../common/errors.js';
-import {
-  type Address,
-  addressSchema,
-  type Code,
-  codeSchema,
-  type InstanceId,
-  instanceIdSchema,
-  type PersonName,
-  personNameSchema,
-  type Telecom,
-  type TimeSpec,
-  type Ts,
-  telecomSchema,
-  timeSchema,
-  tsSchema,
-} from './codes.js';
-import { type PatientIdentity, patientIdentitySchema } from './identity.js';
+import { type Code, codeSchema } from './coded-value.js';
+import { type InstanceId, instanceIdSchema, type TimeSpec, type Ts, timeSchema, tsSchema } from './codes.js';
 import {
   type Authenticator,
   type Author,
@@ -34,9 +19,9 @@ import {
   informationRecipientSchema,
   type LegalAuthenticator,
   legalAuthenticatorSchema,
-  type Organization,
-  organizationSchema,
+  type Patient,
   type PerformingLab,
+  patientSchema,
   performingLabSchema,
 } from './parties.js';
 import { type ResultsEntry, resultsEntrySchema } from './results.js';
@@ -46,71 +31,6 @@ import type { Assert, Equals } from './type-equals.js';
  * The CR-BIO report model (CI-SIS BIO-CR-BIO 2021.01–2024.01, CDA R2 level 3 or level 1): what the builders
  * write, what the parser returns, what the PDF renderer and the merge read. JSON-serialisable: bytes are base64.
  */
-
-// ---------------------------------------------------------------------------------------------- patient
-
-/** A guardian of the patient (`guardian`): a person or an organisation, with address and telecom. */
-export interface Guardian {
-  ids?: InstanceId[];
-  code?: Code;
-  addresses?: Address[];
-  telecoms?: Telecom[];
-  /** guardianPerson/name. */
-  name?: PersonName;
-  /** guardianOrganization. */
-  organization?: Organization;
-}
-const guardianShape = z.object({
-  ids: z.array(instanceIdSchema).optional(),
-  code: codeSchema.optional(),
-  addresses: z.array(addressSchema).optional(),
-  telecoms: z.array(telecomSchema).optional(),
-  name: personNameSchema.optional().describe('guardianPerson/name'),
-  organization: organizationSchema.optional().describe('guardianOrganization'),
-});
-/** zod schema of {@link Guardian}. */
-export const guardianSchema: z.ZodType<Guardian, Guardian> = guardianShape;
-
-/**
- * The patient (`recordTarget/patientRole`). `identity` carries status, INS (QUAL only) and INSi traits;
- * `localIds` are the other `patientRole/id`s (IPP, invitation number…) — never the INS, which is written from
- * `identity.ins`.
- */
-export interface Patient {
-  identity: PatientIdentity;
-  /** patientRole/id other than the INS (IPP, …). */
-  localIds?: InstanceId[];
-  addresses?: Address[];
-  telecoms?: Telecom[];
-  /** birthTime@value as written, when it differs from identity.traits.birthDate (e.g. with a time). */
-  birthTime?: Ts;
-  /** administrativeGenderCode@displayName (e.g. Féminin). */
-  genderDisplayName?: string;
-  guardians?: Guardian[];
-  /** sdtc:deceasedInd. */
-  deceasedInd?: boolean;
-  /** sdtc:deceasedTime. */
-  deceasedTime?: Ts;
-}
-const patientShape = z
-  .object({
-    identity: patientIdentitySchema,
-    localIds: z.array(instanceIdSchema).optional().describe('patientRole/id other than the INS (IPP, …)'),
-    addresses: z.array(addressSchema).optional(),
-    telecoms: z.array(telecomSchema).optional(),
-    birthTime: tsSchema
-      .optional()
-      .describe(
-        'birthTime@value as written, when it differs from identity.traits.birthDate (e.g. with a time)',
-      ),
-    genderDisplayName: z.string().optional().describe('administrativeGenderCode@displayName (e.g. Féminin)'),
-    guardians: z.array(guardianSchema).optional(),
-    deceasedInd: z.boolean().optional().describe('sdtc:deceasedInd'),
-    deceasedTime: tsSchema.optional().describe('sdtc:deceasedTime'),
-  })
-  .describe('patient');
-/** zod schema of {@link Patient}. */
-export const patientSchema: z.ZodType<Patient, Patient> = patientShape;
 
 // ---------------------------------------------------------------------------------------------- sections
 
@@ -484,8 +404,6 @@ export const crBioReportSchema: z.ZodType<CrBioReport, CrBioReport> = crBioRepor
 
 // Compile-time: each schema infers exactly its hand-written type (see type-equals.ts).
 type _ReportChecks = [
-  Assert<Equals<z.infer<typeof guardianShape>, Guardian>>,
-  Assert<Equals<z.infer<typeof patientShape>, Patient>>,
   Assert<Equals<z.infer<typeof attachedDocumentShape>, AttachedDocument>>,
   Assert<Equals<z.infer<typeof subSectionShape>, SubSection>>,
   Assert<Equals<z.infer<typeof chapterSectionShape>, ChapterSection>>,

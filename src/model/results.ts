@@ -1,8 +1,6 @@
 import { z } from 'zod';
+import { type Code, codeSchema, codeShape } from './coded-value.js';
 import {
-  type Code,
-  codeSchema,
-  codeShape,
   decimalStringSchema,
   type InstanceId,
   instanceIdSchema,
@@ -396,31 +394,39 @@ export const observationSchema: z.ZodType<Observation, Observation> = observatio
 /** Something a battery holds. */
 export type BatteryComponent = Observation | Battery | Comment | Media;
 
+/** What a battery and a results entry both carry: ids, code, status, time, subcontracting lab, validators. */
+interface ResultGroup {
+  ids?: InstanceId[];
+  code?: Code;
+  /** `completed` = final, `active` = partial (a result still pending), `aborted`. */
+  status: 'completed' | 'active' | 'aborted';
+  effectiveTime?: TimeSpec;
+  performer?: PerformingLab;
+  validators?: ResultValidator[];
+}
+const resultGroupCore = {
+  ids: z.array(instanceIdSchema).optional(),
+  code: codeSchema.optional(),
+  status: z.enum(['completed', 'active', 'aborted']),
+  effectiveTime: timeSchema.optional(),
+  performer: performingLabSchema.optional(),
+  validators: z.array(resultValidatorSchema).optional(),
+};
+
 /**
  * A battery (FR-Batterie-examens-de-biologie-medicale, `organizer classCode="BATTERY"`): optional code (LOINC
  * panel, or uncoded with originalText + translation), status, and components (results, nested batteries,
  * comments, images).
  */
-export interface Battery {
+export interface Battery extends ResultGroup {
   kind: 'battery';
-  ids?: InstanceId[];
-  code?: Code;
-  status: 'completed' | 'active' | 'aborted';
-  effectiveTime?: TimeSpec;
-  performer?: PerformingLab;
-  validators?: ResultValidator[];
   components: BatteryComponent[];
 }
 // Batteries nest: the components array reaches the (annotated, hence not circular) component schema lazily.
 const batteryShape = z
   .object({
     kind: z.literal('battery'),
-    ids: z.array(instanceIdSchema).optional(),
-    code: codeSchema.optional(),
-    status: z.enum(['completed', 'active', 'aborted']),
-    effectiveTime: timeSchema.optional(),
-    performer: performingLabSchema.optional(),
-    validators: z.array(resultValidatorSchema).optional(),
+    ...resultGroupCore,
     components: z.array(z.lazy(() => batteryComponentSchema)),
   })
   .describe('battery (organizer BATTERY)');
@@ -514,26 +520,14 @@ export const resultItemSchema: z.ZodType<ResultItem, ResultItem> = resultItemSha
  * typeCode="DRIV"` / `act`): code (LOINC specialty or empty), status (completed = final, active = partial),
  * optional subcontracting performer, validating biologists, items and comments.
  */
-export interface ResultsEntry {
-  ids?: InstanceId[];
-  code?: Code;
-  /** `completed` = final, `active` = partial. */
-  status: 'completed' | 'active' | 'aborted';
-  effectiveTime?: TimeSpec;
-  performer?: PerformingLab;
-  validators?: ResultValidator[];
+export interface ResultsEntry extends ResultGroup {
   /** At least one item (COMP). */
   items: ResultItem[];
   comments?: Comment[];
 }
 const resultsEntryShape = z
   .object({
-    ids: z.array(instanceIdSchema).optional(),
-    code: codeSchema.optional(),
-    status: z.enum(['completed', 'active', 'aborted']),
-    effectiveTime: timeSchema.optional(),
-    performer: performingLabSchema.optional(),
-    validators: z.array(resultValidatorSchema).optional(),
+    ...resultGroupCore,
     items: z.array(resultItemSchema).min(1, 'a results entry holds at least one item (COMP)'),
     comments: z.array(commentSchema).optional(),
   })

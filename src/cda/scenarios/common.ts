@@ -11,6 +11,7 @@
  */
 import type {
   Address,
+  ChapterSection,
   Code,
   CrBioReport,
   HealthProfessional,
@@ -18,6 +19,9 @@ import type {
   Organization,
   Patient,
   PerformingLab,
+  PreviousResult,
+  ResultsEntry,
+  ResultValue,
   Telecom,
 } from '../../model/index.js';
 
@@ -136,6 +140,11 @@ export function loinc(code: string, displayName: string, originalText?: string):
   return { code, displayName, codeSystem: LOINC, ...(originalText ? { originalText } : {}) };
 }
 
+/** A chapter whose results entry carries the chapter's own code (the scenarios' usual chapter). */
+export function chapter(code: Code, title: string, entry: Omit<ResultsEntry, 'code'>): ChapterSection {
+  return { kind: 'chapter', code, title, entry: { code: { ...code }, ...entry } };
+}
+
 /** HL7 ObservationInterpretation code. */
 export function interp(code: string, displayName: string): Code {
   return { code, displayName, codeSystem: '2.16.840.1.113883.5.83' };
@@ -226,6 +235,16 @@ export function baseReport(
 /** Time of the scenarios' results. */
 export const RESULT_TIME = '20240104145521+0100';
 
+/** A completed result's code, time and value: a previous result as it is, the core of a current one. */
+export function valuedAt(code: Code, time: string, value: ResultValue): PreviousResult {
+  return { code, status: 'completed', effectiveTime: { value: time }, value };
+}
+
+/** A completed result: its code, time and value (what every scenario result has; the rest is spread after). */
+export function result(code: Code, time: string, value: ResultValue): Observation {
+  return { kind: 'observation', ...valuedAt(code, time, value) };
+}
+
 /** A quantitative result at {@link RESULT_TIME} with its reference interval (the scenarios' common shape). */
 export function pq(
   code: Code,
@@ -236,11 +255,7 @@ export function pq(
   flag: [string, string],
 ): Observation {
   return {
-    kind: 'observation',
-    code,
-    status: 'completed',
-    effectiveTime: { value: RESULT_TIME },
-    value: { type: 'PQ', value, unit },
+    ...result(code, RESULT_TIME, { type: 'PQ', value, unit }),
     interpretations: [interp(flag[0], flag[1])],
     referenceRange: {
       value: { type: 'IVL_PQ', low: { value: low, unit }, high: { value: high, unit } },

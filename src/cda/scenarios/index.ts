@@ -5,7 +5,18 @@
  */
 import type { Battery, CrBioReport, Observation } from '../../model/index.js';
 import { replaceReport } from '../replace.js';
-import { baseReport, chapterCode, interp, loinc, pq, RESULT_TIME, subcontractingLab } from './common.js';
+import {
+  baseReport,
+  chapter,
+  chapterCode,
+  interp,
+  loinc,
+  pq,
+  RESULT_TIME,
+  result,
+  subcontractingLab,
+  valuedAt,
+} from './common.js';
 
 /** One bundled scenario. */
 export interface Scenario {
@@ -22,6 +33,9 @@ export interface Scenario {
 import { realistic } from './realistic.js';
 
 const T = RESULT_TIME;
+/** Times of the microbiology scenario's macroscopy and isolate results. */
+const MACROSCOPY_TIME = '20240104131933+0100';
+const ISOLATE_TIME = '20240104155000+0100';
 
 /** Biochemistry panel: ionogram and renal function, reference ranges and interpretations, a previous result. */
 function biochemistry(): CrBioReport {
@@ -35,12 +49,7 @@ function biochemistry(): CrBioReport {
     ['H', 'Élevé'],
   );
   creat.previousResults = [
-    {
-      code: creat.code,
-      status: 'completed',
-      effectiveTime: { value: '20231012081500+0200' },
-      value: { type: 'PQ', value: '91', unit: 'umol/L' },
-    },
+    valuedAt(creat.code, '20231012081500+0200', { type: 'PQ', value: '91', unit: 'umol/L' }),
   ];
   creat.methods = [{ originalText: 'Enzymatique (Cobas)' }];
   const items: Observation[] = [
@@ -212,12 +221,7 @@ function haematology(): CrBioReport {
     ],
   };
   r.sections = [
-    {
-      kind: 'chapter',
-      code: chapterCode('18723-7', 'Hématologie'),
-      title: 'HÉMATOLOGIE',
-      entry: { code: chapterCode('18723-7', 'Hématologie'), status: 'completed', items: [hemogram] },
-    },
+    chapter(chapterCode('18723-7', 'Hématologie'), 'HÉMATOLOGIE', { status: 'completed', items: [hemogram] }),
   ];
   return r;
 }
@@ -232,11 +236,10 @@ function mic(
   flag: [string, string],
 ): Observation {
   return {
-    kind: 'observation',
-    code: loinc(code, name, text),
-    status: 'completed',
-    effectiveTime: { value: '20240104155000+0100' },
-    value: { type: 'IVL_PQ', [bound]: { value, unit: 'ug/mL', inclusive } },
+    ...result(loinc(code, name, text), ISOLATE_TIME, {
+      type: 'IVL_PQ',
+      [bound]: { value, unit: 'ug/mL', inclusive },
+    }),
     interpretations: [interp(flag[0], flag[1])],
     methods: [
       { code: 'BDB', displayName: 'Antibiogramme - bandette gradient', codeSystem: '1.2.250.1.213.2.3.5' },
@@ -248,154 +251,141 @@ function mic(
 function microbiology(): CrBioReport {
   const r = baseReport(3, chapterCode('18725-2', 'Microbiologie'));
   r.sections = [
-    {
-      kind: 'chapter',
-      code: chapterCode('18725-2', 'Microbiologie'),
-      title: 'Examen cytobactériologique des urines (ECBU)',
-      entry: {
-        code: chapterCode('18725-2', 'Microbiologie'),
-        status: 'completed',
-        validators: [
-          {
-            time: { high: '202401041120+0100' },
-            ids: [{ root: '1.2.250.1.71.4.2.1', extension: '801234567905' }],
-            name: { prefix: 'M', given: ['Jean'], family: 'DE SANTS', suffix: 'DR' },
+    chapter(chapterCode('18725-2', 'Microbiologie'), 'Examen cytobactériologique des urines (ECBU)', {
+      status: 'completed',
+      validators: [
+        {
+          time: { high: '202401041120+0100' },
+          ids: [{ root: '1.2.250.1.71.4.2.1', extension: '801234567905' }],
+          name: { prefix: 'M', given: ['Jean'], family: 'DE SANTS', suffix: 'DR' },
+        },
+      ],
+      items: [
+        {
+          kind: 'specimen',
+          code: {
+            code: '5201',
+            displayName: 'EX MICROBIO URINES (ECBU)',
+            codeSystem: '1.2.250.1.213.2.7',
+            codeSystemName: 'NABM',
           },
-        ],
-        items: [
-          {
-            kind: 'specimen',
-            code: {
-              code: '5201',
-              displayName: 'EX MICROBIO URINES (ECBU)',
-              codeSystem: '1.2.250.1.213.2.7',
-              codeSystemName: 'NABM',
-            },
-            samplingTime: { high: '202401040735+0100' },
-            specimenIds: [{ root: '1.2.250.1.213.1.1.9', extension: 'ECH-2024-0301' }],
-            specimenType: {
-              code: 'UR',
-              displayName: 'Urine',
-              codeSystem: '2.16.840.1.113883.18.311',
-              originalText: 'urine',
-            },
-            receivedTime: { value: '202401040752+0100' },
+          samplingTime: { high: '202401040735+0100' },
+          specimenIds: [{ root: '1.2.250.1.213.1.1.9', extension: 'ECH-2024-0301' }],
+          specimenType: {
+            code: 'UR',
+            displayName: 'Urine',
+            codeSystem: '2.16.840.1.113883.18.311',
+            originalText: 'urine',
           },
-          {
-            kind: 'battery',
+          receivedTime: { value: '202401040752+0100' },
+        },
+        {
+          kind: 'battery',
+          code: {
+            originalText: 'Examen macroscopique',
+            translations: [
+              {
+                code: '4',
+                displayName: 'Examen macroscopique',
+                codeSystem: '2.16.840.1.113883.5.84',
+                codeSystemName: 'HL7:ObservationMethod',
+              },
+            ],
+          },
+          status: 'completed',
+          components: [
+            result(loinc('5778-6', 'Couleur [Type] Urine ; Résultat nominal', 'Couleur'), MACROSCOPY_TIME, {
+              type: 'CD',
+              originalText: 'paille',
+            }),
+            result(
+              loinc(
+                '30405-5',
+                'Leucocytes [Nombre/Volume] Urine ; Numérique ; Comptage manuel',
+                'Leucocytes',
+              ),
+              MACROSCOPY_TIME,
+              { type: 'PQ', value: '500', unit: '/mL' },
+            ),
+          ],
+        },
+        {
+          kind: 'isolate',
+          status: 'completed',
+          effectiveTime: { value: ISOLATE_TIME },
+          organism: {
+            ids: [{ root: '1.2.250.1.213.1.1.9', extension: 'ISO-2024-0301-1' }],
             code: {
-              originalText: 'Examen macroscopique',
+              code: '112283007',
+              displayName: 'Escherichia coli (organism)',
+              codeSystem: '2.16.840.1.113883.6.96',
+              codeSystemName: 'SNOMED CT',
+              originalText: 'Escherichia coli',
               translations: [
                 {
-                  code: '4',
-                  displayName: 'Examen macroscopique',
-                  codeSystem: '2.16.840.1.113883.5.84',
-                  codeSystemName: 'HL7:ObservationMethod',
+                  code: '562',
+                  displayName: 'Escherichia coli',
+                  codeSystem: '2.16.840.1.113883.3.9471',
+                  codeSystemName: 'NCBI-Taxonomy',
                 },
               ],
             },
-            status: 'completed',
-            components: [
-              {
-                kind: 'observation',
-                code: loinc('5778-6', 'Couleur [Type] Urine ; Résultat nominal', 'Couleur'),
-                status: 'completed',
-                effectiveTime: { value: '20240104131933+0100' },
-                value: { type: 'CD', originalText: 'paille' },
-              },
-              {
-                kind: 'observation',
-                code: loinc(
-                  '30405-5',
-                  'Leucocytes [Nombre/Volume] Urine ; Numérique ; Comptage manuel',
-                  'Leucocytes',
-                ),
-                status: 'completed',
-                effectiveTime: { value: '20240104131933+0100' },
-                value: { type: 'PQ', value: '500', unit: '/mL' },
-              },
-            ],
           },
-          {
-            kind: 'isolate',
-            status: 'completed',
-            effectiveTime: { value: '20240104155000+0100' },
-            organism: {
-              ids: [{ root: '1.2.250.1.213.1.1.9', extension: 'ISO-2024-0301-1' }],
+          components: [
+            result(
+              loinc(
+                '51480-2',
+                'Bactérie [Nombre/Volume] Urine ; Numérique ; Comptage automate',
+                'Dénombrement de germes',
+              ),
+              ISOLATE_TIME,
+              { type: 'PQ', value: '100000', unit: '/mL' },
+            ),
+            {
+              kind: 'battery',
               code: {
-                code: '112283007',
-                displayName: 'Escherichia coli (organism)',
-                codeSystem: '2.16.840.1.113883.6.96',
-                codeSystemName: 'SNOMED CT',
-                originalText: 'Escherichia coli',
-                translations: [
-                  {
-                    code: '562',
-                    displayName: 'Escherichia coli',
-                    codeSystem: '2.16.840.1.113883.3.9471',
-                    codeSystemName: 'NCBI-Taxonomy',
-                  },
-                ],
+                code: '18769-0',
+                displayName: 'Antibiogramme',
+                codeSystem: '2.16.840.1.113883.6.1',
+                codeSystemName: 'LOINC',
+                originalText: 'Antibiogramme (CMI)',
               },
-            },
-            components: [
-              {
-                kind: 'observation',
-                code: loinc(
-                  '51480-2',
-                  'Bactérie [Nombre/Volume] Urine ; Numérique ; Comptage automate',
-                  'Dénombrement de germes',
+              status: 'completed',
+              components: [
+                mic(
+                  '20-8',
+                  'Amoxicilline+clavulanate [Sensibilité] Isolat ; Alphanumérique ; CMI',
+                  'Amoxicilline',
+                  'low',
+                  '0.512',
+                  true,
+                  ['R', 'Résistant'],
                 ),
-                status: 'completed',
-                effectiveTime: { value: '20240104155000+0100' },
-                value: { type: 'PQ', value: '100000', unit: '/mL' },
-              },
-              {
-                kind: 'battery',
-                code: {
-                  code: '18769-0',
-                  displayName: 'Antibiogramme',
-                  codeSystem: '2.16.840.1.113883.6.1',
-                  codeSystemName: 'LOINC',
-                  originalText: 'Antibiogramme (CMI)',
-                },
-                status: 'completed',
-                components: [
-                  mic(
-                    '20-8',
-                    'Amoxicilline+clavulanate [Sensibilité] Isolat ; Alphanumérique ; CMI',
-                    'Amoxicilline',
-                    'low',
-                    '0.512',
-                    true,
-                    ['R', 'Résistant'],
-                  ),
-                  mic(
-                    '28-1',
-                    'Ampicilline [Sensibilité] Isolat ; Alphanumérique ; CMI',
-                    'Ampicilline',
-                    'high',
-                    '0.128',
-                    false,
-                    ['I', 'Intermédiaire'],
-                  ),
-                  mic(
-                    '18928-2',
-                    'Gentamicine [Sensibilité] Isolat ; Alphanumérique',
-                    'Gentamicine',
-                    'high',
-                    '0.032',
-                    false,
-                    ['S', 'Sensible'],
-                  ),
-                ],
-              },
-            ],
-          },
-        ],
-        comments: [{ kind: 'comment', text: 'Traitement immédiat.' }],
-      },
-    },
+                mic(
+                  '28-1',
+                  'Ampicilline [Sensibilité] Isolat ; Alphanumérique ; CMI',
+                  'Ampicilline',
+                  'high',
+                  '0.128',
+                  false,
+                  ['I', 'Intermédiaire'],
+                ),
+                mic(
+                  '18928-2',
+                  'Gentamicine [Sensibilité] Isolat ; Alphanumérique',
+                  'Gentamicine',
+                  'high',
+                  '0.032',
+                  false,
+                  ['S', 'Sensible'],
+                ),
+              ],
+            },
+          ],
+        },
+      ],
+      comments: [{ kind: 'comment', text: 'Traitement immédiat.' }],
+    }),
   ];
   return r;
 }
@@ -404,56 +394,50 @@ function microbiology(): CrBioReport {
 function localCode(): CrBioReport {
   const r = baseReport(4, chapterCode('18719-5', 'Biochimie'));
   r.sections = [
-    {
-      kind: 'chapter',
-      code: chapterCode('18719-5', 'Biochimie'),
-      title: 'BIOCHIMIE',
-      entry: {
-        code: chapterCode('18719-5', 'Biochimie'),
-        status: 'completed',
-        items: [
-          {
-            kind: 'battery',
-            code: {
-              originalText: 'Protéines de l’inflammation',
-              translations: [
-                {
-                  code: 'INFLAM',
-                  displayName: 'Protéines de l’inflammation',
-                  codeSystem: '1.2.250.1.2.3.4',
-                  codeSystemName: 'table des codes locaux Laboratoire des charmes',
-                },
-              ],
-            },
-            status: 'completed',
-            components: [
+    chapter(chapterCode('18719-5', 'Biochimie'), 'BIOCHIMIE', {
+      status: 'completed',
+      items: [
+        {
+          kind: 'battery',
+          code: {
+            originalText: 'Protéines de l’inflammation',
+            translations: [
               {
-                kind: 'observation',
-                code: {
-                  originalText: 'CRP (protéine C réactive)',
-                  translations: [
-                    {
-                      code: '1234',
-                      displayName: 'C Réactive protéine [Masse/Volume] Sérum/Plasma ; Numérique',
-                      codeSystem: '1.2.250.1.2.3.4',
-                      codeSystemName: 'table des codes locaux Laboratoire des charmes',
-                    },
-                  ],
-                },
-                status: 'completed',
-                effectiveTime: { value: T },
-                value: { type: 'IVL_PQ', high: { value: '1.0', unit: 'mg/L', inclusive: true } },
-                interpretations: [interp('N', 'Normal')],
-                referenceRange: {
-                  value: { type: 'IVL_PQ', high: { value: '5.0', unit: 'mg/L' } },
-                  interpretation: interp('N', 'Normal'),
-                },
+                code: 'INFLAM',
+                displayName: 'Protéines de l’inflammation',
+                codeSystem: '1.2.250.1.2.3.4',
+                codeSystemName: 'table des codes locaux Laboratoire des charmes',
               },
             ],
           },
-        ],
-      },
-    },
+          status: 'completed',
+          components: [
+            {
+              kind: 'observation',
+              code: {
+                originalText: 'CRP (protéine C réactive)',
+                translations: [
+                  {
+                    code: '1234',
+                    displayName: 'C Réactive protéine [Masse/Volume] Sérum/Plasma ; Numérique',
+                    codeSystem: '1.2.250.1.2.3.4',
+                    codeSystemName: 'table des codes locaux Laboratoire des charmes',
+                  },
+                ],
+              },
+              status: 'completed',
+              effectiveTime: { value: T },
+              value: { type: 'IVL_PQ', high: { value: '1.0', unit: 'mg/L', inclusive: true } },
+              interpretations: [interp('N', 'Normal')],
+              referenceRange: {
+                value: { type: 'IVL_PQ', high: { value: '5.0', unit: 'mg/L' } },
+                interpretation: interp('N', 'Normal'),
+              },
+            },
+          ],
+        },
+      ],
+    }),
   ];
   return r;
 }
@@ -463,64 +447,48 @@ function subcontracted(): CrBioReport {
   const r = baseReport(5, chapterCode('18719-5', 'Biochimie'), 'active');
   r.serviceEvents.push({ code: chapterCode('18727-8', 'Sérologie') });
   r.sections = [
-    {
-      kind: 'chapter',
-      code: chapterCode('18719-5', 'Biochimie'),
-      title: 'BIOCHIMIE',
-      entry: {
-        code: chapterCode('18719-5', 'Biochimie'),
-        status: 'completed',
-        items: [
-          pq(
-            loinc('3016-3', 'Thyréostimuline [Arbitraire/Volume] Sérum/Plasma ; Numérique', 'TSH'),
-            '1.950',
-            'm[IU]/L',
-            '0.270',
-            '4.200',
-            ['N', 'Normal'],
-          ),
-        ],
-      },
-    },
-    {
-      kind: 'chapter',
-      code: chapterCode('18727-8', 'Sérologie'),
-      title: 'SÉROLOGIE (sous-traitée)',
-      entry: {
-        code: chapterCode('18727-8', 'Sérologie'),
-        status: 'active',
-        performer: subcontractingLab('202401041050+0100'),
-        items: [
-          {
-            kind: 'observation',
-            code: loinc(
-              '22314-9',
-              'Virus hépatite A Ac IgM [Présence] Sérum ; Résultat nominal',
-              'Hépatite A IgM',
-            ),
-            status: 'completed',
-            effectiveTime: { value: '202401041050+0100' },
-            value: {
+    chapter(chapterCode('18719-5', 'Biochimie'), 'BIOCHIMIE', {
+      status: 'completed',
+      items: [
+        pq(
+          loinc('3016-3', 'Thyréostimuline [Arbitraire/Volume] Sérum/Plasma ; Numérique', 'TSH'),
+          '1.950',
+          'm[IU]/L',
+          '0.270',
+          '4.200',
+          ['N', 'Normal'],
+        ),
+      ],
+    }),
+    chapter(chapterCode('18727-8', 'Sérologie'), 'SÉROLOGIE (sous-traitée)', {
+      status: 'active',
+      performer: subcontractingLab('202401041050+0100'),
+      items: [
+        {
+          ...result(
+            loinc('22314-9', 'Virus hépatite A Ac IgM [Présence] Sérum ; Résultat nominal', 'Hépatite A IgM'),
+            '202401041050+0100',
+            {
               type: 'CD',
               code: '260385009',
               displayName: 'Négatif',
               codeSystem: '2.16.840.1.113883.6.96',
               originalText: 'Négatif',
             },
-            interpretations: [interp('NEG', 'Négatif')],
-          },
-          {
-            kind: 'observation',
-            code: loinc(
-              '16935-9',
-              'Virus hépatite B Ac anti-HBs [Unités/Volume] Sérum ; Numérique',
-              'Ac anti-HBs',
-            ),
-            status: 'aborted',
-          },
-        ],
-      },
-    },
+          ),
+          interpretations: [interp('NEG', 'Négatif')],
+        },
+        {
+          kind: 'observation',
+          code: loinc(
+            '16935-9',
+            'Virus hépatite B Ac anti-HBs [Unités/Volume] Sérum ; Numérique',
+            'Ac anti-HBs',
+          ),
+          status: 'aborted',
+        },
+      ],
+    }),
   ];
   return r;
 }

@@ -6,7 +6,16 @@
  * @module
  */
 import type { ChapterSection, CrBioReport, Isolate, Observation, ResultsEntry } from '../../model/index.js';
-import { baseReport, chapterCode, loinc, pq, RESULT_TIME, subcontractingLab } from './common.js';
+import {
+  baseReport,
+  chapter,
+  chapterCode,
+  loinc,
+  pq,
+  RESULT_TIME,
+  subcontractingLab,
+  valuedAt,
+} from './common.js';
 
 const T = RESULT_TIME;
 const SAMPLED = '202401040735+0100';
@@ -55,12 +64,7 @@ function biochemistry(): ChapterSection {
     ['H', 'Élevé'],
   );
   hba1c.previousResults = [
-    {
-      code: hba1c.code,
-      status: 'completed',
-      effectiveTime: { value: '20231003080000+0200' },
-      value: { type: 'PQ', value: '7.4', unit: '%' },
-    },
+    valuedAt(hba1c.code, '20231003080000+0200', { type: 'PQ', value: '7.4', unit: '%' }),
   ];
   const vitaminD: Observation = {
     kind: 'observation',
@@ -187,31 +191,25 @@ function serology(): ChapterSection {
     },
     performer: subcontractingLab('20240104140000+0100'),
   };
-  return {
-    kind: 'chapter',
-    code: chapterCode('18727-8', 'Sérologie'),
-    title: 'SÉROLOGIE',
-    entry: {
-      code: chapterCode('18727-8', 'Sérologie'),
-      status: 'completed',
-      items: [
-        blood('ECH-2024-1002', false),
-        pq(
-          loinc(
-            '16935-9',
-            'Virus hépatite B anticorps anti-HBs [Unités/Volume] Sérum ; Numérique',
-            'Anticorps anti-HBs',
-          ),
-          '124',
-          'm[IU]/mL',
-          '10',
-          '1000',
-          N,
+  return chapter(chapterCode('18727-8', 'Sérologie'), 'SÉROLOGIE', {
+    status: 'completed',
+    items: [
+      blood('ECH-2024-1002', false),
+      pq(
+        loinc(
+          '16935-9',
+          'Virus hépatite B anticorps anti-HBs [Unités/Volume] Sérum ; Numérique',
+          'Anticorps anti-HBs',
         ),
-        hbsAg,
-      ],
-    },
-  };
+        '124',
+        'm[IU]/mL',
+        '10',
+        '1000',
+        N,
+      ),
+      hbsAg,
+    ],
+  });
 }
 
 function secondIsolate(first: Isolate): Isolate {

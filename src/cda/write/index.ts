@@ -26,17 +26,6 @@ import { type CdaDocument, createClinicalDocument, el, serialize } from './xml.j
 
 export type { BuildOptions, BuiltDocument } from './context.js';
 export { type BuildProblem, CodeValidationError, ReportStructureError } from './errors.js';
-export {
-  DEFAULT_ORGANISM_CODES,
-  NCBI_TAXONOMY_OIDS,
-  type OrganismCodes,
-  OrganismMappingError,
-  PRACTICE_SETTINGS,
-  parseOrganismCodes,
-  type SnomedOrganism,
-  type UpgradeOptions,
-  upgradeReport,
-} from './upgrade.js';
 
 function base64(bytes: Uint8Array): string {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
