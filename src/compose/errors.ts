@@ -1,4 +1,5 @@
 import { CisisBioError } from '../common/errors.js';
+import type { ReportLoincCheck } from './checks.js';
 
 /** The step of {@link createReport} / {@link createReplacement} that failed. */
 export type ReportCreationStep = 'model' | 'loinc' | 'pdf' | 'n3' | 'n1' | 'sign' | 'validate' | 'submission';
@@ -14,11 +15,11 @@ export class ReportCreationError extends CisisBioError {
   readonly step: ReportCreationStep;
   readonly causeCode?: string;
   readonly validation?: unknown;
-  readonly loinc?: unknown;
+  readonly loinc?: ReportLoincCheck;
   constructor(
     step: ReportCreationStep,
     cause: unknown,
-    extra?: { message?: string; validation?: unknown; loinc?: unknown },
+    extra?: { message?: string; validation?: unknown; loinc?: ReportLoincCheck },
   ) {
     const inner = cause instanceof CisisBioError ? cause : undefined;
     const msg = extra?.message ?? (cause instanceof Error ? cause.message : String(cause));
