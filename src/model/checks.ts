@@ -190,6 +190,22 @@ function checkText(value: string, path: Path, out: Findings): void {
     out.add(path, 'text holds a control character XML 1.0 cannot carry', 'XML_INVALID_CHARACTER');
 }
 
+/** A pending result has no value yet, hence nothing to flag critical (the CDA would carry no interpretation). */
+function checkPending(obj: Record<string, unknown>, path: Path, out: Findings): void {
+  if (obj.value !== undefined)
+    out.add(
+      [...path, 'value'],
+      'a pending result ("résultat en attente") has no value yet',
+      'PENDING_WITH_VALUE',
+    );
+  if (obj.critical === true)
+    out.add(
+      [...path, 'critical'],
+      'a pending result has no value yet: it cannot be critical',
+      'PENDING_CRITICAL',
+    );
+}
+
 /** Walk every value of the model once, dispatching on the key it sits under. */
 function walk(value: unknown, path: Path, key: PropertyKey | undefined, out: Findings): void {
   if (typeof value === 'string') {
@@ -206,12 +222,7 @@ function walk(value: unknown, path: Path, key: PropertyKey | undefined, out: Fin
   if ('ids' in obj) checkIds(obj.ids, [...path, 'ids'], out);
   if (key === 'addresses' || key === 'locationAddress') checkAddress(obj, path, out);
   if (key === 'guardians') checkGuardianCode(obj.code as { code?: string }, path, out);
-  if (obj.kind === 'observation' && obj.pending === true && obj.value !== undefined)
-    out.add(
-      [...path, 'value'],
-      'a pending result ("résultat en attente") has no value yet',
-      'PENDING_WITH_VALUE',
-    );
+  if (obj.kind === 'observation' && obj.pending === true) checkPending(obj, path, out);
   const timeSpec = typeof key === 'string' && TIMESPEC_KEYS.has(key);
   for (const [k, v] of Object.entries(obj)) {
     if (k === 'data' && typeof v === 'string') continue; // base64 bytes

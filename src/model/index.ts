@@ -5,6 +5,7 @@ export * from './codes.js';
 export * from './identifiers.js';
 export * from './identity.js';
 export * from './ins-constants.js';
+export * from './interpretation.js';
 export * from './loinc-code.js';
 export * from './parties.js';
 export * from './report.js';

@@ -368,6 +368,12 @@ export interface Observation extends PreviousResult {
    * "En attente". A pending result has no `value`.
    */
   pending?: boolean;
+  /**
+   * A critical (panic) value: written in the CDA as the critical interpretation code — HH when the interpretation
+   * is H/HH, LL when L/LL, AA otherwise — (HL7 ObservationInterpretation), and marked on the PDF. See
+   * {@link interpretationsAsWritten}. A parsed document sets it when a result carries HH, LL or AA.
+   */
+  critical?: boolean;
   devices?: ResultDevice[];
   /** Subcontracting lab that produced this result. */
   performer?: PerformingLab;
@@ -381,6 +387,10 @@ const observationShape = z
       .boolean()
       .optional()
       .describe('résultat en attente: narrative only, battery/entry active, no value'),
+    critical: z
+      .boolean()
+      .optional()
+      .describe('critical (panic) value: written as interpretation HH (H), LL (L) or AA, marked on the PDF'),
     ...observationCore,
     devices: z.array(resultDeviceSchema).optional(),
     performer: performingLabSchema.optional().describe('subcontracting lab that produced this result'),

@@ -25,7 +25,7 @@ import type {
   Section,
   Specimen,
 } from '../model/index.js';
-import { INS_OID, validateReport } from '../model/index.js';
+import { INS_OID, interpretationsAsWritten, isCriticalResult, validateReport } from '../model/index.js';
 import { VERSION } from '../version.js';
 import { type DatamatrixSymbol, drawDatamatrix, encodeDatamatrix } from './datamatrix.js';
 import { PdfRenderError } from './errors.js';
@@ -169,13 +169,6 @@ function professional(p: HealthProfessional | HeaderParticipant | undefined): st
   return [[name, ids ? `(${ids})` : ''].filter((x) => x).join(' '), org && org !== name ? org : '']
     .filter((x) => x)
     .join(' — ');
-}
-
-/** Interpretation codes of a critical value (HL7 ObservationInterpretation: critically high/low/abnormal). */
-const CRITICAL_CODES = new Set(['HH', 'LL', 'AA']);
-
-function isCritical(o: Observation): boolean {
-  return (o.interpretations ?? []).some((c) => c.code !== undefined && CRITICAL_CODES.has(c.code));
 }
 
 const RELATIONSHIP: Record<string, string> = {
@@ -675,8 +668,9 @@ class ReportRenderer {
         ? { value: 'Non réalisé', unit: '' }
         : displayValue(o.value);
     const range = displayRange(o.referenceRange, shown.unit);
-    const critical = isCritical(o);
-    const interp = frInterpretation(o.interpretations);
+    // The interpretations the CDA carries (HH/LL/AA for a `critical` result): the PDF says no more than the CDA.
+    const critical = isCriticalResult(o);
+    const interp = frInterpretation(interpretationsAsWritten(o));
     const flag = critical ? { ...interp, text: `CRITIQUE ${interp.text}`.trim() } : interp;
     const valueStyle = o.pending ? S.pending : flag.abnormal || critical ? S.cellAbnormal : S.cell;
     const cells = [

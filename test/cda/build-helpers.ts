@@ -1,6 +1,8 @@
 // Helpers shared by the builder tests (test/cda/build*.test.ts, property.test.ts, test/cli/build.test.ts).
 import { DOMParser, type Element } from '@xmldom/xmldom';
 import { PDFDocument } from 'pdf-lib';
+import { SCENARIOS } from '../../src/cda/index.js';
+import type { CrBioReport, Observation } from '../../src/model/index.js';
 import type { DocumentValidation } from '../../src/validate/index.js';
 
 let pdfBytes: Uint8Array | undefined;
@@ -68,4 +70,36 @@ export function failures(v: DocumentValidation): string[] {
     else for (const f of r.findings) out.push(`${name}: ${JSON.stringify(f).slice(0, 400)}`);
   }
   return out;
+}
+
+// Critical results (test/cda/critical.test.ts, test/pdf/critical.test.ts): LOINC codes of the biochemistry scenario.
+export const CREATININE = '14682-9';
+export const POTASSIUM = '2823-3';
+
+/** The biochemistry scenario with its creatinine (H) flagged critical and commented. */
+export function withCriticalCreatinine(): CrBioReport {
+  const m = SCENARIOS.find((s) => s.name === 'biochemistry')!.model();
+  const creat = results(m).find((o) => o.code.code === CREATININE)!;
+  creat.critical = true;
+  creat.comments = [{ kind: 'comment', text: 'Appelé au Dr Charles à 15 h 10.' }];
+  return m;
+}
+
+/** Every object of a given `kind` (observation, specimen…) in a report's sections, in document order. */
+export function ofKind<T>(m: CrBioReport, kind: string): T[] {
+  const out: T[] = [];
+  const visit = (v: unknown): void => {
+    if (Array.isArray(v)) for (const x of v) visit(x);
+    else if (v && typeof v === 'object') {
+      if ((v as { kind?: string }).kind === kind) out.push(v as T);
+      for (const x of Object.values(v)) visit(x);
+    }
+  };
+  visit(m.sections);
+  return out;
+}
+
+/** Every result of a report, in document order. */
+export function results(m: CrBioReport): Observation[] {
+  return ofKind<Observation>(m, 'observation');
 }

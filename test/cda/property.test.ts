@@ -51,6 +51,7 @@ const interpretation = fc
     ['LL', 'Très bas'],
     ['HH', 'Très élevé'],
     ['A', 'Anormal'],
+    ['AA', 'Très anormal'],
     ['POS', 'Positif'],
     ['NEG', 'Négatif'],
     ['S', 'Sensible'],
@@ -151,6 +152,8 @@ const observation: fc.Arbitrary<Observation> = fc
       value: v,
     };
     if (interps.length) o.interpretations = interps;
+    // HL7's critical codes read back as the model's `critical` flag (the model a parsed document gives).
+    if (interps.some((c) => ['HH', 'LL', 'AA'].includes(c.code ?? ''))) o.critical = true;
     if (range) {
       const [lo, hi] = Number(range.lo) <= Number(range.hi) ? [range.lo, range.hi] : [range.hi, range.lo];
       o.referenceRange = {

@@ -6,7 +6,7 @@ import { buildCrBio, parseCrBio, SCENARIOS } from '../../src/cda/index.js';
 import type { CrBioReport, Specimen, TimeSpec } from '../../src/model/index.js';
 import { renderReportPdf } from '../../src/pdf/index.js';
 import { validate } from '../../src/validate/index.js';
-import { counterIds, FIXED_CLOCK, failures } from '../cda/build-helpers.js';
+import { counterIds, FIXED_CLOCK, failures, ofKind } from '../cda/build-helpers.js';
 import { KIT_DIR } from '../helpers/shared.js';
 import { rawText, savePdf, workDir } from './tools.js';
 
@@ -22,16 +22,7 @@ async function pdfText(
 }
 
 function specimensOf(r: CrBioReport): Specimen[] {
-  const out: Specimen[] = [];
-  const visit = (v: unknown): void => {
-    if (Array.isArray(v)) for (const x of v) visit(x);
-    else if (v && typeof v === 'object') {
-      if ((v as { kind?: string }).kind === 'specimen') out.push(v as Specimen);
-      for (const x of Object.values(v)) visit(x);
-    }
-  };
-  visit(r.sections);
-  return out;
+  return ofKind<Specimen>(r, 'specimen');
 }
 
 /** `202401040735+0100` → `04/01/2024 à 07:35`, computed here from the digits (independent of src/pdf/format.ts). */

@@ -18,6 +18,7 @@ import type {
   ResultValue,
   Specimen,
 } from '../../model/index.js';
+import { isCriticalResult } from '../../model/index.js';
 import {
   nullFlavor,
   type ParseContext,
@@ -260,6 +261,8 @@ export function parseObservation(ctx: ParseContext, el: Element): Observation {
   const r = reader(ctx, el);
   const core = readObservationCore(ctx, el, r);
   const o: Observation = { kind: 'observation', ...core };
+  // HH/LL/AA read back as the flag, the codes kept: rebuilding writes them unchanged (interpretationsAsWritten).
+  if (isCriticalResult(core)) o.critical = true;
   const perf = r.all('performer');
   if (perf[0]) o.performer = parsePerformingLab(ctx, perf[0]);
   for (const extra of perf.slice(1))

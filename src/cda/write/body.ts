@@ -33,7 +33,7 @@ import type {
   SubSection,
   TimeSpec,
 } from '../../model/index.js';
-import { CODE_SYSTEM } from '../../model/index.js';
+import { CODE_SYSTEM, interpretationsAsWritten } from '../../model/index.js';
 import { type BuildContext, sub } from './context.js';
 import { writeCode, writeCS, writeIds, writeII, writeTime, writeValue } from './datatypes.js';
 import { codeText, formatTime, interpretationText, rangeText, unitText, valueText } from './display.js';
@@ -647,9 +647,11 @@ function writeObservation(
   const rangeRefs = rangeCell(rangeTd, obs.referenceRange);
   rangeTd.flush();
   const interpTd = new Inline(ctx, el(tr, 'td'));
-  const interpRefs = interpretationCell(interpTd, obs.interpretations);
+  // A critical result carries HH/LL/AA (what the PDF marks too: the same function decides for both).
+  const interpretations = interpretationsAsWritten(obs);
+  const interpRefs = interpretationCell(interpTd, interpretations);
   interpTd.flush();
-  (obs.interpretations ?? []).forEach((c, i) => {
+  (interpretations ?? []).forEach((c, i) => {
     const ref = interpRefs[i];
     writeCode(o, 'interpretationCode', c, ref ? { ref } : {});
   });
