@@ -50,8 +50,9 @@ function biochemistry(): ChapterSection {
     'mmol/L',
     '3.5',
     '5.1',
-    ['HH', 'Critique haut'],
+    ['H', 'Élevé'],
   );
+  k.critical = true; // written HH (Très anormalement haut, alerte), marked on the PDF
   k.comments = [
     { kind: 'comment', text: 'Échantillon hémolysé : hyperkaliémie probablement factice, à contrôler.' },
   ];
