@@ -646,15 +646,7 @@ function writeObservation(
   const rangeTd = new Inline(ctx, el(tr, 'td'));
   const rangeRefs = rangeCell(rangeTd, obs.referenceRange);
   rangeTd.flush();
-  const interpTd = new Inline(ctx, el(tr, 'td'));
-  // A critical result carries HH/LL/AA (what the PDF marks too: the same function decides for both).
-  const interpretations = interpretationsAsWritten(obs);
-  const interpRefs = interpretationCell(interpTd, interpretations);
-  interpTd.flush();
-  (interpretations ?? []).forEach((c, i) => {
-    const ref = interpRefs[i];
-    writeCode(o, 'interpretationCode', c, ref ? { ref } : {});
-  });
+  writeInterpretations(ctx, o, el(tr, 'td'), obs);
   for (const m of obs.methods ?? []) {
     if (m.originalText !== undefined || m.code === undefined) {
       const mid = ctx.nid('met');
@@ -694,6 +686,21 @@ function writeObservation(
     checkInterval(ctx, obs.referenceRange.value, sub(sub(path, 'referenceRange'), 'value'));
     writeReferenceRange(o, obs.referenceRange, rangeRefs);
   }
+}
+
+/**
+ * A result's interpretation cell and codes. A critical result carries HH/LL/AA: `interpretationsAsWritten` decides,
+ * for the CDA here and for the PDF, so the PDF marks no more than the CDA says.
+ */
+function writeInterpretations(ctx: BuildContext, o: XMLBuilder, td: XMLBuilder, obs: Observation): void {
+  const interpretations = interpretationsAsWritten(obs);
+  const cell = new Inline(ctx, td);
+  const refs = interpretationCell(cell, interpretations);
+  cell.flush();
+  (interpretations ?? []).forEach((c, i) => {
+    const ref = refs[i];
+    writeCode(o, 'interpretationCode', c, ref ? { ref } : {});
+  });
 }
 
 /** An interval whose low is above its high cannot be a result nor a reference range. */
