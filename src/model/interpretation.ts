@@ -10,6 +10,10 @@ import type { Observation } from './results.js';
 /**
  * The critical codes of HL7 ObservationInterpretation with their display names in JDV_HL7_ObservationInterpretation_CISIS
  * (the ANS kit's value set, which the volet binds `interpretationCode` to).
+ * @example
+ * ```ts
+ * CRITICAL_INTERPRETATIONS.HH; // 'Très anormalement haut, alerte'
+ * ```
  */
 export const CRITICAL_INTERPRETATIONS: Readonly<Record<'HH' | 'LL' | 'AA', string>> = {
   HH: 'Très anormalement haut, alerte',

@@ -371,7 +371,7 @@ export interface Observation extends PreviousResult {
   /**
    * A critical (panic) value: written in the CDA as the critical interpretation code — HH when the interpretation
    * is H/HH, LL when L/LL, AA otherwise — (HL7 ObservationInterpretation), and marked on the PDF. See
-   * {@link interpretationsAsWritten}. A parsed document sets it when a result carries HH, LL or AA.
+   * `interpretationsAsWritten`. A parsed document sets it when a result carries HH, LL or AA.
    */
   critical?: boolean;
   devices?: ResultDevice[];
