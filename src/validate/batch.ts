@@ -1,10 +1,10 @@
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, realpathSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { CisisBioError, XmlParseError } from '../common/errors.js';
 import { readXmlFile } from '../common/xml.js';
-import { getSerialized } from './cache.js';
+import { getSerialized, isOnDisk } from './cache.js';
 import type { DocumentFailure } from './formats/report.js';
 import {
   checkedText,
@@ -12,6 +12,7 @@ import {
   type DocumentValidation,
   MAX_DOCUMENT_BYTES,
   type ValidateOptions,
+  type Validator,
   validatorFor,
   withXsdResult,
 } from './pipeline.js';
@@ -89,11 +90,23 @@ export async function validateFiles(
  */
 export function expandInputs(args: string[]): string[] {
   const out: string[] = [];
+  const walked = new Set<string>(); // real paths: a link back to a parent folder is walked once
   const walk = (dir: string) => {
+    const real = realpathSync(dir);
+    if (walked.has(real)) return;
+    walked.add(real);
     for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
       const path = join(dir, e.name);
-      if (e.isDirectory()) walk(path);
-      else if (e.isFile() && e.name.toLowerCase().endsWith('.xml')) out.push(path);
+      // A link counts as what it points to (a folder of links to the documents of a run is common).
+      const kind = e.isSymbolicLink()
+        ? statKind(path)
+        : e.isDirectory()
+          ? 'dir'
+          : e.isFile()
+            ? 'file'
+            : undefined;
+      if (kind === 'dir') walk(path);
+      else if (kind === 'file' && e.name.toLowerCase().endsWith('.xml')) out.push(path);
     }
   };
   for (const a of args) {
@@ -107,6 +120,16 @@ export function expandInputs(args: string[]): string[] {
     else out.push(a);
   }
   return out;
+}
+
+/** What a path leads to, links followed; undefined for a dangling link or anything else. */
+function statKind(path: string): 'dir' | 'file' | undefined {
+  try {
+    const st = statSync(path);
+    return st.isDirectory() ? 'dir' : st.isFile() ? 'file' : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 const nameOf = (input: BatchInput) => (typeof input === 'string' ? input : input.file);
@@ -193,65 +216,123 @@ export async function validateOne(
   }
 }
 
+/**
+ * A batch over `count` threads: this one and `count - 1` workers. The workers start first and load the
+ * compiled rules from the disk cache themselves while this thread, already warm, validates; on a cold cache the
+ * rules are compiled here once and handed to them. Documents are handed out one by one (two in flight per
+ * worker, so none waits while this thread is busy), and the outcomes kept in input order.
+ */
 async function runInWorkers(
   files: BatchInput[],
   options: ValidateOptions,
   count: number,
   onProgress?: ProgressListener,
 ): Promise<FileOutcome[]> {
+  const init = await workerInit(options);
+  const entry = workerEntry('validate-worker', 'worker.ts');
+  const pool = Array.from(
+    { length: count - 1 },
+    () => new Worker(entry.url, { workerData: init, eval: entry.eval === true }),
+  );
+  const queue = new BatchQueue(files, onProgress);
+  try {
+    // Listeners first: a worker may come online while this thread loads its own validator.
+    const fed = pool.map((w) => feedWorker(w, queue));
+    for (const f of fed) f.catch(() => undefined); // awaited below; must not count as unhandled meanwhile
+    await validateShareHere(await validatorFor(options), queue, options);
+    await Promise.all(fed);
+  } finally {
+    await Promise.all(pool.map((w) => w.terminate()));
+  }
+  return queue.outcomes;
+}
+
+/**
+ * What the workers start with. Rules the disk cache holds are left to them (reading the cache costs each
+ * thread less than waiting for this one); others are compiled here, once, and sent serialized.
+ */
+async function workerInit(options: ValidateOptions): Promise<WorkerInit> {
   const rules = resolveRules(options); // a bad kit path fails here, once, before any worker starts
   const compiled: WorkerInit['compiled'] = {};
   for (const p of rules.forcedVolet ? [rules.forcedVolet, ...rules.profiles] : rules.profiles) {
+    const request = compileRequest(p, options);
+    if (isOnDisk(request)) continue;
     try {
-      compiled[p.name] = { serialized: await getSerialized(compileRequest(p, options)) };
+      compiled[p.name] = { serialized: await getSerialized(request) };
     } catch (e) {
       compiled[p.name] = {
         error: e instanceof CisisBioError ? `${e.code}: ${e.message}` : (e as Error).message,
       };
     }
   }
-  const init: WorkerInit = { options, compiled };
-  const entry = workerEntry('validate-worker', 'worker.ts');
-  const outcomes: FileOutcome[] = new Array(files.length);
-  let next = 0;
-  let done = 0;
-  const pool = Array.from(
-    { length: count },
-    () => new Worker(entry.url, { workerData: init, eval: entry.eval === true }),
-  );
-  try {
-    await Promise.all(
-      pool.map(
-        (worker) =>
-          new Promise<void>((resolvePool, reject) => {
-            const feed = () => {
-              if (next >= files.length) {
-                resolvePool();
-                return;
-              }
-              const index = next++;
-              worker.postMessage({ index, input: files[index] });
-            };
-            worker.on('message', (msg: { index: number; outcome?: FileOutcome; fatal?: string }) => {
-              if (msg.fatal !== undefined) {
-                reject(new CisisBioError('VALIDATE_WORKER', msg.fatal));
-                return;
-              }
-              outcomes[msg.index] = msg.outcome!;
-              onProgress?.(++done, files.length);
-              feed();
-            });
-            worker.on('error', reject);
-            worker.on('exit', (code) => {
-              if (next < files.length || code !== 0)
-                reject(new CisisBioError('VALIDATE_WORKER', `a validation worker stopped (exit ${code})`));
-            });
-            worker.once('online', feed);
-          }),
-      ),
-    );
-  } finally {
-    await Promise.all(pool.map((w) => w.terminate()));
+  return { options, compiled };
+}
+
+/** The documents of a batch, handed out in order to whichever thread is free, and their outcomes. */
+class BatchQueue {
+  readonly outcomes: FileOutcome[];
+  private next = 0;
+  private done = 0;
+
+  constructor(
+    readonly files: BatchInput[],
+    private readonly onProgress?: ProgressListener,
+  ) {
+    this.outcomes = new Array(files.length);
   }
-  return outcomes;
+
+  /** Index of the next document to validate, or undefined when all are handed out. */
+  take(): number | undefined {
+    return this.next < this.files.length ? this.next++ : undefined;
+  }
+
+  settle(index: number, outcome: FileOutcome): void {
+    this.outcomes[index] = outcome;
+    this.onProgress?.(++this.done, this.files.length);
+  }
+}
+
+/** This thread's share of a batch: the next document whenever it is free, the event loop served in between. */
+async function validateShareHere(validator: Validator, queue: BatchQueue, options: ValidateOptions) {
+  for (let i = queue.take(); i !== undefined; i = queue.take()) {
+    const input = queue.files[i]!;
+    const file = nameOf(input);
+    queue.settle(i, await validateOne(input, options.maxBytes, (bytes) => validator.validate(bytes, file)));
+    // Validation is synchronous: let the workers' messages in so that they get their next documents.
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
+/** Keep one worker busy (two documents in flight) until the queue is empty; rejects when the worker fails. */
+function feedWorker(worker: Worker, queue: BatchQueue): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    let inFlight = 0;
+    const feed = () => {
+      const index = queue.take();
+      if (index === undefined) {
+        if (inFlight === 0) resolve();
+        return;
+      }
+      inFlight++;
+      worker.postMessage({ index, input: queue.files[index] });
+    };
+    worker.on('message', (msg: { index: number; outcome?: FileOutcome; fatal?: string }) => {
+      if (msg.fatal !== undefined) {
+        reject(new CisisBioError('VALIDATE_WORKER', msg.fatal));
+        return;
+      }
+      inFlight--;
+      queue.settle(msg.index, msg.outcome!);
+      feed();
+    });
+    worker.on('error', reject);
+    worker.on('exit', (code) => {
+      if (inFlight > 0 || code !== 0)
+        reject(new CisisBioError('VALIDATE_WORKER', `a validation worker stopped (exit ${code})`));
+    });
+    worker.once('online', () => {
+      feed();
+      feed();
+    });
+  });
 }

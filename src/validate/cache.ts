@@ -1,5 +1,14 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import {
@@ -90,6 +99,14 @@ export async function getSerialized(request: CompileRequest): Promise<string> {
   const serialized: string = entry.serialized ?? serializeCompiled(entry.compiled!);
   entry.serialized = serialized;
   return serialized;
+}
+
+/**
+ * Whether the disk cache holds an entry for this request, so that a worker thread can load it itself instead of
+ * receiving it from the main thread. Checks presence only; the binding is checked when the entry is read.
+ */
+export function isOnDisk(request: CompileRequest): boolean {
+  return request.disk !== false && existsSync(join(cacheDir(), 'compiled', `${stampedKey(request)}.txt`));
 }
 
 /** Seed the in-process cache with a serialized form received from the main thread (workers). */
