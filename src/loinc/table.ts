@@ -6,19 +6,10 @@
  * `~/.cache/cisis-bio`; a corrupt or stale entry is rebuilt; a cache that cannot be written only costs speed).
  * @module
  */
-import { createHash, randomBytes } from 'node:crypto';
-import {
-  closeSync,
-  mkdirSync,
-  openSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  statSync,
-  writeSync,
-} from 'node:fs';
-import { homedir } from 'node:os';
-import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
+import { createHash } from 'node:crypto';
+import { closeSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { cacheRoot, readCheckedEntry, tempPathFor } from '../common/cache.js';
 import { LoincTableError } from './errors.js';
 import { readReleaseCsv } from './release-csv.js';
 
@@ -169,8 +160,7 @@ export const loincLoadStats = { csvParses: 0, cacheHits: 0, cacheWrites: 0, corr
  * loincCacheDir({ XDG_CACHE_HOME: '/tmp/c' }) // '/tmp/c/cisis-bio'
  */
 export function loincCacheDir(env: NodeJS.ProcessEnv = process.env): string {
-  const xdg = env.XDG_CACHE_HOME;
-  return join(xdg && isAbsolute(xdg) ? xdg : join(homedir(), '.cache'), 'cisis-bio');
+  return cacheRoot(env);
 }
 
 /**
@@ -283,16 +273,9 @@ function readMapTo(path: string): Map<string, string[]> {
 }
 
 function readIndex(file: string, source: string): LoincTable | undefined {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    return undefined;
-  }
-  const nl = text.indexOf('\n');
-  const head = nl < 0 ? '' : text.slice(0, nl);
-  const payload = text.slice(nl + 1);
-  if (head !== `${HEADER} ${sha256(payload)}`) {
+  const payload = readCheckedEntry(file, HEADER);
+  if (payload === undefined) return undefined;
+  if (payload === 'corrupt') {
     loincLoadStats.corruptEntries++;
     return undefined;
   }
@@ -305,7 +288,7 @@ function readIndex(file: string, source: string): LoincTable | undefined {
  * checksum is written as a placeholder of the same length, then filled in once the payload is hashed.
  */
 function writeIndex(file: string, table: LoincTable): void {
-  const tmp = join(dirname(file), `.${basename(file)}.${randomBytes(6).toString('hex')}.tmp`);
+  const tmp = tempPathFor(file);
   let fd: number | undefined;
   try {
     mkdirSync(dirname(file), { recursive: true });
@@ -337,10 +320,6 @@ function writeIndex(file: string, table: LoincTable): void {
     if (fd !== undefined) closeSync(fd);
     rmSync(tmp, { force: true });
   }
-}
-
-function sha256(s: string): string {
-  return createHash('sha256').update(s).digest('hex');
 }
 
 /**

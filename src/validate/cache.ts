@@ -1,16 +1,7 @@
-import { createHash, randomBytes } from 'node:crypto';
-import {
-  existsSync,
-  mkdirSync,
-  readdirSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
-import { homedir } from 'node:os';
-import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { cacheRoot, readCheckedEntry, sha256Hex, writeFileAtomicSync } from '../common/cache.js';
 import {
   type CompiledSchematron,
   compileSchematron,
@@ -41,15 +32,9 @@ export function resetCacheStats(): void {
   for (const k of Object.keys(cacheStats) as Array<keyof typeof cacheStats>) cacheStats[k] = 0;
 }
 
-/**
- * Folder of the disk cache: `$XDG_CACHE_HOME/cisis-bio`, else `~/.cache/cisis-bio`. Never inside the kit,
- * which may be read-only or shared.
- */
+/** Folder of the disk cache (`$XDG_CACHE_HOME/cisis-bio`, else `~/.cache/cisis-bio`), shared with the LOINC index. */
 export function cacheDir(env: NodeJS.ProcessEnv = process.env): string {
-  // The XDG spec ignores a relative XDG_CACHE_HOME.
-  const xdg = env.XDG_CACHE_HOME;
-  const base = xdg && isAbsolute(xdg) ? xdg : join(homedir(), '.cache');
-  return join(base, 'cisis-bio');
+  return cacheRoot(env);
 }
 
 export interface CompileRequest {
@@ -119,7 +104,8 @@ export function clearMemoryCache(): void {
   memory.clear();
 }
 
-const HEADER = 'cisis-bio-compiled-schematron';
+/** First line of an entry, before the checksum: the format and the engine that wrote it. */
+const HEAD = `cisis-bio-compiled-schematron ${ENGINE_VERSION}`;
 
 function load(request: CompileRequest): { compiled?: CompiledSchematron; serialized?: string } {
   if (request.disk === false) return { compiled: compile(request) };
@@ -140,7 +126,7 @@ function load(request: CompileRequest): { compiled?: CompiledSchematron; seriali
   const compiled = compile(request);
   const serialized = serializeCompiled(compiled);
   try {
-    writeFileAtomicSync(file, `${HEADER} ${sha256(serialized)} ${ENGINE_VERSION}\n${serialized}`);
+    writeFileAtomicSync(file, `${HEAD} ${sha256Hex(serialized)}\n${serialized}`);
     cacheStats.diskWrites++;
     prune(dirname(file));
   } catch {
@@ -169,7 +155,7 @@ function bindingHolds(compiled: CompiledSchematron, request: CompileRequest): bo
   for (const [rel, hash] of sources) {
     let now: string | null;
     try {
-      now = sha256Bytes(readFileSync(resolve(model.baseDir!, rel)));
+      now = sha256Hex(readFileSync(resolve(model.baseDir!, rel)));
     } catch {
       now = null;
     }
@@ -177,20 +163,6 @@ function bindingHolds(compiled: CompiledSchematron, request: CompileRequest): bo
   }
   return true;
 }
-
-function writeFileAtomicSync(path: string, data: string): void {
-  mkdirSync(dirname(path), { recursive: true });
-  const tmp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
-  try {
-    writeFileSync(tmp, data);
-    renameSync(tmp, path);
-  } catch (e) {
-    rmSync(tmp, { force: true });
-    throw e;
-  }
-}
-
-const sha256Bytes = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 
 /** Entries kept on disk: each kit or engine update adds some; the least recently written go first. */
 export const MAX_CACHE_ENTRIES = 64;
@@ -213,22 +185,12 @@ function compile(request: CompileRequest): CompiledSchematron {
   return compileSchematron(request.schPath, request.phase === undefined ? {} : { phase: request.phase });
 }
 
-/** Payload of a cache file, or undefined when absent or corrupt (bad header or checksum). */
+/** Payload of a cache file, or undefined when absent or corrupt (another engine's entry, bad checksum). */
 function readEntry(file: string): string | undefined {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    return undefined;
-  }
-  const nl = text.indexOf('\n');
-  const [header, sum, engine] = text.slice(0, Math.max(nl, 0)).split(' ');
-  const payload = text.slice(nl + 1);
-  if (nl < 0 || header !== HEADER || engine !== ENGINE_VERSION || sum !== sha256(payload)) {
-    cacheStats.corruptEntries++;
-    return undefined;
-  }
-  return payload;
+  const entry = readCheckedEntry(file, HEAD);
+  if (entry !== 'corrupt') return entry;
+  cacheStats.corruptEntries++;
+  return undefined;
 }
 
 /**
@@ -266,7 +228,9 @@ interface KeyStamp {
  */
 export function stampedKey(request: CompileRequest): string {
   const top = resolve(request.schPath);
-  const id = sha256(`${ENGINE_VERSION}\u0000${engineFingerprint()}\u0000${request.phase ?? ''}\u0000${top}`);
+  const id = sha256Hex(
+    `${ENGINE_VERSION}\u0000${engineFingerprint()}\u0000${request.phase ?? ''}\u0000${top}`,
+  );
   const stampFile = join(cacheDir(), 'keys', `${id}.json`);
   try {
     const stamp = JSON.parse(readFileSync(stampFile, 'utf8')) as KeyStamp;
@@ -327,10 +291,6 @@ function includeTree(
     }
   }
   return files;
-}
-
-function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
 }
 
 function safeDecode(href: string): string {

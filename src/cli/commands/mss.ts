@@ -1,14 +1,10 @@
 import { type Command, Option } from 'commander';
-import type { MssAudience, MssReportFiles } from '../../mss/index.js';
+import type { MssMessageInput, MssReportFiles } from '../../mss/index.js';
 import type { Visibility } from '../../xds/index.js';
 
-interface PackFlags {
-  audience: MssAudience;
-  from: string;
-  to?: string[];
-  cc?: string[];
-  replyTo?: string;
-  readReceipt?: boolean | string;
+/** The message fields commander gives as they are, and the flags this command turns into the others. */
+interface PackFlags
+  extends Pick<MssMessageInput, 'audience' | 'from' | 'to' | 'cc' | 'replyTo' | 'readReceipt'> {
   reply: boolean;
   nil?: string;
   sourceId?: string;

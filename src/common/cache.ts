@@ -1,0 +1,53 @@
+// The SDK's disk cache: one root folder, entries that carry their own checksum, written atomically.
+// Shared by the validator's compiled schematrons and the LOINC table index.
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { basename, dirname, isAbsolute, join } from 'node:path';
+
+/**
+ * Folder of the disk cache: `$XDG_CACHE_HOME/cisis-bio`, else `~/.cache/cisis-bio` (the XDG spec ignores a
+ * relative XDG_CACHE_HOME). Never inside the kit or a LOINC release, which may be read-only or shared.
+ */
+export function cacheRoot(env: NodeJS.ProcessEnv = process.env): string {
+  const xdg = env.XDG_CACHE_HOME;
+  return join(xdg && isAbsolute(xdg) ? xdg : join(homedir(), '.cache'), 'cisis-bio');
+}
+
+export const sha256Hex = (data: string | Uint8Array): string =>
+  createHash('sha256').update(data).digest('hex');
+
+/**
+ * Payload of a checksummed cache entry — first line `<head> <sha256 of the payload>`, then the payload — or
+ * `undefined` when the file is absent, `'corrupt'` when its first line is not `head` with the right checksum
+ * (another version's entry, a truncated or edited file).
+ */
+export function readCheckedEntry(file: string, head: string): string | 'corrupt' | undefined {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+  const nl = text.indexOf('\n');
+  if (nl < 0) return 'corrupt';
+  const payload = text.slice(nl + 1);
+  return text.slice(0, nl) === `${head} ${sha256Hex(payload)}` ? payload : 'corrupt';
+}
+
+/** Write a file atomically (a temp file in the same folder, then rename): a reader never sees half a file. */
+export function writeFileAtomicSync(path: string, data: string): void {
+  mkdirSync(dirname(path), { recursive: true });
+  const tmp = tempPathFor(path);
+  try {
+    writeFileSync(tmp, data);
+    renameSync(tmp, path);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw e;
+  }
+}
+
+/** A temp file name beside `path`, for writes that end in a rename. */
+export const tempPathFor = (path: string): string =>
+  join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
