@@ -245,7 +245,7 @@ const SPECIMEN_SYSTEMS: Readonly<Record<string, readonly string[]>> = {
   URC: URINE,
   CSF: ['CSF'],
   STL: ['Stool'],
-  THRT: ['Throat', 'Upper resp', 'Respiratory', 'Nph'],
+  THRT: ['Thrt', 'Upper resp', 'Respiratory', 'Nph'],
   SPT: ['Sputum', 'Respiratory', 'Lower resp'],
 };
 

@@ -104,7 +104,7 @@ const SPECIMEN_WORDS: ReadonlyArray<[RegExp, readonly string[]]> = [
   [/s[ée]rum|plasma|sang veineux/i, ['Ser/Plas', 'Ser', 'Plas']],
   [/sang|blood|bld/i, ['Bld', 'RBC', 'BldC', 'Ser/Plas']],
   [/urine/i, ['Urine', 'Urine sed']],
-  [/gorge|throat/i, ['Throat']],
+  [/gorge|throat/i, ['Thrt']],
   [/selles|stool/i, ['Stool']],
   [/lcr|c[ée]phalo/i, ['CSF']],
 ];

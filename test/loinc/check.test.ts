@@ -179,4 +179,25 @@ describe('mutated codes are caught', () => {
     });
     expect(rules(r)).toContain('warning LOINC_SYSTEM 718-7');
   });
+
+  it('a throat swab (HL7 THRT) and a LOINC "Thrt" code agree; the same code on urine does not', () => {
+    // LOINC writes the throat system "Thrt" (78012-2, Streptococcus pyogenes Ag [Presence] in Throat).
+    expect(table.get('78012-2')?.system).toBe('Thrt');
+    const withSpecimen = (specimen: string) => {
+      const r = SCENARIOS.find((s) => s.name === 'microbiology')?.model() as CrBioReport;
+      const entry = r.sections.flatMap((s) => (s.kind === 'chapter' && s.entry ? [s.entry] : []))[0];
+      const spec = entry?.items.find((i) => i.kind === 'specimen');
+      if (!entry || !spec || spec.kind !== 'specimen') throw new Error('no specimen');
+      spec.specimenType = { code: specimen, codeSystem: '2.16.840.1.113883.5.129' };
+      entry.items.push({
+        kind: 'observation',
+        status: 'completed',
+        code: { code: '78012-2', codeSystem: '2.16.840.1.113883.6.1', displayName: 'Streptocoque A' },
+        value: { type: 'CD', code: '10828004', codeSystem: '2.16.840.1.113883.6.96', displayName: 'Positif' },
+      });
+      return rules(r).filter((x) => x.includes('78012-2'));
+    };
+    expect(withSpecimen('THRT')).toEqual([]);
+    expect(withSpecimen('UR')).toEqual(['warning LOINC_SYSTEM 78012-2']);
+  });
 });
