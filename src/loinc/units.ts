@@ -83,6 +83,7 @@ export const PROPERTY_UNIT_KINDS: Readonly<Record<string, readonly UnitKind[]>> 
   Titr: ['dimensionless'],
   Time: ['time'],
   EntVol: ['volume'],
+  EntMeanVol: ['volume'], // MPV, MCV in recent releases (32623-1 "Platelet [Entitic mean volume]")
   EntMass: ['mass'],
   EntSub: ['substance'],
   VRat: ['volume/time'],

@@ -24,7 +24,7 @@ describe('examples/loinc-transcoding.ts', () => {
     );
     expect(out).toContain('worksheet.csv: 1 local analyses');
     expect(out).toContain('components[0].code: 1234 → 1988-5');
-    expect(out).toContain('LOINC checks (table of 97 terms): 0 finding(s)');
+    expect(out).toContain('LOINC checks (table of 99 terms): 0 finding(s)');
     expect(parseMapping(readFileSync(join(dir, 'mapping.json'), 'utf8')).entries).toHaveLength(1);
     const model = validateReport(JSON.parse(readFileSync(join(dir, 'report-loinc.json'), 'utf8')));
     const pdf = new TextEncoder().encode('%PDF-1.4\n%%EOF\n');
