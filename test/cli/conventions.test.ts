@@ -11,7 +11,7 @@ const COMMANDS_DIR = join(PROJECT_ROOT, 'src/cli/commands');
  * command's format names are a constant list commander needs for `--format`'s choices.
  */
 const LIGHT =
-  /^(commander|node:[a-z/]+|\.\.\/util\.js|\.\.\/\.\.\/common\/(errors|fs)\.js|\.\.\/\.\.\/version\.js|\.\.\/\.\.\/validate\/formats\/names\.js)$/;
+  /^(commander|node:[a-z/]+|\.\.\/(util|loinc-checks)\.js|\.\.\/\.\.\/common\/(errors|fs)\.js|\.\.\/\.\.\/version\.js|\.\.\/\.\.\/validate\/formats\/names\.js)$/;
 
 function valueImports(source: string): string[] {
   const found: string[] = [];

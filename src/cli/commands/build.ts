@@ -1,5 +1,6 @@
 import { type Command, Option } from 'commander';
 import type { CrBioReport } from '../../model/index.js';
+import * as loincChecks from '../loinc-checks.js';
 import { CliExit, describeError, EXIT, exitCodeFor, readInput, readJson } from '../util.js';
 
 interface BuildFlags {
@@ -26,7 +27,7 @@ interface BuildFlags {
  * (a LOINC folder without `LoincTable/Loinc.csv`). The output is written atomically: on any failure no file appears.
  */
 export function register(program: Command): void {
-  program
+  const command = program
     .command('build')
     .description('build a CR-BIO CDA R2 (level 3 with its PDF copy, or level 1) from a JSON report model')
     .argument(
@@ -55,15 +56,11 @@ export function register(program: Command): void {
         '--practice-setting <code>',
         'with --upgrade: practice setting (JDV_J04) of performing labs that have none (2024.01 requires it)',
       ).choices(['AMBULATOIRE', 'ETABLISSEMENT', 'DEPISTAGE', 'HAD', 'ESSMS']),
-    )
-    .option(
-      '--loinc <dir>',
-      'LOINC release folder (LoincTable/Loinc.csv): check the codes, exit 1 on an error (default: $CISIS_BIO_LOINC)',
-    )
-    .option('--normalise-units', 'rewrite French units to UCUM first (G/L → 10*9/L, UI/L → [IU]/L…)')
-    .addHelpText(
-      'after',
-      '\nExit codes: 0 written; 1 invalid model or an error-level LOINC finding (nothing written);\n' +
+    );
+  loincChecks
+    .addCheckOptions(
+      command,
+      '0 written; 1 invalid model or an error-level LOINC finding (nothing written);\n' +
         '2 usage or I/O (unreadable input, a --loinc folder without LoincTable/Loinc.csv).',
     )
     .action(async (file: string, flags: BuildFlags) => {
@@ -116,33 +113,17 @@ async function readModel(file: string, flags: BuildFlags): Promise<CrBioReport> 
 
 /** `--normalise-units` and `--loinc`: the model to build; each rewrite and finding on stderr; exit 1 on a LOINC error. */
 async function checkedModel(report: CrBioReport, flags: BuildFlags): Promise<CrBioReport> {
-  const { LoincTableError, resolveLoincDir } = await import('../../loinc/index.js');
-  const dir = resolveLoincDir(flags.loinc);
-  if (!flags.normaliseUnits && dir === undefined) return report;
+  const options = await loincChecks.checkOptions(flags);
+  if (!options.normaliseUnits && options.loinc === undefined) return report;
   // The compose module's inner file: its index would load the signing, sealing and validation code too.
   const { prepareReport } = await import('../../compose/checks.js');
   let prepared: ReturnType<typeof prepareReport>;
   try {
-    prepared = prepareReport(report, {
-      ...(flags.normaliseUnits ? { normaliseUnits: true } : {}),
-      ...(dir !== undefined ? { loinc: dir } : {}),
-    });
+    prepared = prepareReport(report, options);
   } catch (e) {
-    if (e instanceof LoincTableError) throw new CliExit(EXIT.USAGE, describeError(e));
-    throw e;
+    throw (await loincChecks.loincTableExit(e)) ?? e;
   }
-  for (const r of prepared.unitRewrites ?? [])
-    process.stderr.write(`cisis-bio: unit: ${r.path}: ${r.from} → ${r.to}\n`);
-  const check = prepared.loinc;
-  if (check) {
-    for (const f of check.findings)
-      process.stderr.write(`cisis-bio: ${f.severity}: ${f.rule} ${f.path}: ${f.message}\n`);
-    const { errors, warnings } = check.counts;
-    process.stderr.write(
-      `cisis-bio: LOINC: ${errors} errors, ${warnings} warnings (${check.table.terms} terms, ${check.table.source})\n`,
-    );
-    if (!check.valid) throw new CliExit(EXIT.INVALID, `${errors} LOINC error(s): nothing written`);
-  }
+  loincChecks.printChecks(prepared);
   return prepared.report;
 }
 

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { type Command, Option } from 'commander';
 import type { CreateReportOptions } from '../../compose/index.js';
+import * as loincChecks from '../loinc-checks.js';
 import { CliExit, describeError, EXIT, readInput, readJson } from '../util.js';
 
 interface ReportFlags {
@@ -14,17 +15,23 @@ interface ReportFlags {
   kit?: string;
   validate?: boolean;
   failOnInvalid?: boolean;
+  loinc?: string;
+  normaliseUnits?: boolean;
 }
 
 /**
  * `cisis-bio report MODEL.json --out DIR [--sign --key K --cert C [--password P] [--profile dsg|dmp-legacy]]
- * [--kit DIR] [--fail-on-invalid]`: write `DIR/<id>.n3.xml`, `DIR/<id>.n1.xml`, `DIR/<id>.pdf` and (signed)
- * `DIR/<id>.sig.xml` all-or-none (`publishFiles`: staged in a temporary folder inside DIR, `<id>.n3.xml` appears
- * last), and print a JSON summary on stdout. Exit 0 written, 1 a step failed (no file written; or written but not
- * valid without `--fail-on-invalid`), 2 usage, I/O or an output name taken by a non-file (nothing written).
+ * [--kit DIR] [--fail-on-invalid] [--normalise-units] [--loinc DIR]`: write `DIR/<id>.n3.xml`, `DIR/<id>.n1.xml`,
+ * `DIR/<id>.pdf` and (signed) `DIR/<id>.sig.xml` all-or-none (`publishFiles`: staged in a temporary folder inside
+ * DIR, `<id>.n3.xml` appears last), and print a JSON summary on stdout. `--normalise-units` and `--loinc DIR`
+ * (default `$CISIS_BIO_LOINC`) are `createReport`'s `normaliseUnits` and `loinc` (failing on an error-level
+ * finding, before anything is rendered), printed on stderr as `cisis-bio build` prints them.
+ * Exit 0 written, 1 a step failed or an error-level LOINC finding (no file written; or written but not valid
+ * without `--fail-on-invalid`), 2 usage, I/O, a `--loinc` folder without `LoincTable/Loinc.csv` or an output
+ * name taken by a non-file (nothing written).
  */
 export function register(program: Command): void {
-  program
+  const command = program
     .command('report')
     .description('create the files a lab sends: CR-BIO level 3 + level 1 + PDF (+ signature), all or none')
     .argument('<model.json>', 'the report model (JSON, see docs/guide.md)')
@@ -41,7 +48,13 @@ export function register(program: Command): void {
     .option('--submission-set <oid>', 'uniqueId of the XDS submission set named by the signature')
     .option('--kit <dir>', 'validate with the ANS kit (XSD + ANS profiles); else the embedded rules')
     .option('--no-validate', 'do not validate the documents')
-    .option('--fail-on-invalid', 'write nothing and exit 1 when a document is not valid')
+    .option('--fail-on-invalid', 'write nothing and exit 1 when a document is not valid');
+  loincChecks
+    .addCheckOptions(
+      command,
+      '0 written; 1 a step failed or an error-level LOINC finding (nothing written), or written\n' +
+        'but not valid (without --fail-on-invalid); 2 usage or I/O (a --loinc folder without LoincTable/Loinc.csv).',
+    )
     .action(async (file: string, flags: ReportFlags) => {
       await runReport(file, flags);
     });
@@ -65,15 +78,25 @@ async function runReport(file: string, flags: ReportFlags): Promise<void> {
       ...(flags.submissionSet ? { submissionSetId: flags.submissionSet } : {}),
     };
   }
-  const { createReport, publishFiles } = await import('../../compose/index.js');
+  const checks = await loincChecks.checkOptions(flags);
+  if (checks.normaliseUnits) options.normaliseUnits = true;
+  // Fail at step `loinc` on an error whatever --fail-on-invalid says (as build does): nothing is rendered then.
+  if (checks.loinc !== undefined) options.loinc = { table: checks.loinc, failOn: 'error' };
+  const { createReport, publishFiles, ReportCreationError } = await import('../../compose/index.js');
   const { CisisBioError } = await import('../../common/errors.js');
   let created: Awaited<ReturnType<typeof createReport>>;
   try {
     created = await createReport(model, options);
   } catch (e) {
+    if (e instanceof ReportCreationError && e.step === 'loinc') {
+      const exit = await loincChecks.loincTableExit(e);
+      if (exit) throw exit;
+      if (e.loinc) loincChecks.printChecks({ loinc: e.loinc }); // throws: exit 1, nothing written
+    }
     if (e instanceof CisisBioError) throw new CliExit(EXIT.INVALID, describeError(e));
     throw e;
   }
+  loincChecks.printChecks(created); // rewrites and LOINC warnings: errors threw above
   const id = created.ids.n3;
   const files = [
     { kind: 'n3', name: `${id}.n3.xml`, data: created.n3 },
