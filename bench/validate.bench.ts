@@ -68,12 +68,17 @@ if (!existsSync(CLI)) {
 }
 const cache = mkdtempSync(join(tmpdir(), 'cisis-bio-bench-cache-'));
 const env = { ...process.env, XDG_CACHE_HOME: cache };
-const cli = (args: string[]) => {
+const cli = (args: string[], oneCore = false) => {
+  const argv = [CLI, 'validate', '--kit', KIT, '--format', 'json', ...args];
   try {
-    execFileSync(process.execPath, [CLI, 'validate', '--kit', KIT, '--format', 'json', ...args], {
-      env,
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
+    execFileSync(
+      oneCore ? 'taskset' : process.execPath,
+      oneCore ? ['-c', '0', process.execPath, ...argv] : argv,
+      {
+        env,
+        stdio: ['ignore', 'ignore', 'inherit'],
+      },
+    );
   } catch (e) {
     if ((e as { status?: number }).status !== 1) throw e; // exit 1 (a document does not conform) is a normal run
   }
@@ -84,6 +89,25 @@ const forty = readdirSync(PARITY_DOCS)
   .sort()
   .slice(0, 40)
   .map((f) => join(PARITY_DOCS, f));
+// The --jobs batch: the 175 parity mutants and the kit's CR-BIO 2024.01 examples, 200 documents in all.
+const kitBio = readdirSync(EXAMPLES)
+  .filter((f) => f.startsWith('BIO-CR-BIO_2024.01'))
+  .sort()
+  .map((f) => join(EXAMPLES, f));
+const parityAll = readdirSync(PARITY_DOCS)
+  .filter((f) => f.endsWith('.xml'))
+  .sort()
+  .map((f) => join(PARITY_DOCS, f));
+const batch200 = [...parityAll, ...kitBio, ...kitBio].slice(0, 200);
+/** `taskset -c 0` when present: the same one-job run held to one core, the baseline the second core is judged by. */
+const taskset = (() => {
+  try {
+    execFileSync('taskset', ['-c', '0', 'true']);
+    return true;
+  } catch {
+    return false;
+  }
+})();
 const timeOnce = (f: () => void) => {
   const t0 = performance.now();
   f();
@@ -96,6 +120,9 @@ cold.add('CLI, 1 document (disk cache warm)', () => cli(one));
 const cold40 = new Bench({ time: 0, iterations: Math.max(1, Math.round(ITER / 3)), warmup: false });
 cold40.add('CLI, 40 documents, --jobs 1', () => cli(forty));
 cold40.add('CLI, 40 documents, --jobs 2', () => cli(['--jobs', '2', ...forty]));
+cold40.add('CLI, 200 documents, --jobs 1', () => cli(batch200));
+cold40.add('CLI, 200 documents, --jobs 2', () => cli(['--jobs', '2', ...batch200]));
+if (taskset) cold40.add('CLI, 200 documents, --jobs 1, one core (taskset -c 0)', () => cli(batch200, true));
 await cold.run();
 await cold40.run();
 console.log('\ncold CLI calls (new process each; mean / min):');
