@@ -1,8 +1,16 @@
 import { CisisBioError } from '../common/errors.js';
 
-/** The LOINC table given (`--loinc DIR`, `CISIS_BIO_LOINC`, `options.loinc`) cannot be read. */
+/**
+ * The LOINC table given (`--loinc DIR`, `CISIS_BIO_LOINC`, `options.loinc`) cannot be read: no `Loinc.csv`
+ * (`LOINC_TABLE_NOT_FOUND`), a file the system refuses to read (`LOINC_TABLE_UNREADABLE`: a directory, no read
+ * permission…) or not a LOINC release CSV (`LOINC_TABLE_MALFORMED`). `where` is the file (and line).
+ */
 export class LoincTableError extends CisisBioError {
-  constructor(code: 'LOINC_TABLE_NOT_FOUND' | 'LOINC_TABLE_MALFORMED', message: string, where?: string) {
+  constructor(
+    code: 'LOINC_TABLE_NOT_FOUND' | 'LOINC_TABLE_MALFORMED' | 'LOINC_TABLE_UNREADABLE',
+    message: string,
+    where?: string,
+  ) {
     super(code, message, where === undefined ? undefined : { where });
   }
 }

@@ -17,6 +17,9 @@ interface Cursor {
   buf: Buffer;
   end: number;
   eof: boolean;
+  /** The file and the number of records read before this one: where a malformed record is. */
+  path: string;
+  line: number;
 }
 
 /**
@@ -40,7 +43,7 @@ function parseRecord(
       let q = s;
       for (;;) {
         q = buf.indexOf(QUOTE, q);
-        if (q < 0 || q >= end) return c.eof ? unterminated(pos) : -1;
+        if (q < 0 || q >= end) return c.eof ? unterminated(c) : -1;
         if (q + 1 < end && buf[q + 1] === QUOTE) {
           escaped = true;
           q += 2;
@@ -75,8 +78,27 @@ function parseRecord(
   }
 }
 
-function unterminated(pos: number): never {
-  throw new LoincTableError('LOINC_TABLE_MALFORMED', `unterminated quoted field (record at byte ${pos})`);
+function unterminated(c: Cursor): never {
+  throw new LoincTableError(
+    'LOINC_TABLE_MALFORMED',
+    'unterminated quoted field: the record runs to the end of the file',
+    `${c.path}:${c.line + 1}`,
+  );
+}
+
+/** A Node file-system error (EISDIR, EACCES, EIO…), as opposed to the reader's own or the caller's errors. */
+function isSystemError(e: unknown): e is NodeJS.ErrnoException {
+  return e instanceof Error && typeof (e as NodeJS.ErrnoException).syscall === 'string';
+}
+
+/** Run `read` on `path`; a file-system error becomes LOINC_TABLE_UNREADABLE at `path`. */
+function readingFile<T>(path: string, read: () => T): T {
+  try {
+    return read();
+  } catch (e) {
+    if (!isSystemError(e)) throw e;
+    throw new LoincTableError('LOINC_TABLE_UNREADABLE', `cannot read the file (${e.message})`, path);
+  }
 }
 
 /**
@@ -84,6 +106,8 @@ function unterminated(pos: number): never {
  * `''`). Throws when a wanted column is absent from the header and `required` lists it. `chunkSize` (bytes read at
  * once, grown when a record is longer) is for tests.
  *
+ * @throws LoincTableError LOINC_TABLE_MALFORMED (`where` = `path:record`) or LOINC_TABLE_UNREADABLE (a file-system
+ *   error: a directory, no read permission…; `where` = `path`)
  * @example
  * readReleaseCsv('Loinc.csv', ['LOINC_NUM', 'STATUS'], ['LOINC_NUM'], (f) => console.log(f[0], f[1]));
  */
@@ -94,12 +118,11 @@ export function readReleaseCsv(
   onRecord: (fields: string[], line: number) => void,
   chunkSize = CHUNK,
 ): void {
-  const fd = openSync(path, 'r');
+  const fd = readingFile(path, () => openSync(path, 'r'));
   try {
-    const c: Cursor = { buf: Buffer.allocUnsafe(chunkSize), end: 0, eof: false };
+    const c: Cursor = { buf: Buffer.allocUnsafe(chunkSize), end: 0, eof: false, path, line: 0 };
     let slots: Int32Array | undefined;
     let fields: string[] = [];
-    let line = 0;
     let blank = true;
     const onField = (i: number, s: number, e: number, escaped: boolean): void => {
       if (i > 0 || e > s) blank = false;
@@ -113,21 +136,21 @@ export function readReleaseCsv(
       fields[slot] = escaped ? v.replace(/""/g, '"') : v;
     };
     for (;;) {
-      const n = readSync(fd, c.buf, c.end, c.buf.length - c.end, null);
+      const n = readingFile(path, () => readSync(fd, c.buf, c.end, c.buf.length - c.end, null));
       c.end += n;
       c.eof = n === 0;
       let pos = 0;
-      if (line === 0 && c.end >= 3 && c.buf[0] === 0xef && c.buf[1] === 0xbb && c.buf[2] === 0xbf) pos = 3;
+      if (c.line === 0 && c.end >= 3 && c.buf[0] === 0xef && c.buf[1] === 0xbb && c.buf[2] === 0xbf) pos = 3;
       while (pos < c.end) {
         fields = slots ? new Array<string>(wanted.length).fill('') : [];
         blank = true;
         const next = parseRecord(c, pos, onField);
         if (next < 0) break;
-        line++;
+        c.line++;
         if (!slots) {
           slots = headerSlots(fields, wanted, required, path);
         } else if (!blank) {
-          onRecord(fields, line);
+          onRecord(fields, c.line);
         }
         pos = next;
       }

@@ -192,7 +192,8 @@ const memory = new Map<string, LoincTable>();
  * Load the LOINC table of a release folder: from memory when already loaded, else from the cached index when it
  * matches the file (path, size, modification time, and `MapTo.csv`'s), else by parsing the CSV (and caching).
  *
- * @throws LoincTableError when the folder holds no Loinc.csv or the file is not a LOINC release CSV
+ * @throws LoincTableError when the folder holds no Loinc.csv, the system refuses to read `Loinc.csv` or `MapTo.csv`
+ *   (LOINC_TABLE_UNREADABLE, `where` = the file), or the file is not a LOINC release CSV
  * @example
  * const table = loadLoincTable(process.env.CISIS_BIO_LOINC ?? '/data/Loinc_2.78');
  * table.get('718-7')?.longName // 'Hemoglobin [Mass/volume] in Blood'

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -58,11 +58,38 @@ describe('the release CSV reader', () => {
     const dir = mkdtempSync(join(tmpdir(), 'loinc-csv-'));
     writeFileSync(join(dir, 'Loinc.csv'), 'code,label\n1-8,x\n');
     expect(() => loadLoincTable(dir, { cache: false })).toThrow(/column LOINC_NUM is missing/);
-    writeFileSync(join(dir, 'Loinc.csv'), `${COLS.join(',')}\n"1-8,"x\n`);
-    expect(() => loadLoincTable(dir, { cache: false })).toThrow(LoincTableError);
+    writeFileSync(join(dir, 'Loinc.csv'), `${COLS.join(',')}\n1-8,x\n"2-6,x\n`); // the quote never closes
+    expect(loadError(dir)).toMatchObject({
+      code: 'LOINC_TABLE_MALFORMED',
+      where: `${join(dir, 'Loinc.csv')}:3`,
+      message: expect.stringContaining('unterminated quoted field'),
+    });
     expect(() => loadLoincTable(join(dir, 'nope'))).toThrow(/no LoincTable\/Loinc.csv/);
   });
+
+  it('a file the system refuses to read is LOINC_TABLE_UNREADABLE at its path, not a raw EISDIR', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'loinc-csv-'));
+    mkdirSync(join(dir, 'LoincTable'));
+    copyFileSync(fixtureCsv, join(dir, 'LoincTable', 'Loinc.csv'));
+    mkdirSync(join(dir, 'LoincTable', 'MapTo.csv')); // a directory where the file should be: read() fails EISDIR
+    expect(loadError(dir)).toMatchObject({
+      code: 'LOINC_TABLE_UNREADABLE',
+      where: join(dir, 'LoincTable', 'MapTo.csv'),
+      message: expect.stringMatching(/^cannot read the file \(EISDIR.*\(at \S+MapTo\.csv\)$/),
+    });
+  });
 });
+
+/** The LoincTableError loading `dir` (uncached) throws. */
+function loadError(dir: string): LoincTableError {
+  try {
+    loadLoincTable(dir, { cache: false });
+  } catch (e) {
+    if (e instanceof LoincTableError) return e;
+    throw e;
+  }
+  throw new Error(`${dir} loaded`);
+}
 
 describe('the LOINC table index and its cache', () => {
   it('builds the index once, then reads it from the cache; a corrupt entry is rebuilt', () => {
