@@ -6,6 +6,7 @@
  */
 import { checkReportLoinc, type LoincFinding, type LoincTable, loadLoincTable } from '../loinc/index.js';
 import { type CrBioReport, normaliseUnits, type UnitRewrite } from '../model/index.js';
+import { ReportOptionError } from './errors.js';
 
 /** When LOINC findings make {@link createReport} throw: on errors, on any finding, or never. */
 export type LoincFailOn = 'error' | 'warning' | 'never';
@@ -47,14 +48,48 @@ export interface PreparedReport {
   loinc?: ReportLoincCheck;
 }
 
-/** The table and `failOn` of a `loinc` option (`failOn` undefined when the option does not say). */
+const FAIL_ON: readonly LoincFailOn[] = ['error', 'warning', 'never'];
+
+/** A release folder or a loaded table (told apart from other objects by its `get`, not instanceof: ESM/CJS twins). */
+function isTableSource(x: unknown): x is LoincTableSource {
+  return (
+    typeof x === 'string' ||
+    (typeof x === 'object' && x !== null && typeof (x as LoincTable).get === 'function')
+  );
+}
+
+/**
+ * The table and `failOn` of a `loinc` option (`failOn` undefined when the option does not say), checked at run time:
+ * a JavaScript caller's `null`, `{ table }` without a table or a misspelt `failOn` (`'errors'`) would otherwise
+ * crash or never fail.
+ *
+ * @throws ReportOptionError (`where` = `options.loinc` or `options.loinc.failOn`)
+ */
 export function loincOptionParts(option: ReportLoincOption): {
   table: LoincTableSource;
   failOn?: LoincFailOn;
 } {
-  // A LoincTable has no `table` member: the object form is told apart without instanceof (ESM/CJS twins).
-  if (typeof option === 'object' && 'table' in option) return option;
-  return { table: option };
+  if (isTableSource(option)) return { table: option };
+  if (typeof option !== 'object' || option === null || !isTableSource(option.table)) {
+    throw new ReportOptionError(
+      'options.loinc',
+      `loinc must be a LOINC release folder, a LoincTable or { table, failOn }, got ${describe(option)}`,
+    );
+  }
+  if (option.failOn !== undefined && !FAIL_ON.includes(option.failOn)) {
+    throw new ReportOptionError(
+      'options.loinc.failOn',
+      `failOn must be ${FAIL_ON.map((f) => `'${f}'`).join(', ')}, got ${describe(option.failOn)}`,
+    );
+  }
+  return option;
+}
+
+function describe(x: unknown): string {
+  if (x === null || typeof x !== 'object') return typeof x === 'string' ? `'${x}'` : String(x);
+  return Array.isArray(x)
+    ? 'an array'
+    : `an object without a table (${Object.keys(x).join(', ') || 'empty'})`;
 }
 
 /**
@@ -62,20 +97,22 @@ export function loincOptionParts(option: ReportLoincOption): {
  * Nothing is thrown for findings: the caller decides (createReport's `failOn`, the CLI's exit code).
  *
  * @throws LoincTableError when the table folder holds no readable `LoincTable/Loinc.csv`
+ * @throws ReportOptionError when `loinc` is not a folder, a table or `{ table, failOn }` with a known `failOn`
  * @example
  * const { report, unitRewrites, loinc } = prepareReport(model, { normaliseUnits: true, loinc: '/data/Loinc_2.78' });
  * for (const r of unitRewrites ?? []) console.log(`${r.path}: ${r.from} → ${r.to}`);
  * if (loinc && !loinc.valid) for (const f of loinc.findings) console.log(f.severity, f.path, f.message);
  */
 export function prepareReport(model: CrBioReport, options: PrepareReportOptions = {}): PreparedReport {
+  // The option is checked before the units are rewritten: a bad option fails before any work.
+  const source = options.loinc === undefined ? undefined : loincOptionParts(options.loinc).table;
   const out: PreparedReport = { report: model };
   if (options.normaliseUnits) {
     const { report, rewrites } = normaliseUnits(model);
     out.report = report;
     out.unitRewrites = rewrites;
   }
-  if (options.loinc !== undefined) {
-    const source = loincOptionParts(options.loinc).table;
+  if (source !== undefined) {
     const table = typeof source === 'string' ? loadLoincTable(source) : source;
     const findings = checkReportLoinc(out.report, { table });
     const errors = findings.filter((f) => f.severity === 'error').length;

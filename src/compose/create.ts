@@ -23,7 +23,7 @@ import {
   type ReportLoincCheck,
   type ReportLoincOption,
 } from './checks.js';
-import { LoincCheckError, ReportCreationError, type ReportCreationStep } from './errors.js';
+import { LoincCheckError, ReportCreationError, type ReportCreationStep, withChecks } from './errors.js';
 
 /** Signing material and profile for {@link createReport}. */
 export interface CreateReportSignOptions {
@@ -63,8 +63,9 @@ export interface CreateReportOptions {
   failOnInvalid?: boolean;
   /**
    * Rewrite the units written the French way (`G/L` → `10*9/L`, `UI/L` → `[IU]/L`, `µmol/L` → `umol/L`…) to UCUM
-   * before anything is built; each rewrite is returned in `unitRewrites`. Off by default: the model's units are
-   * used as given (and `G/L`, gauss per litre in UCUM, is refused at step `n3`).
+   * before anything is built (with the LOINC check: see {@link createReport} for its step); each rewrite is returned
+   * in `unitRewrites`. Off by default: the model's units are used as given (and `G/L`, gauss per litre in UCUM, is
+   * refused at step `n3`).
    */
   normaliseUnits?: boolean;
   /**
@@ -72,7 +73,8 @@ export interface CreateReportOptions {
    * loaded once, index cached) or a table from `loadLoincTable`; `{ table, failOn }` to choose when findings
    * throw (step `loinc`): `'error'`, `'warning'` (any finding) or `'never'` (default: `'error'` with
    * `failOnInvalid`, else `'never'`). The verdict is returned in `loinc`. Without this option no table is read
-   * (the library never reads `CISIS_BIO_LOINC`; the CLI does).
+   * (the library never reads `CISIS_BIO_LOINC`; the CLI does). Checked at run time: `null`, an object without a
+   * table or another `failOn` throw at step `loinc` (cause `ReportOptionError`, `REPORT_INVALID_OPTION`).
    */
   loinc?: ReportLoincOption;
   /** PDF to use instead of rendering one from the model (your own PDF/A with the INS Datamatrix). */
@@ -200,9 +202,11 @@ async function step<T>(name: ReportCreationStep, run: () => T | Promise<T>): Pro
  * **level 3** with its PDF copy, the **level 1** wrapping the same PDF, the **PDF**, optionally a **signature**
  * and the **validation** verdicts. Both documents share `setId` and `versionNumber` and have distinct ids.
  *
- * Steps, in order: `model` (zod, then the opt-in `normaliseUnits`), `loinc` (opt-in), `pdf` (rendered, then
- * sealed with `seal`), `n3`, `n1`, `sign`, `validate`, `submission`. Any failure throws one
- * {@link ReportCreationError} naming the step, with the original error as `cause`: nothing half-built is returned.
+ * Steps, in order: `model` (zod), the opt-in checks (`normaliseUnits`, then the LOINC check), `pdf` (rendered, then
+ * sealed with `seal`), `n3`, `n1`, `sign`, `validate`, `submission`. The checks run as one step, named
+ * `options.loinc === undefined ? 'model' : 'loinc'`: `loinc` with a LOINC table, `model` with `normaliseUnits` alone.
+ * Any failure throws one {@link ReportCreationError} naming the step, with the original error as `cause`: nothing
+ * half-built is returned (after the checks, the error carries their `unitRewrites` and `loinc`).
  * With `clock` and `idGenerator` injected (and an RSA key) the output is byte-identical for the same model.
  *
  * The signature is the IHE DSG **submission-set** signature the DMP requires (the lot is signed; signing each
@@ -226,16 +230,29 @@ export async function createReport(
   model: unknown,
   options: CreateReportOptions = {},
 ): Promise<CreatedReport> {
-  const clock = options.clock ?? (() => new Date());
   const valid = await step('model', () => validateReport(model));
+  // normaliseUnits and the LOINC check run together: step 'loinc' when options.loinc is set, else 'model'.
   const prepared = await step(options.loinc === undefined ? 'model' : 'loinc', () =>
     prepareReport(valid, {
       ...(options.normaliseUnits ? { normaliseUnits: true } : {}),
       ...(options.loinc !== undefined ? { loinc: options.loinc } : {}),
     }),
   );
-  loincGate(prepared, options);
-  const report = prepared.report;
+  const checks = {
+    ...(prepared.unitRewrites ? { unitRewrites: prepared.unitRewrites } : {}),
+    ...(prepared.loinc ? { loinc: prepared.loinc } : {}),
+  };
+  try {
+    loincGate(prepared, options);
+    return { ...(await createFiles(prepared.report, options)), ...checks };
+  } catch (e) {
+    throw withChecks(e, checks); // whatever step fails, the caller still sees the rewrites and the LOINC verdict
+  }
+}
+
+/** The files of a checked model: PDF, N3, N1, then the opt-in signature, validation and submission. */
+async function createFiles(report: CrBioReport, options: CreateReportOptions): Promise<CreatedReport> {
+  const clock = options.clock ?? (() => new Date());
   const n3Model: CrBioReport = { ...report, level: 3 };
   const n3Id = displayId(report.id);
   // Checked before any work: the signature names each document by urn:oid:<uniqueId>.
@@ -261,19 +278,7 @@ export async function createReport(
     ...(kit ? { kit } : {}),
   };
   const n3 = await step('n3', () => buildCrBio(n3Model, build).bytes);
-
-  const n1Model = await step('n1', () => {
-    const id = options.n1Id ?? derivedN1(report.id, 'the document id');
-    const rel = report.relatedDocument;
-    const m: CrBioReport = { ...report, level: 1, id };
-    if (rel?.typeCode === 'RPLC') {
-      m.relatedDocument = {
-        ...rel,
-        parentId: options.previousN1Id ?? derivedN1(rel.parentId, 'the replaced id'),
-      };
-    }
-    return m;
-  });
+  const n1Model = await step('n1', () => n1ModelOf(report, options));
   const n1 = await step('n1', () => buildCrBioN1(n1Model, pdf, build).bytes);
   const n1Id = displayId(n1Model.id);
   const ids: CreatedReportIds = {
@@ -282,56 +287,15 @@ export async function createReport(
     setId: displayId(report.setId),
     version: report.versionNumber,
   };
+  const documents = { n3: { id: n3Id, bytes: n3 }, n1: { id: n1Id, bytes: n1 } };
 
   let signature: Uint8Array | undefined;
   if (options.sign) {
-    const s = options.sign;
-    const submissionSetId = s.submissionSetId ?? `${n3Id}.2`;
-    signature = await step('sign', async () => {
-      const key = loadSigningKey({
-        key: s.key,
-        ...(s.cert !== undefined ? { cert: s.cert } : {}),
-        ...(s.password !== undefined ? { password: s.password } : {}),
-      });
-      const sig = await signSubmissionSet(
-        {
-          submissionSetId,
-          documents: [
-            { id: n3Id, bytes: n3 },
-            { id: n1Id, bytes: n1 },
-          ],
-        },
-        {
-          key,
-          profile: s.profile,
-          signingTime: clock(),
-          signatureId: `sig-${submissionSetId.replaceAll('.', '-')}`,
-        },
-      );
-      return new Uint8Array(sig.bytes);
-    });
-    ids.submissionSet = submissionSetId;
+    const setId = options.sign.submissionSetId ?? `${n3Id}.2`;
+    signature = await step('sign', () => signBoth(documents, setId, options, clock));
+    ids.submissionSet = setId;
   }
-
-  let validation: ReportValidation | undefined;
-  const wantValidation = options.validate ?? options.failOnInvalid ?? false;
-  if (wantValidation) {
-    validation = await step('validate', async () => {
-      const volet = typeof options.validate === 'object' ? options.validate.volet : undefined;
-      const opts = { ...(kit ? { kit } : {}), ...(volet ? { volet } : {}) };
-      const v3 = await validate(n3, { ...opts, fileName: `${n3Id}.n3.xml` });
-      const v1 = await validate(n1, { ...opts, fileName: `${n1Id}.n1.xml` });
-      return { valid: v3.valid && v1.valid, n3: v3, n1: v1 };
-    });
-    if (options.failOnInvalid && !validation.valid) {
-      const bad = [validation.n3.valid ? '' : 'level 3', validation.n1.valid ? '' : 'level 1'].filter(
-        Boolean,
-      );
-      throw new ReportCreationError('validate', new Error(`${bad.join(' and ')} not valid`), {
-        validation,
-      });
-    }
-  }
+  const validation = await validateBoth(documents, options, kit);
 
   let submission: Submission | undefined;
   const sub = options.submission;
@@ -356,9 +320,73 @@ export async function createReport(
     ...(signature ? { signature } : {}),
     ...(validation ? { validation } : {}),
     ...(submission ? { submission } : {}),
-    ...(prepared.unitRewrites ? { unitRewrites: prepared.unitRewrites } : {}),
-    ...(prepared.loinc ? { loinc: prepared.loinc } : {}),
   };
+}
+
+/** The level 1 model: its id (given or derived) and, for a replacement, the RPLC link to the previous N1. */
+function n1ModelOf(report: CrBioReport, options: CreateReportOptions): CrBioReport {
+  const id = options.n1Id ?? derivedN1(report.id, 'the document id');
+  const rel = report.relatedDocument;
+  const m: CrBioReport = { ...report, level: 1, id };
+  if (rel?.typeCode === 'RPLC') {
+    m.relatedDocument = {
+      ...rel,
+      parentId: options.previousN1Id ?? derivedN1(rel.parentId, 'the replaced id'),
+    };
+  }
+  return m;
+}
+
+/** Both documents, as the signature and the validation name them (their XDS uniqueIds). */
+interface SignedDocuments {
+  n3: { id: string; bytes: Uint8Array };
+  n1: { id: string; bytes: Uint8Array };
+}
+
+/** The submission-set signature of both documents. */
+async function signBoth(
+  { n3, n1 }: SignedDocuments,
+  submissionSetId: string,
+  options: CreateReportOptions,
+  clock: () => Date,
+): Promise<Uint8Array> {
+  const s = options.sign as CreateReportSignOptions;
+  const key = loadSigningKey({
+    key: s.key,
+    ...(s.cert !== undefined ? { cert: s.cert } : {}),
+    ...(s.password !== undefined ? { password: s.password } : {}),
+  });
+  const sig = await signSubmissionSet(
+    { submissionSetId, documents: [n3, n1] },
+    {
+      key,
+      profile: s.profile,
+      signingTime: clock(),
+      signatureId: `sig-${submissionSetId.replaceAll('.', '-')}`,
+    },
+  );
+  return new Uint8Array(sig.bytes);
+}
+
+/** Both documents' verdicts when asked (`validate` or `failOnInvalid`); throws (step `validate`) with `failOnInvalid`. */
+async function validateBoth(
+  { n3, n1 }: SignedDocuments,
+  options: CreateReportOptions,
+  kit: string | undefined,
+): Promise<ReportValidation | undefined> {
+  if (!(options.validate ?? options.failOnInvalid ?? false)) return undefined;
+  const validation = await step('validate', async () => {
+    const volet = typeof options.validate === 'object' ? options.validate.volet : undefined;
+    const opts = { ...(kit ? { kit } : {}), ...(volet ? { volet } : {}) };
+    const v3 = await validate(n3.bytes, { ...opts, fileName: `${n3.id}.n3.xml` });
+    const v1 = await validate(n1.bytes, { ...opts, fileName: `${n1.id}.n1.xml` });
+    return { valid: v3.valid && v1.valid, n3: v3, n1: v1 };
+  });
+  if (options.failOnInvalid && !validation.valid) {
+    const bad = [validation.n3.valid ? '' : 'level 3', validation.n1.valid ? '' : 'level 1'].filter(Boolean);
+    throw new ReportCreationError('validate', new Error(`${bad.join(' and ')} not valid`), { validation });
+  }
+  return validation;
 }
 
 /** Options of {@link createReplacement}: those of {@link createReport} plus the new version's id and time. */

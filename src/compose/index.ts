@@ -23,6 +23,7 @@ export {
   type LoincCheckProblem,
   ReportCreationError,
   type ReportCreationStep,
+  ReportOptionError,
 } from './errors.js';
 export {
   type ComposedMerged,

@@ -2,15 +2,19 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { seededIds } from '../../src/cda/index.js';
 import {
   type CreateReportOptions,
   createReport,
   LoincCheckError,
+  type PrepareReportOptions,
+  prepareReport,
   ReportCreationError,
+  ReportOptionError,
 } from '../../src/compose/index.js';
 import { type LoincTable, loadLoincTable, loincLoadStats } from '../../src/loinc/index.js';
+import { withLoincEnv } from '../cli/loinc-cli.js';
 import { PROJECT_ROOT } from '../helpers/shared.js';
 import { FIXTURE, freshCacheDir, releaseWith } from '../loinc/helpers.js';
 import {
@@ -72,7 +76,17 @@ describe('createReport with options.loinc (fixture LOINC table)', () => {
         displayName: 'Négatif',
       };
     });
-    const e = await creationError(createReport(model, opts('qn', { loinc: table, failOnInvalid: true })));
+    // The PDF renderer and the CDA builders are the only callers of the clock and the id generator: never called
+    // when the LOINC check refuses, called when it lets the same model through (failOn 'never').
+    const clock = vi.fn(CLOCK);
+    const idGenerator = vi.fn(seededIds('qn'));
+    const e = await creationError(
+      createReport(model, { clock, idGenerator, loinc: table, failOnInvalid: true }),
+    );
+    expect([clock.mock.calls.length, idGenerator.mock.calls.length]).toEqual([0, 0]);
+    await createReport(model, { clock, idGenerator, loinc: { table, failOn: 'never' } });
+    expect(clock).toHaveBeenCalled();
+    expect(idGenerator).toHaveBeenCalled();
     expect(e.step).toBe('loinc');
     expect(e.causeCode).toBe('LOINC_INVALID');
     expect(e.where).toBe(`loinc: ${SODIUM_CODE}`);
@@ -115,6 +129,14 @@ describe('createReport with options.loinc (fixture LOINC table)', () => {
         message: expect.stringContaining('the unit 10*9/L is number/volume'),
       }),
     ]);
+    // The rewrite that led to the finding travels with the error, as it would with the documents.
+    expect(e.unitRewrites).toEqual([
+      expect.objectContaining({
+        path: SODIUM_CODE.replace(/code$/, 'value.unit'),
+        from: 'G/L',
+        to: '10*9/L',
+      }),
+    ]);
     const raw = await creationError(createReport(model, opts('gl', { loinc: table, failOnInvalid: true })));
     expect(raw.step).toBe('n3');
     expect(raw.message).toContain('10*9/L');
@@ -148,12 +170,71 @@ describe('createReport with options.loinc (fixture LOINC table)', () => {
   });
 
   it('without the option no table is read (CISIS_BIO_LOINC is for the CLI) and the result has no loinc field', async () => {
-    process.env.CISIS_BIO_LOINC = mkdtempSync(join(tmpdir(), 'no-loinc-'));
     const before = { ...loincLoadStats };
-    const out = await createReport(scenario('biochemistry'), opts('none'));
+    const out = await withLoincEnv(mkdtempSync(join(tmpdir(), 'no-loinc-')), () =>
+      createReport(scenario('biochemistry'), opts('none')),
+    );
     expect(loincLoadStats).toEqual(before);
     expect('loinc' in out || 'unitRewrites' in out).toBe(false);
-    delete process.env.CISIS_BIO_LOINC;
+  });
+
+  it.each([
+    [
+      'a misspelt failOn',
+      { table: FIXTURE, failOn: 'errors' },
+      'options.loinc.failOn',
+      /failOn must be 'error', 'warning', 'never', got 'errors'/,
+    ],
+    [
+      'null',
+      null,
+      'options.loinc',
+      /loinc must be a LOINC release folder, a LoincTable or \{ table, failOn \}, got null/,
+    ],
+    [
+      'an object without a table',
+      { failOn: 'error' },
+      'options.loinc',
+      /an object without a table \(failOn\)/,
+    ],
+  ])(
+    '%s: step loinc, REPORT_INVALID_OPTION naming the option, nothing read',
+    async (_, loinc, option, message) => {
+      const before = { ...loincLoadStats };
+      // A JavaScript caller's options, as TypeScript would refuse them.
+      const bad = { loinc } as unknown as CreateReportOptions;
+      const e = await creationError(
+        createReport(
+          mutatedSodium(() => {}),
+          opts('bad', bad),
+        ),
+      );
+      expect([e.step, e.causeCode, e.where]).toEqual(['loinc', 'REPORT_INVALID_OPTION', `loinc: ${option}`]);
+      expect(e.cause).toBeInstanceOf(ReportOptionError);
+      expect(e.message).toMatch(message);
+      expect(loincLoadStats).toEqual(before);
+      expect(() => prepareReport(scenario('biochemistry'), bad as PrepareReportOptions)).toThrow(
+        ReportOptionError,
+      );
+    },
+  );
+
+  it('a failure after the checks (step n1) still carries the unit rewrites and the LOINC verdict', async () => {
+    const { model, replaced } = withFrenchUnits(scenario('haematology'));
+    model.id = { root: model.id.root, extension: 'CR-2026-001' }; // not an OID: the N1 id cannot be derived
+    const e = await creationError(createReport(model, opts('n1', { normaliseUnits: true, loinc: table })));
+    expect(e.step).toBe('n1');
+    expect(e.unitRewrites).toHaveLength(replaced);
+    expect(e.loinc).toMatchObject({ valid: true, counts: { errors: 0, warnings: 0 } });
+  });
+
+  it('a LoincCheckError without findings still says where: the check', () => {
+    const e = new LoincCheckError([]);
+    expect([e.code, e.where, e.message]).toEqual([
+      'LOINC_INVALID',
+      'loinc',
+      '0 LOINC finding(s) (none listed)',
+    ]);
   });
 });
 
