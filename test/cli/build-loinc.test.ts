@@ -4,8 +4,17 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { scenarioModel, withFrenchUnits, xmllintXpath } from '../compose/helpers.js';
 import { runCli } from '../helpers/cli.js';
+import { EXAMPLES_DIR } from '../helpers/shared.js';
 import { FIXTURE } from '../loinc/helpers.js';
-import { deprecatedCase, loincCliFiles, mcncCase, qnCodedCase, withLoincEnv } from './loinc-cli.js';
+import {
+  deprecatedCase,
+  haemRecodedCase,
+  loincCliFiles,
+  mcncCase,
+  qnCodedCase,
+  unreadableRelease,
+  withLoincEnv,
+} from './loinc-cli.js';
 
 // `cisis-bio build --loinc DIR --normalise-units` (issue 17): the LOINC table is the test fixture, its index cached
 // in a fresh XDG_CACHE_HOME; CISIS_BIO_LOINC is set only by the test that checks it is the default.
@@ -13,6 +22,9 @@ const files = loincCliFiles('build-loinc');
 const { writeModel } = files;
 const scenario = scenarioModel;
 const xpath = (file: string, expr: string) => xmllintXpath(readFileSync(file), expr);
+/** `cisis-bio build` of the biochemistry scenario (no LOINC finding) against the `loinc` folder. */
+const buildPlain = (loinc: string, out: string) =>
+  runCli(['build', writeModel('plain', scenario('biochemistry')), '--loinc', loinc, '--out', out]);
 
 describe('cisis-bio build --normalise-units --loinc', () => {
   it('G/L and T/L are written 10*9/L and 10*12/L (each rewrite on stderr), LOINC clean, the document valid', async () => {
@@ -49,13 +61,59 @@ describe('cisis-bio build --normalise-units --loinc', () => {
     expect((await runCli(['build', model, '--out', out])).code).toBe(0);
   });
 
-  it('CISIS_BIO_LOINC is the default table: an MCnc code with mmol/L, exit 1', async () => {
+  it('CISIS_BIO_LOINC is the default table: an MCnc code with mmol/L, exit 1, nothing written', async () => {
     const { model, finding } = mcncCase(files);
-    const r = await withLoincEnv(FIXTURE, () =>
-      runCli(['build', model, '--out', join(files.dir, 'mcnc.xml')]),
-    );
+    const out = join(files.dir, 'mcnc.xml');
+    const r = await withLoincEnv(FIXTURE, () => runCli(['build', model, '--out', out]));
     expect(r.code).toBe(1);
     expect(r.err).toMatch(finding);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it.each([
+    ['--no-loinc', ['--no-loinc']],
+    ["--loinc ''", ['--loinc', '']],
+  ])('%s turns the check off whatever CISIS_BIO_LOINC says: written, no LOINC line', async (_, off) => {
+    const { model } = mcncCase(files);
+    const out = join(files.dir, `mcnc-off-${off.length}.xml`);
+    const r = await withLoincEnv(FIXTURE, () => runCli(['build', model, ...off, '--out', out]));
+    expect(r.code, r.err).toBe(0);
+    expect(r.err).not.toContain('LOINC');
+    expect(
+      xpath(out, "string(//*[local-name()='observation']/*[local-name()='code'][@code='2345-7']/@code)"),
+    ).toBe('2345-7');
+  });
+
+  it("--upgrade: a received document's LOINC errors are its producer's, printed as warnings, the file written", async () => {
+    const received = join(EXAMPLES_DIR, 'BIO-CR-BIO_2021.01_Electrophorese.xml');
+    const out = join(files.dir, 'upgraded.xml');
+    const args = ['build', received, '--upgrade', '--practice-setting', 'AMBULATOIRE', '--out', out];
+    const r = await withLoincEnv(FIXTURE, () => runCli(args));
+    expect(r.code, r.err).toBe(0);
+    expect(r.err).toMatch(/cisis-bio: warning: LOINC_PROPERTY \S+: LOINC 32207-3 is EntVol/);
+    expect(r.err).toMatch(/cisis-bio: warning: LOINC_SCALE \S+: LOINC 30383-4 is quantitative/);
+    expect(r.err).not.toMatch(/cisis-bio: error: LOINC_/);
+    expect(r.err).toMatch(/LOINC: 2 errors, 0 warnings \(.*\): the received document's, printed as warnings/);
+    expect(r.err).toContain(`cisis-bio: wrote ${out}`);
+    expect(xpath(out, "string(//*[local-name()='code'][@code='30383-4']/@code)")).toBe('30383-4');
+  });
+
+  it('haematology in G/L recoded 2345-7: the unit rewrites printed, then the finding, exit 1', async () => {
+    const { model, expectRewritesThenFinding } = haemRecodedCase(files);
+    const out = join(files.dir, 'haem-mcnc.xml');
+    const r = await runCli(['build', model, '--normalise-units', '--loinc', FIXTURE, '--out', out]);
+    expect(r.code).toBe(1);
+    expectRewritesThenFinding(r.err);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('a LOINC folder the system cannot read (MapTo.csv a directory): LOINC_TABLE_UNREADABLE at its path, exit 2', async () => {
+    const { release, expectUnreadable } = unreadableRelease();
+    const out = join(files.dir, 'unreadable.xml');
+    const r = await buildPlain(release, out);
+    expect(r.code).toBe(2);
+    expectUnreadable(r.err);
+    expect(existsSync(out)).toBe(false);
   });
 
   it('a deprecated code is a warning: printed, the document written (exit 0)', async () => {
@@ -69,18 +127,15 @@ describe('cisis-bio build --normalise-units --loinc', () => {
 
   it('a --loinc folder without LoincTable/Loinc.csv is a usage error (exit 2); the help lists the exit codes', async () => {
     const empty = mkdtempSync(join(tmpdir(), 'no-loinc-'));
-    const r = await runCli([
-      'build',
-      writeModel('plain', scenario('biochemistry')),
-      '--loinc',
-      empty,
-      '--out',
-      join(files.dir, 'n.xml'),
-    ]);
+    const r = await buildPlain(empty, join(files.dir, 'n.xml'));
     expect(r.code).toBe(2);
     expect(r.err).toContain('LOINC_TABLE_NOT_FOUND');
     const help = await runCli(['build', '--help']);
     expect(help.out).toContain('--normalise-units');
+    expect(help.out).toMatch(/--no-loinc +no LOINC check, even with \$CISIS_BIO_LOINC set/);
     expect(help.out).toMatch(/Exit codes: 0 written; 1 invalid model or an error-level LOINC finding/);
+    expect(help.out).toMatch(
+      /with --upgrade,\s+LOINC findings are the producer's: warnings, the document written/,
+    );
   });
 });

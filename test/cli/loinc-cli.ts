@@ -1,11 +1,18 @@
 // Shared by the `cisis-bio build|report --loinc --normalise-units` tests (issue 17): each test file's folder, the
 // models it writes there, and the LOINC cases both commands are run on.
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, expect } from 'vitest';
 import type { Observation } from '../../src/model/index.js';
-import { isolateLoincEnv, mutatedSodium, SODIUM_CODE, tmpDir } from '../compose/helpers.js';
-import { releaseWith } from '../loinc/helpers.js';
+import {
+  isolateLoincEnv,
+  mutatedSodium,
+  SODIUM_CODE,
+  scenarioModel,
+  tmpDir,
+  withFrenchUnits,
+} from '../compose/helpers.js';
+import { firstObservation, releaseWith } from '../loinc/helpers.js';
 
 /** A test file's folder (`dir`, set before its tests run) and the writers of its models. */
 export interface LoincCliFiles {
@@ -107,5 +114,48 @@ export function deprecatedCase(files: LoincCliFiles): {
       expect(err).toContain('LOINC: 0 errors, 1 warnings');
     },
     codeXpath: "string(//*[local-name()='observation']/*[local-name()='code'][@code='90000-1']/@code)",
+  };
+}
+
+/**
+ * A LOINC release (the fixture's terms) whose `LoincTable/MapTo.csv` is a directory: reading it fails with EISDIR.
+ * `expectUnreadable` checks the stderr both commands write: LOINC_TABLE_UNREADABLE at that path, no raw error.
+ */
+export function unreadableRelease(): { release: string; expectUnreadable(err: string): void } {
+  const release = releaseWith([]);
+  const mapTo = join(release, 'LoincTable', 'MapTo.csv');
+  mkdirSync(mapTo);
+  return {
+    release,
+    expectUnreadable(err) {
+      expect(err).toContain('LOINC_TABLE_UNREADABLE');
+      expect(err).toContain(`(at ${mapTo})`);
+      expect(err).not.toMatch(/^Error: EISDIR/m);
+    },
+  };
+}
+
+/**
+ * The haematology scenario with its units written the French way (G/L, T/L) and its first result (a count, G/L)
+ * recoded 2345-7 (MCnc), written as `haem-mcnc.json`. With `--normalise-units --loinc`, both commands print the unit
+ * rewrites, then the LOINC_PROPERTY error on 10*9/L; `expectRewritesThenFinding` checks that order on stderr.
+ */
+export function haemRecodedCase(files: LoincCliFiles): {
+  model: string;
+  expectRewritesThenFinding(err: string): void;
+} {
+  const { model } = withFrenchUnits(scenarioModel('haematology'));
+  firstObservation(model).code.code = '2345-7';
+  return {
+    model: files.writeModel('haem-mcnc', model),
+    expectRewritesThenFinding(err) {
+      const rewrite = err.indexOf(
+        'cisis-bio: unit: sections[0].entry.items[0].components[0].value.unit: G/L → 10*9/L',
+      );
+      const finding = err.search(/cisis-bio: error: LOINC_PROPERTY \S+: LOINC 2345-7 .*the unit 10\*9\/L/);
+      expect(rewrite, err).toBeGreaterThanOrEqual(0);
+      expect(finding, err).toBeGreaterThan(rewrite);
+      expect(err).toContain('cisis-bio: 1 LOINC error(s): nothing written');
+    },
   };
 }

@@ -6,12 +6,12 @@ import { scenarioModel, withFrenchUnits, xmllintXpath } from '../compose/helpers
 import { runCli } from '../helpers/cli.js';
 import { TEST_NOW } from '../helpers/clock.js';
 import { FIXTURE } from '../loinc/helpers.js';
-import { deprecatedCase, loincCliFiles, mcncCase, qnCodedCase, withLoincEnv } from './loinc-cli.js';
+import * as cases from './loinc-cli.js';
 
 // `cisis-bio report --loinc DIR --normalise-units` (issue 17 follow-up): createReport's `loinc` and `normaliseUnits`,
 // printed and exited as `cisis-bio build` does. The LOINC table is the test fixture, its index cached in a fresh
 // XDG_CACHE_HOME; CISIS_BIO_LOINC is set only by the test that checks it is the default.
-const files = loincCliFiles('report-loinc');
+const files = cases.loincCliFiles('report-loinc');
 const { writeModel } = files;
 // The command creates its documents at "now": only Date is faked (timers stay real), to the suite's TEST_NOW.
 beforeAll(() => void vi.useFakeTimers({ toFake: ['Date'], now: TEST_NOW }));
@@ -48,7 +48,7 @@ describe('cisis-bio report --normalise-units --loinc', () => {
   }, 60_000);
 
   it('a Qn code with a coded value: the finding with its model path, exit 1, no file written', async () => {
-    const { model, expectRefused } = qnCodedCase(files);
+    const { model, expectRefused } = cases.qnCodedCase(files);
     const out = join(files.dir, 'qn');
     const r = await runCli(['report', model, '--out', out, '--loinc', FIXTURE]);
     expect(r.code).toBe(1);
@@ -62,16 +62,44 @@ describe('cisis-bio report --normalise-units --loinc', () => {
   }, 60_000);
 
   it('CISIS_BIO_LOINC is the default table: an MCnc code with mmol/L, exit 1, nothing written', async () => {
-    const { model, finding } = mcncCase(files);
+    const { model, finding } = cases.mcncCase(files);
     const out = join(files.dir, 'mcnc');
-    const r = await withLoincEnv(FIXTURE, () => runCli(['report', model, '--out', out]));
+    const r = await cases.withLoincEnv(FIXTURE, () => runCli(['report', model, '--out', out]));
     expect(r.code).toBe(1);
     expect(r.err).toMatch(finding);
     expect(written(out)).toEqual([]);
   });
 
+  it('--no-loinc turns the check off whatever CISIS_BIO_LOINC says: written, no LOINC line', async () => {
+    const { model } = cases.mcncCase(files);
+    const out = join(files.dir, 'mcnc-off');
+    const r = await cases.withLoincEnv(FIXTURE, () => runCli(['report', model, '--out', out, '--no-loinc']));
+    expect(r.code, r.err).toBe(0);
+    expect(r.err).not.toContain('LOINC');
+    expect(written(out)).toHaveLength(3);
+  }, 60_000);
+
+  it('haematology in G/L recoded 2345-7: the unit rewrites printed, then the finding, exit 1, nothing written', async () => {
+    const { model, expectRewritesThenFinding } = cases.haemRecodedCase(files);
+    const out = join(files.dir, 'haem-mcnc');
+    const r = await runCli(['report', model, '--out', out, '--normalise-units', '--loinc', FIXTURE]);
+    expect(r.code).toBe(1);
+    expectRewritesThenFinding(r.err);
+    expect(written(out)).toEqual([]);
+  });
+
+  it('a LOINC folder the system cannot read (MapTo.csv a directory): LOINC_TABLE_UNREADABLE at its path, exit 2', async () => {
+    const { release, expectUnreadable } = cases.unreadableRelease();
+    const out = join(files.dir, 'unreadable');
+    const model = writeModel('plain', scenarioModel('biochemistry'));
+    const r = await runCli(['report', model, '--out', out, '--loinc', release]);
+    expect(r.code).toBe(2);
+    expectUnreadable(r.err);
+    expect(written(out)).toEqual([]);
+  });
+
   it('a deprecated code is a warning: printed, the files written (exit 0)', async () => {
-    const deprecated = deprecatedCase(files);
+    const deprecated = cases.deprecatedCase(files);
     const out = join(files.dir, 'deprecated');
     const r = await runCli(['report', deprecated.model, '--out', out, '--loinc', deprecated.release]);
     expect(r.code, r.err).toBe(0);
@@ -92,6 +120,7 @@ describe('cisis-bio report --normalise-units --loinc', () => {
     const help = await runCli(['report', '--help']);
     expect(help.out).toContain('--normalise-units');
     expect(help.out).toMatch(/--loinc <dir>[\s\S]*\$CISIS_BIO_LOINC/);
+    expect(help.out).toMatch(/--no-loinc +no LOINC check, even with \$CISIS_BIO_LOINC set/);
     expect(help.out).toMatch(/Exit codes: 0 written; 1 a step failed or an error-level LOINC finding/);
   });
 });

@@ -11,7 +11,7 @@ interface BuildFlags {
   upgrade?: boolean;
   organismCodes?: string;
   practiceSetting?: string;
-  loinc?: string;
+  loinc?: string | false;
   normaliseUnits?: boolean;
 }
 
@@ -22,9 +22,11 @@ interface BuildFlags {
  * document (or a model parsed from one) as 2024.01: NCBI organisms recoded in SNOMED CT (`--organism-codes FILE`
  * overrides the shipped mapping), the producer's bad identifier keys reported as warnings.
  * `--normalise-units` rewrites French units to UCUM (`G/L` → `10*9/L`, each rewrite on stderr); `--loinc DIR` (default
- * `$CISIS_BIO_LOINC`) checks the LOINC codes against the release (findings on stderr).
+ * `$CISIS_BIO_LOINC`; `--no-loinc` or `--loinc ''` for none) checks the LOINC codes against the release (findings on
+ * stderr). With `--upgrade` the LOINC findings are the producer's: printed as warnings, the document written.
  * Exit 0 written, 1 invalid model or an error-level LOINC finding (every problem listed on stderr), 2 usage or I/O
- * (a LOINC folder without `LoincTable/Loinc.csv`). The output is written atomically: on any failure no file appears.
+ * (a LOINC folder without a readable `LoincTable/Loinc.csv`). The output is written atomically: on any failure no
+ * file appears.
  */
 export function register(program: Command): void {
   const command = program
@@ -45,7 +47,7 @@ export function register(program: Command): void {
     .option('--kit <dir>', 'ANS kit folder: check coded values against its value sets')
     .option(
       '--upgrade',
-      'rebuild a received (older) document as 2024.01: identifier keys warned, organisms mapped',
+      'rebuild a received (older) document as 2024.01: identifier keys and LOINC findings warned, organisms mapped',
     )
     .option(
       '--organism-codes <file>',
@@ -60,8 +62,9 @@ export function register(program: Command): void {
   loincChecks
     .addCheckOptions(
       command,
-      '0 written; 1 invalid model or an error-level LOINC finding (nothing written);\n' +
-        '2 usage or I/O (unreadable input, a --loinc folder without LoincTable/Loinc.csv).',
+      '0 written; 1 invalid model or an error-level LOINC finding (nothing written; with --upgrade,\n' +
+        "LOINC findings are the producer's: warnings, the document written); 2 usage or I/O (unreadable\n" +
+        'input, a --loinc folder without a readable LoincTable/Loinc.csv).',
     )
     .action(async (file: string, flags: BuildFlags) => {
       await runBuild(file, flags);
@@ -111,9 +114,12 @@ async function readModel(file: string, flags: BuildFlags): Promise<CrBioReport> 
   });
 }
 
-/** `--normalise-units` and `--loinc`: the model to build; each rewrite and finding on stderr; exit 1 on a LOINC error. */
+/**
+ * `--normalise-units` and `--loinc`: the model to build; each rewrite and finding on stderr; exit 1 on a LOINC error
+ * (a warning with `--upgrade`).
+ */
 async function checkedModel(report: CrBioReport, flags: BuildFlags): Promise<CrBioReport> {
-  const options = await loincChecks.checkOptions(flags);
+  const options = await loincChecks.checkOptions(flags, flags.upgrade === true);
   if (!options.normaliseUnits && options.loinc === undefined) return report;
   // The compose module's inner file: its index would load the signing, sealing and validation code too.
   const { prepareReport } = await import('../../compose/checks.js');
@@ -123,7 +129,7 @@ async function checkedModel(report: CrBioReport, flags: BuildFlags): Promise<CrB
   } catch (e) {
     throw (await loincChecks.loincTableExit(e)) ?? e;
   }
-  loincChecks.printChecks(prepared);
+  loincChecks.printChecks(prepared, options.loinc?.failOn);
   return prepared.report;
 }
 

@@ -15,19 +15,20 @@ interface ReportFlags {
   kit?: string;
   validate?: boolean;
   failOnInvalid?: boolean;
-  loinc?: string;
+  loinc?: string | false;
   normaliseUnits?: boolean;
 }
 
 /**
  * `cisis-bio report MODEL.json --out DIR [--sign --key K --cert C [--password P] [--profile dsg|dmp-legacy]]
- * [--kit DIR] [--fail-on-invalid] [--normalise-units] [--loinc DIR]`: write `DIR/<id>.n3.xml`, `DIR/<id>.n1.xml`,
+ * [--kit DIR] [--fail-on-invalid] [--normalise-units] [--loinc DIR | --no-loinc]`: write `DIR/<id>.n3.xml`, `DIR/<id>.n1.xml`,
  * `DIR/<id>.pdf` and (signed) `DIR/<id>.sig.xml` all-or-none (`publishFiles`: staged in a temporary folder inside
  * DIR, `<id>.n3.xml` appears last), and print a JSON summary on stdout. `--normalise-units` and `--loinc DIR`
- * (default `$CISIS_BIO_LOINC`) are `createReport`'s `normaliseUnits` and `loinc` (failing on an error-level
- * finding, before anything is rendered), printed on stderr as `cisis-bio build` prints them.
+ * (default `$CISIS_BIO_LOINC`; `--no-loinc` or `--loinc ''` for none) are `createReport`'s `normaliseUnits` and
+ * `loinc` (failing on an error-level finding, before anything is rendered), printed on stderr as `cisis-bio build`
+ * prints them, also when a step fails.
  * Exit 0 written, 1 a step failed or an error-level LOINC finding (no file written; or written but not valid
- * without `--fail-on-invalid`), 2 usage, I/O, a `--loinc` folder without `LoincTable/Loinc.csv` or an output
+ * without `--fail-on-invalid`), 2 usage, I/O, a `--loinc` folder without a readable `LoincTable/Loinc.csv` or an output
  * name taken by a non-file (nothing written).
  */
 export function register(program: Command): void {
@@ -53,7 +54,8 @@ export function register(program: Command): void {
     .addCheckOptions(
       command,
       '0 written; 1 a step failed or an error-level LOINC finding (nothing written), or written\n' +
-        'but not valid (without --fail-on-invalid); 2 usage or I/O (a --loinc folder without LoincTable/Loinc.csv).',
+        'but not valid (without --fail-on-invalid); 2 usage or I/O (a --loinc folder without a readable\n' +
+        'LoincTable/Loinc.csv).',
     )
     .action(async (file: string, flags: ReportFlags) => {
       await runReport(file, flags);
@@ -78,20 +80,19 @@ async function runReport(file: string, flags: ReportFlags): Promise<void> {
       ...(flags.submissionSet ? { submissionSetId: flags.submissionSet } : {}),
     };
   }
-  const checks = await loincChecks.checkOptions(flags);
-  if (checks.normaliseUnits) options.normaliseUnits = true;
-  // Fail at step `loinc` on an error whatever --fail-on-invalid says (as build does): nothing is rendered then.
-  if (checks.loinc !== undefined) options.loinc = { table: checks.loinc, failOn: 'error' };
+  // failOn 'error' whatever --fail-on-invalid says (as build does): on a LOINC error nothing is rendered.
+  Object.assign(options, await loincChecks.checkOptions(flags));
   const { createReport, publishFiles, ReportCreationError } = await import('../../compose/index.js');
   const { CisisBioError } = await import('../../common/errors.js');
   let created: Awaited<ReturnType<typeof createReport>>;
   try {
     created = await createReport(model, options);
   } catch (e) {
-    if (e instanceof ReportCreationError && e.step === 'loinc') {
+    if (e instanceof ReportCreationError) {
       const exit = await loincChecks.loincTableExit(e);
       if (exit) throw exit;
-      if (e.loinc) loincChecks.printChecks({ loinc: e.loinc }); // throws: exit 1, nothing written
+      // What the checks did before the failure (rewrites, findings); a LOINC error throws: exit 1, nothing written.
+      loincChecks.printChecks(e);
     }
     if (e instanceof CisisBioError) throw new CliExit(EXIT.INVALID, describeError(e));
     throw e;
