@@ -1,7 +1,7 @@
 // The SDK's disk cache: one root folder, entries that carry their own checksum, written atomically.
 // Shared by the validator's compiled schematrons and the LOINC table index.
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, dirname, isAbsolute, join } from 'node:path';
 
@@ -51,3 +51,19 @@ export function writeFileAtomicSync(path: string, data: string): void {
 /** A temp file name beside `path`, for writes that end in a rename. */
 export const tempPathFor = (path: string): string =>
   join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+
+/** Age past which a temp file of the cache is an interrupted write (a process killed mid-write), not one in progress. */
+const STALE_TEMP_MS = 60 * 60 * 1000;
+
+/** Remove the temp files interrupted writes left in a cache folder (housekeeping: errors are ignored). */
+export function removeStaleTemps(dir: string, now = Date.now()): void {
+  try {
+    for (const f of readdirSync(dir)) {
+      if (!f.startsWith('.') || !f.endsWith('.tmp')) continue;
+      const path = join(dir, f);
+      if (now - statSync(path).mtimeMs > STALE_TEMP_MS) rmSync(path, { force: true });
+    }
+  } catch {
+    // another process may be cleaning the same folder
+  }
+}

@@ -33,7 +33,10 @@ export type FileOutcome = { result: DocumentValidation } | { failure: DocumentFa
 /** What a worker thread receives at start: the options and the compiled schematrons, serialized. */
 export interface WorkerInit {
   options: ValidateOptions;
-  /** Profile name → serialized compiled schematron (or the compile error, which every document then reports). */
+  /**
+   * Profile name → serialized compiled schematron (or the compile error, which every document then reports). A
+   * profile absent here is in the disk cache: the worker reads it itself.
+   */
   compiled: Record<string, { serialized: string } | { error: string }>;
 }
 
@@ -50,9 +53,12 @@ export type BatchInput = string | InMemoryDocument;
 export type ProgressListener = (done: number, total: number) => void;
 
 /**
- * Validate files, spreading them over `jobs` worker threads when there is more than one of each. The rules
- * are compiled (or read from the cache) once, in this thread, and handed to the workers serialized.
- * A file that cannot be read or parsed becomes a failure; other files go on.
+ * Validate files. With `jobs` > 1 (and more than one file) they are spread over `jobs` threads: this one and
+ * `jobs − 1` workers, each taking the next document when free (see docs/validate.md, "Threads"); the results are the
+ * same as with one job, in the order of `files`. A file that cannot be read or parsed becomes a failure; other files
+ * go on. `onProgress` is called once per document, in the order they finish.
+ * @throws CisisBioError VALIDATE_WORKER (or the worker's own error code, with the document as `where`) when a worker
+ * thread fails: the batch stops at once.
  *
  * @example
  * ```ts
@@ -80,8 +86,11 @@ export async function validateFiles(
 }
 
 /**
- * The documents named by command-line arguments: a folder stands for every `*.xml` below it (recursively,
- * sorted), any other argument for itself. `-` (standard input) is left to the caller.
+ * The documents named by command-line arguments: a folder stands for every `*.xml` below it (recursively, in a fixed
+ * order whatever the machine's locale), any other argument for itself. Links are followed: a link to a folder is
+ * walked (a link back to a folder being walked is not, so a cycle ends), a link to a document is that document, and
+ * a dangling `*.xml` link is listed so that it is reported as unreadable rather than skipped. `-` (standard input) is
+ * left to the caller.
  *
  * @example
  * ```ts
@@ -90,24 +99,26 @@ export async function validateFiles(
  */
 export function expandInputs(args: string[]): string[] {
   const out: string[] = [];
-  const walked = new Set<string>(); // real paths: a link back to a parent folder is walked once
+  const walking: string[] = []; // real paths of the folders being walked: only a link back to one of them is a cycle
   const walk = (dir: string) => {
     const real = realpathSync(dir);
-    if (walked.has(real)) return;
-    walked.add(real);
-    for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+    if (walking.includes(real)) return;
+    walking.push(real);
+    for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) =>
+      byName.compare(a.name, b.name),
+    )) {
       const path = join(dir, e.name);
-      // A link counts as what it points to (a folder of links to the documents of a run is common).
       const kind = e.isSymbolicLink()
-        ? statKind(path)
+        ? (statKind(path) ?? 'dangling')
         : e.isDirectory()
           ? 'dir'
           : e.isFile()
             ? 'file'
             : undefined;
       if (kind === 'dir') walk(path);
-      else if (kind === 'file' && e.name.toLowerCase().endsWith('.xml')) out.push(path);
+      else if (kind !== undefined && e.name.toLowerCase().endsWith('.xml')) out.push(path);
     }
+    walking.pop();
   };
   for (const a of args) {
     let dir = false;
@@ -121,6 +132,9 @@ export function expandInputs(args: string[]): string[] {
   }
   return out;
 }
+
+/** File names in the same order on every machine (not the process locale's). */
+const byName = new Intl.Collator('en');
 
 /** What a path leads to, links followed; undefined for a dangling link or anything else. */
 function statKind(path: string): 'dir' | 'file' | undefined {
@@ -230,15 +244,18 @@ async function runInWorkers(
 ): Promise<FileOutcome[]> {
   const init = await workerInit(options);
   const entry = workerEntry('validate-worker', 'worker.ts');
-  const pool = Array.from(
-    { length: count - 1 },
-    () => new Worker(entry.url, { workerData: init, eval: entry.eval === true }),
-  );
   const queue = new BatchQueue(files, onProgress);
+  const pool: Worker[] = [];
   try {
-    // Listeners first: a worker may come online while this thread loads its own validator.
-    const fed = pool.map((w) => feedWorker(w, queue));
-    for (const f of fed) f.catch(() => undefined); // awaited below; must not count as unhandled meanwhile
+    const fed: Promise<void>[] = [];
+    for (let k = 1; k < count; k++) {
+      const worker = new Worker(entry.url, { workerData: init, eval: entry.eval === true });
+      pool.push(worker);
+      // Listening from the start: a worker may be ready while this thread loads its own validator.
+      const done = feedWorker(worker, queue);
+      done.catch((e: unknown) => queue.abort(e)); // a failed worker stops the batch at once, not at its end
+      fed.push(done);
+    }
     await validateShareHere(await validatorFor(options), queue, options);
     await Promise.all(fed);
   } finally {
@@ -251,7 +268,7 @@ async function runInWorkers(
  * What the workers start with. Rules the disk cache holds are left to them (reading the cache costs each
  * thread less than waiting for this one); others are compiled here, once, and sent serialized.
  */
-async function workerInit(options: ValidateOptions): Promise<WorkerInit> {
+export async function workerInit(options: ValidateOptions): Promise<WorkerInit> {
   const rules = resolveRules(options); // a bad kit path fails here, once, before any worker starts
   const compiled: WorkerInit['compiled'] = {};
   for (const p of rules.forcedVolet ? [rules.forcedVolet, ...rules.profiles] : rules.profiles) {
@@ -269,10 +286,11 @@ async function workerInit(options: ValidateOptions): Promise<WorkerInit> {
 }
 
 /** The documents of a batch, handed out in order to whichever thread is free, and their outcomes. */
-class BatchQueue {
+export class BatchQueue {
   readonly outcomes: FileOutcome[];
   private next = 0;
   private done = 0;
+  private failure: { error: unknown } | undefined;
 
   constructor(
     readonly files: BatchInput[],
@@ -281,14 +299,25 @@ class BatchQueue {
     this.outcomes = new Array(files.length);
   }
 
-  /** Index of the next document to validate, or undefined when all are handed out. */
+  /** Index of the next document to validate; undefined when all are handed out or the batch was aborted. */
   take(): number | undefined {
+    if (this.failure) return undefined;
     return this.next < this.files.length ? this.next++ : undefined;
   }
 
   settle(index: number, outcome: FileOutcome): void {
     this.outcomes[index] = outcome;
     this.onProgress?.(++this.done, this.files.length);
+  }
+
+  /** Stop handing out documents: a thread failed. The first failure is the one reported. */
+  abort(error: unknown): void {
+    this.failure ??= { error };
+  }
+
+  /** Throws the failure that aborted the batch, if any. */
+  throwIfAborted(): void {
+    if (this.failure) throw this.failure.error;
   }
 }
 
@@ -301,38 +330,71 @@ async function validateShareHere(validator: Validator, queue: BatchQueue, option
     // Validation is synchronous: let the workers' messages in so that they get their next documents.
     await new Promise((resolve) => setImmediate(resolve));
   }
+  queue.throwIfAborted();
 }
 
-/** Keep one worker busy (two documents in flight) until the queue is empty; rejects when the worker fails. */
-function feedWorker(worker: Worker, queue: BatchQueue): Promise<void> {
+/** What a worker thread posts: ready to work, a document's outcome, or a failure (with the document's index). */
+export type WorkerMessage =
+  | { ready: true }
+  | { index: number; outcome: FileOutcome }
+  | { index: number; fatal: { code: string; message: string; where?: string } };
+
+/**
+ * Keep one worker busy until the queue is empty: documents are handed to it once it says it is ready (its rules
+ * loaded), two in flight so that it never waits for this thread. Rejects when the worker fails; the error names the
+ * document it was validating.
+ */
+export function feedWorker(worker: WorkerPort, queue: BatchQueue): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     let inFlight = 0;
+    let settled = false;
+    const fail = (e: unknown) => {
+      settled = true;
+      reject(e);
+    };
     const feed = () => {
       const index = queue.take();
       if (index === undefined) {
-        if (inFlight === 0) resolve();
+        if (inFlight === 0 && !settled) {
+          settled = true;
+          resolve();
+        }
         return;
       }
       inFlight++;
       worker.postMessage({ index, input: queue.files[index] });
     };
-    worker.on('message', (msg: { index: number; outcome?: FileOutcome; fatal?: string }) => {
-      if (msg.fatal !== undefined) {
-        reject(new CisisBioError('VALIDATE_WORKER', msg.fatal));
-        return;
+    worker.on('message', (msg: WorkerMessage) => {
+      if ('ready' in msg) {
+        feed();
+        feed();
+      } else if ('fatal' in msg) {
+        const file = msg.index >= 0 ? queue.files[msg.index] : undefined;
+        const where = msg.fatal.where ?? (file === undefined ? undefined : nameOf(file));
+        fail(new CisisBioError(msg.fatal.code, msg.fatal.message, where === undefined ? {} : { where }));
+      } else {
+        inFlight--;
+        queue.settle(msg.index, msg.outcome);
+        feed();
       }
-      inFlight--;
-      queue.settle(msg.index, msg.outcome!);
-      feed();
     });
-    worker.on('error', reject);
-    worker.on('exit', (code) => {
-      if (inFlight > 0 || code !== 0)
-        reject(new CisisBioError('VALIDATE_WORKER', `a validation worker stopped (exit ${code})`));
-    });
-    worker.once('online', () => {
-      feed();
-      feed();
+    worker.on('error', (e: unknown) =>
+      fail(
+        new CisisBioError('VALIDATE_WORKER', `a validation worker failed: ${(e as Error).message}`, {
+          cause: e,
+        }),
+      ),
+    );
+    worker.on('exit', (code: number) => {
+      if (!settled) fail(new CisisBioError('VALIDATE_WORKER', `a validation worker stopped (exit ${code})`));
     });
   });
+}
+
+/** The part of a worker thread {@link feedWorker} uses (a test can stand in for it). */
+export interface WorkerPort {
+  postMessage(message: unknown): void;
+  on(event: 'message', listener: (msg: WorkerMessage) => void): unknown;
+  on(event: 'error', listener: (e: unknown) => void): unknown;
+  on(event: 'exit', listener: (code: number) => void): unknown;
 }

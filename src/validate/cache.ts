@@ -1,7 +1,13 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
-import { cacheRoot, readCheckedEntry, sha256Hex, writeFileAtomicSync } from '../common/cache.js';
+import {
+  cacheRoot,
+  readCheckedEntry,
+  removeStaleTemps,
+  sha256Hex,
+  writeFileAtomicSync,
+} from '../common/cache.js';
 import {
   type CompiledSchematron,
   compileSchematron,
@@ -88,7 +94,9 @@ export async function getSerialized(request: CompileRequest): Promise<string> {
 
 /**
  * Whether the disk cache holds an entry for this request, so that a worker thread can load it itself instead of
- * receiving it from the main thread. Checks presence only; the binding is checked when the entry is read.
+ * receiving it from the main thread. Checks presence only (reading it would cost this thread what it saves the
+ * workers): an entry present but unusable — truncated, or bound to a value set edited since — is recompiled by each
+ * thread that reads it, once, and rewritten.
  */
 export function isOnDisk(request: CompileRequest): boolean {
   return request.disk !== false && existsSync(join(cacheDir(), 'compiled', `${stampedKey(request)}.txt`));
@@ -104,8 +112,13 @@ export function clearMemoryCache(): void {
   memory.clear();
 }
 
+/**
+ * Layout of an entry file; part of the key, so that an entry written in another layout is never found under the same
+ * name (a worker thread trusts a name that is present, see {@link isOnDisk}).
+ */
+const ENTRY_FORMAT = '2';
 /** First line of an entry, before the checksum: the format and the engine that wrote it. */
-const HEAD = `cisis-bio-compiled-schematron ${ENGINE_VERSION}`;
+const HEAD = `cisis-bio-compiled-schematron ${ENTRY_FORMAT} ${ENGINE_VERSION}`;
 
 function load(request: CompileRequest): { compiled?: CompiledSchematron; serialized?: string } {
   if (request.disk === false) return { compiled: compile(request) };
@@ -169,6 +182,7 @@ export const MAX_CACHE_ENTRIES = 64;
 
 function prune(dir: string, ext = '.txt'): void {
   try {
+    removeStaleTemps(dir);
     const entries = readdirSync(dir)
       .filter((f) => f.endsWith(ext))
       .map((f) => ({ path: join(dir, f), mtime: statSync(join(dir, f)).mtimeMs }));
@@ -204,7 +218,9 @@ export function cacheKey(
   const top = resolve(request.schPath);
   const h = createHash('sha256');
   // The absolute path is part of the key: the compiled form resolves doc() from the schematron's folder.
-  h.update(`${ENGINE_VERSION}\u0000${engineFingerprint()}\u0000${request.phase ?? ''}\u0000${top}\u0000`);
+  h.update(
+    `${ENTRY_FORMAT}\u0000${ENGINE_VERSION}\u0000${engineFingerprint()}\u0000${request.phase ?? ''}\u0000${top}\u0000`,
+  );
   for (const [path, content] of includeTree(top, onFile)) {
     h.update(`${relative(dirname(top), path)}\u0000`);
     h.update(content);
@@ -229,7 +245,7 @@ interface KeyStamp {
 export function stampedKey(request: CompileRequest): string {
   const top = resolve(request.schPath);
   const id = sha256Hex(
-    `${ENGINE_VERSION}\u0000${engineFingerprint()}\u0000${request.phase ?? ''}\u0000${top}`,
+    `${ENTRY_FORMAT}\u0000${ENGINE_VERSION}\u0000${engineFingerprint()}\u0000${request.phase ?? ''}\u0000${top}`,
   );
   const stampFile = join(cacheDir(), 'keys', `${id}.json`);
   try {

@@ -1,6 +1,13 @@
 // Public exports of the validate module (re-exported by src/index.ts).
 
-export { type BatchInput, type BatchResult, expandInputs, validateFiles } from './batch.js';
+export {
+  type BatchInput,
+  type BatchResult,
+  expandInputs,
+  type InMemoryDocument,
+  type ProgressListener,
+  validateFiles,
+} from './batch.js';
 export { cacheDir } from './cache.js';
 export {
   type DocumentFailure,

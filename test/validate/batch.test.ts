@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import {
   mkdirSync,
   mkdtempSync,
@@ -10,7 +11,16 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expandInputs, validateFiles } from '../../src/validate/batch.js';
+import { CisisBioError } from '../../src/common/errors.js';
+import {
+  BatchQueue,
+  expandInputs,
+  feedWorker,
+  validateFiles,
+  type WorkerMessage,
+  type WorkerPort,
+  workerInit,
+} from '../../src/validate/batch.js';
 import { cacheStats, resetCacheStats } from '../../src/validate/cache.js';
 import { resetValidators } from '../../src/validate/pipeline.js';
 import { EXAMPLES_DIR, KIT_DIR } from '../helpers/shared.js';
@@ -47,8 +57,10 @@ describe('validateFiles over threads', () => {
   }, async () => {
     resetValidators();
     resetCacheStats();
+    expect(Object.keys((await workerInit({ kit: KIT_DIR })).compiled)).toHaveLength(4); // none on disk: sent
+    expect(cacheStats.compiles).toBe(4); // the four common profiles, compiled once, in this thread
     const two = await validateFiles(files, { kit: KIT_DIR }, 2);
-    expect(cacheStats.compiles).toBeGreaterThanOrEqual(4); // the four profiles, compiled in this thread
+    expect(cacheStats.compiles).toBe(5); // + the documents' volet (CR-BIO 2024.01), chosen while validating
     resetValidators();
     const one = await validateFiles(files, { kit: KIT_DIR }, 1);
     expect(two).toEqual(one);
@@ -67,6 +79,7 @@ describe('validateFiles over threads', () => {
     const one = await validateFiles(files, { kit: KIT_DIR }, 1);
     resetValidators();
     resetCacheStats();
+    expect((await workerInit({ kit: KIT_DIR })).compiled).toEqual({}); // all on disk: the workers read them
     const three = await validateFiles(files, { kit: KIT_DIR }, 3);
     expect(cacheStats.compiles).toBe(0);
     expect(three).toEqual(one);
@@ -82,20 +95,100 @@ describe('validateFiles over threads', () => {
   });
 });
 
+/** A worker thread stand-in: records what it is sent; the test says what it answers. */
+class FakeWorker extends EventEmitter implements WorkerPort {
+  readonly sent: Array<{ index: number }> = [];
+  postMessage(message: unknown): void {
+    this.sent.push(message as { index: number });
+  }
+  say(msg: WorkerMessage): void {
+    this.emit('message', msg);
+  }
+}
+
+describe('feedWorker', () => {
+  const outcome = (file: string) => ({ failure: { file, code: 'IO_ERROR', message: 'x' } });
+
+  it('sends nothing before the worker is ready, then keeps two documents in flight', async () => {
+    const queue = new BatchQueue(['a', 'b', 'c']);
+    const w = new FakeWorker();
+    const done = feedWorker(w, queue);
+    w.emit('online');
+    expect(w.sent).toEqual([]);
+    w.say({ ready: true });
+    expect(w.sent.map((m) => m.index)).toEqual([0, 1]);
+    w.say({ index: 1, outcome: outcome('b') });
+    expect(w.sent.map((m) => m.index)).toEqual([0, 1, 2]);
+    w.say({ index: 0, outcome: outcome('a') });
+    w.say({ index: 2, outcome: outcome('c') });
+    await done;
+    expect(queue.outcomes.map((o) => ('failure' in o ? o.failure.file : ''))).toEqual(['a', 'b', 'c']);
+  });
+
+  it("a worker's error keeps its code and names the document; the batch stops handing out documents", async () => {
+    const queue = new BatchQueue(['a', 'b', 'c', 'd', 'e']);
+    const w = new FakeWorker();
+    const done = feedWorker(w, queue);
+    w.say({ ready: true });
+    w.say({ index: 1, fatal: { code: 'XSD_LOAD', message: 'cannot load the XSD' } });
+    const e = await done.catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(CisisBioError);
+    expect(e).toMatchObject({ code: 'XSD_LOAD', where: 'b' });
+    queue.abort(e);
+    expect(queue.take()).toBeUndefined();
+    expect(() => queue.throwIfAborted()).toThrow(e as Error);
+  });
+
+  it('a worker that stops before it is ready, or dies, fails the batch (no hang)', async () => {
+    const early = new FakeWorker();
+    const p1 = feedWorker(early, new BatchQueue(['a']));
+    early.emit('exit', 0);
+    await expect(p1).rejects.toMatchObject({ code: 'VALIDATE_WORKER' });
+    const crashed = new FakeWorker();
+    const p2 = feedWorker(crashed, new BatchQueue(['a', 'b']));
+    crashed.say({ ready: true });
+    crashed.emit('error', new Error('ERR_WORKER_OUT_OF_MEMORY'));
+    await expect(p2).rejects.toMatchObject({
+      code: 'VALIDATE_WORKER',
+      cause: { message: 'ERR_WORKER_OUT_OF_MEMORY' },
+    });
+  });
+});
+
 describe('expandInputs', () => {
-  it('follows links to documents and folders, and walks a folder once even through a link cycle', () => {
+  it('follows links to documents and folders, walks a folder linked twice twice, ends cycles, lists dangling links', () => {
     const dir = mkdtempSync(join(tmpdir(), 'cisis-bio-inputs-'));
     try {
       mkdirSync(join(dir, 'run/sub'), { recursive: true });
+      mkdirSync(join(dir, 'store'));
       writeFileSync(join(dir, 'a.xml'), '<a/>');
+      writeFileSync(join(dir, 'store/r.xml'), '<r/>');
       writeFileSync(join(dir, 'run/sub/b.xml'), '<b/>');
       symlinkSync(join(dir, 'a.xml'), join(dir, 'run/link-to-a.xml'));
-      symlinkSync(join(dir, 'run'), join(dir, 'run/sub/back-to-run')); // a cycle
-      symlinkSync(join(dir, 'gone.xml'), join(dir, 'run/dangling.xml'));
+      symlinkSync(join(dir, 'store'), join(dir, 'run/lab1')); // two links to one folder: both walked
+      symlinkSync(join(dir, 'store'), join(dir, 'run/lab2'));
+      symlinkSync(join(dir, 'run'), join(dir, 'run/sub/back-to-run')); // a cycle: not walked again
+      symlinkSync(join(dir, 'gone.xml'), join(dir, 'run/z-dangling.xml')); // listed: reported as unreadable
       expect(expandInputs([join(dir, 'run')])).toEqual([
+        join(dir, 'run/lab1/r.xml'),
+        join(dir, 'run/lab2/r.xml'),
         join(dir, 'run/link-to-a.xml'),
         join(dir, 'run/sub/b.xml'),
+        join(dir, 'run/z-dangling.xml'),
       ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('orders names the same whatever the locale (a fixed collation, not the process locale)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cisis-bio-order-'));
+    try {
+      for (const n of ['b.xml', 'B2.xml', 'ä.xml', 'a10.xml', 'a9.xml', 'z.xml'])
+        writeFileSync(join(dir, n), '<x/>');
+      const names = expandInputs([dir]).map((p) => p.slice(dir.length + 1));
+      expect(names).toEqual([...names].sort(new Intl.Collator('en').compare));
+      expect(names).toEqual(['ä.xml', 'a10.xml', 'a9.xml', 'b.xml', 'B2.xml', 'z.xml']); // sv_SE would put ä last
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
