@@ -55,6 +55,24 @@ export const tempPathFor = (path: string): string =>
 /** Age past which a temp file of the cache is an interrupted write (a process killed mid-write), not one in progress. */
 const STALE_TEMP_MS = 60 * 60 * 1000;
 
+/**
+ * Keep a cache folder bounded: the `keep` most recently written entries ending in `ext` stay, older ones go, and so do
+ * temp files that interrupted writes left behind. Housekeeping: errors are ignored (another process may be pruning).
+ */
+export function pruneCacheFolder(dir: string, ext: string, keep: number): void {
+  removeStaleTemps(dir);
+  try {
+    const entries = readdirSync(dir)
+      .filter((f) => f.endsWith(ext))
+      .map((f) => ({ path: join(dir, f), mtime: statSync(join(dir, f)).mtimeMs }));
+    if (entries.length <= keep) return;
+    entries.sort((a, b) => b.mtime - a.mtime);
+    for (const e of entries.slice(keep)) rmSync(e.path, { force: true });
+  } catch {
+    // another process may be pruning the same folder
+  }
+}
+
 /** Remove the temp files interrupted writes left in a cache folder (housekeeping: errors are ignored). */
 export function removeStaleTemps(dir: string, now = Date.now()): void {
   try {

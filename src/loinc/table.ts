@@ -9,7 +9,7 @@
 import { createHash } from 'node:crypto';
 import { closeSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { cacheRoot, readCheckedEntry, tempPathFor } from '../common/cache.js';
+import { cacheRoot, pruneCacheFolder, readCheckedEntry, tempPathFor } from '../common/cache.js';
 import { LoincTableError } from './errors.js';
 import { readReleaseCsv } from './release-csv.js';
 
@@ -71,6 +71,8 @@ const MAP_TO = COLUMNS.indexOf('MAP_TO');
 /** Version of the index layout: part of the cache key. */
 const INDEX_VERSION = 1;
 const HEADER = `cisis-bio-loinc-index ${INDEX_VERSION}`;
+/** Indexes kept in the cache folder (one per release file seen; each is tens of MB): the most recent ones stay. */
+export const MAX_LOINC_INDEXES = 4;
 
 /** A loaded LOINC table: look-ups by code in well under a microsecond. */
 export class LoincTable implements Iterable<LoincEntry> {
@@ -209,7 +211,10 @@ export function loadLoincTable(dirOrFile: string, options: LoadLoincOptions = {}
   let table = useCache ? readIndex(file, csv) : undefined;
   if (!table) {
     table = parseRelease(csv, mapTo);
-    if (useCache) writeIndex(file, table);
+    if (useCache) {
+      writeIndex(file, table);
+      pruneCacheFolder(dirname(file), '.idx', MAX_LOINC_INDEXES);
+    }
   }
   memory.set(key, table);
   return table;

@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import {
   cacheRoot,
+  pruneCacheFolder,
   readCheckedEntry,
-  removeStaleTemps,
   sha256Hex,
   writeFileAtomicSync,
 } from '../common/cache.js';
@@ -141,7 +141,7 @@ function load(request: CompileRequest): { compiled?: CompiledSchematron; seriali
   try {
     writeFileAtomicSync(file, `${HEAD} ${sha256Hex(serialized)}\n${serialized}`);
     cacheStats.diskWrites++;
-    prune(dirname(file));
+    pruneCacheFolder(dirname(file), '.txt', MAX_CACHE_ENTRIES);
   } catch {
     // A cache that cannot be written (read-only home, full disk) only costs speed.
   }
@@ -179,20 +179,6 @@ function bindingHolds(compiled: CompiledSchematron, request: CompileRequest): bo
 
 /** Entries kept on disk: each kit or engine update adds some; the least recently written go first. */
 export const MAX_CACHE_ENTRIES = 64;
-
-function prune(dir: string, ext = '.txt'): void {
-  try {
-    removeStaleTemps(dir);
-    const entries = readdirSync(dir)
-      .filter((f) => f.endsWith(ext))
-      .map((f) => ({ path: join(dir, f), mtime: statSync(join(dir, f)).mtimeMs }));
-    if (entries.length <= MAX_CACHE_ENTRIES) return;
-    entries.sort((a, b) => b.mtime - a.mtime);
-    for (const e of entries.slice(MAX_CACHE_ENTRIES)) rmSync(e.path, { force: true });
-  } catch {
-    // Pruning is housekeeping; another process may be pruning the same folder.
-  }
-}
 
 function compile(request: CompileRequest): CompiledSchematron {
   cacheStats.compiles++;
@@ -261,7 +247,7 @@ export function stampedKey(request: CompileRequest): string {
   const key = cacheKey(request, (path, st) => files.push([path, st ? st.size : -1, st ? st.mtimeMs : -1]));
   try {
     writeFileAtomicSync(stampFile, JSON.stringify({ key, files } satisfies KeyStamp));
-    prune(dirname(stampFile), '.json');
+    pruneCacheFolder(dirname(stampFile), '.json', MAX_CACHE_ENTRIES);
   } catch {
     // Only costs speed.
   }
