@@ -14,7 +14,9 @@
  * @module
  */
 import { IDNPS_OID, IDNST_OID, parseIdnps, parseIdnst } from './identifiers.js';
+import { criticalFlagProblem, isCriticalInterpretation } from './interpretation.js';
 import { type CrBioReport, formatPath, type ModelIssue, ModelValidationError } from './report.js';
+import type { Observation } from './results.js';
 
 /** Options of {@link reportFindings} and {@link checkReportForBuild}. */
 export interface ReportCheckOptions {
@@ -116,6 +118,7 @@ const RECEIVED_WARNINGS = new Set([
   'TS_IMPOSSIBLE',
   'TS_BIRTH_IN_FUTURE',
   'TS_LEGAL_AUTH_BEFORE_RESULTS',
+  'CRITICAL_WITHOUT_VALUE',
 ]);
 
 class Findings {
@@ -190,20 +193,34 @@ function checkText(value: string, path: Path, out: Findings): void {
     out.add(path, 'text holds a control character XML 1.0 cannot carry', 'XML_INVALID_CHARACTER');
 }
 
-/** A pending result has no value yet, hence nothing to flag critical (the CDA would carry no interpretation). */
-function checkPending(obj: Record<string, unknown>, path: Path, out: Findings): void {
-  if (obj.value !== undefined)
+/**
+ * A result's own checks. A pending result has no value and no interpretation (the CDA writes it in the narrative
+ * only: an interpretation given would be dropped there and printed on the PDF). A `critical` flag must apply
+ * ({@link criticalFlagProblem}), and a result without a value, or not performed, is not interpreted HH/LL/AA.
+ */
+function checkResult(o: Observation, path: Path, out: Findings): void {
+  if (o.pending === true && o.value !== undefined)
     out.add(
       [...path, 'value'],
       'a pending result ("résultat en attente") has no value yet',
       'PENDING_WITH_VALUE',
     );
-  if (obj.critical === true)
+  if (o.pending === true && o.interpretations?.length)
     out.add(
-      [...path, 'critical'],
-      'a pending result has no value yet: it cannot be critical',
-      'PENDING_CRITICAL',
+      [...path, 'interpretations'],
+      'a pending result has no value yet, hence no interpretation (the CDA would not carry it)',
+      'PENDING_WITH_INTERPRETATION',
     );
+  const flag = criticalFlagProblem(o);
+  if (flag) out.add([...path, 'critical'], flag.message, flag.code);
+  if (o.pending === true || (o.value !== undefined && o.status !== 'aborted')) return;
+  for (const [i, c] of (o.interpretations ?? []).entries())
+    if (isCriticalInterpretation(c))
+      out.add(
+        [...path, 'interpretations', i],
+        `a result without a value, or not performed, cannot be critical (${c.code})`,
+        'CRITICAL_WITHOUT_VALUE',
+      );
 }
 
 /** Walk every value of the model once, dispatching on the key it sits under. */
@@ -222,7 +239,7 @@ function walk(value: unknown, path: Path, key: PropertyKey | undefined, out: Fin
   if ('ids' in obj) checkIds(obj.ids, [...path, 'ids'], out);
   if (key === 'addresses' || key === 'locationAddress') checkAddress(obj, path, out);
   if (key === 'guardians') checkGuardianCode(obj.code as { code?: string }, path, out);
-  if (obj.kind === 'observation' && obj.pending === true) checkPending(obj, path, out);
+  if (obj.kind === 'observation') checkResult(obj as unknown as Observation, path, out);
   const timeSpec = typeof key === 'string' && TIMESPEC_KEYS.has(key);
   for (const [k, v] of Object.entries(obj)) {
     if (k === 'data' && typeof v === 'string') continue; // base64 bytes

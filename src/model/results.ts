@@ -369,9 +369,13 @@ export interface Observation extends PreviousResult {
    */
   pending?: boolean;
   /**
-   * A critical (panic) value: written in the CDA as the critical interpretation code — HH when the interpretation
-   * is H/HH, LL when L/LL, AA otherwise — (HL7 ObservationInterpretation), and marked on the PDF. See
-   * `interpretationsAsWritten`. A parsed document sets it when a result carries HH, LL or AA.
+   * A critical (panic) value, marked on the PDF. `true` writes HL7 ObservationInterpretation's critical code in the
+   * CDA with the kit's display name: H → HH, L → LL, A → AA (other codes kept: `[H, POS]` → `[HH, POS]`); without
+   * H, L or A, AA is added (`[POS]` → `[POS, AA]`); interpretations already holding HH, LL or AA are written as given
+   * (`[H, AA]` stays). The build refuses it on a pending result, a result without a value or not performed, and with
+   * an `N` interpretation. `false` or absent changes nothing: HH/LL/AA given as interpretations still make the
+   * result critical. A parsed document never sets it (the codes stay in `interpretations`). The rule is
+   * `interpretationsAsWritten` (see docs/model.md).
    */
   critical?: boolean;
   devices?: ResultDevice[];
@@ -390,7 +394,7 @@ const observationShape = z
     critical: z
       .boolean()
       .optional()
-      .describe('critical (panic) value: written as interpretation HH (H), LL (L) or AA, marked on the PDF'),
+      .describe('critical (panic) value: H → HH, L → LL, A → AA, else AA added; marked on the PDF'),
     ...observationCore,
     devices: z.array(resultDeviceSchema).optional(),
     performer: performingLabSchema.optional().describe('subcontracting lab that produced this result'),

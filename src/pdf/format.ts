@@ -191,7 +191,8 @@ export function frInterpretation(codes: readonly Code[] | undefined): { text: st
   let abnormal = false;
   for (const c of codes) {
     const k = c.code ?? '';
-    const t = k in INTERPRETATION ? INTERPRETATION[k]! : codeLabel(c);
+    // Own keys only: a code named like an Object.prototype member (`constructor`) is a plain code.
+    const t = Object.hasOwn(INTERPRETATION, k) ? INTERPRETATION[k]! : codeLabel(c);
     if (t) parts.push(t);
     if (['H', 'HH', 'HU', 'L', 'LL', 'LU', 'A', 'AA', 'R', 'POS', 'DET'].includes(k)) abnormal = true;
   }

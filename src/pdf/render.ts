@@ -668,7 +668,9 @@ class ReportRenderer {
         ? { value: 'Non réalisé', unit: '' }
         : displayValue(o.value);
     const range = displayRange(o.referenceRange, shown.unit);
-    // The interpretations the CDA carries (HH/LL/AA for a `critical` result): the PDF says no more than the CDA.
+    // The interpretations the CDA carries (HH/LL/AA for a `critical` result): the PDF says no more than the CDA. The
+    // PDF may be rendered from a model only zod checked: a pending row gets none (the CDA has no entry for it), and
+    // a flag that cannot apply (no value, not performed, N) marks nothing — the same function decides for both.
     const critical = isCriticalResult(o);
     const interp = frInterpretation(interpretationsAsWritten(o));
     const flag = critical ? { ...interp, text: `CRITIQUE ${interp.text}`.trim() } : interp;

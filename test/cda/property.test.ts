@@ -4,7 +4,14 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildCrBio, parseCrBio } from '../../src/cda/index.js';
 import { ansTestPatient, baseReport, chapterCode } from '../../src/cda/scenarios/common.js';
-import { type ChapterSection, type Code, type CrBioReport, luhnKey } from '../../src/model/index.js';
+import {
+  type ChapterSection,
+  type Code,
+  type CrBioReport,
+  criticalFlagProblem,
+  interpretationsAsWritten,
+  luhnKey,
+} from '../../src/model/index.js';
 import type {
   Battery,
   BatteryComponent,
@@ -15,7 +22,7 @@ import type {
 } from '../../src/model/results.js';
 import { validate } from '../../src/validate/index.js';
 import { KIT_DIR } from '../helpers/shared.js';
-import { counterIds, FIXED_CLOCK, failures, tinyPdf } from './build-helpers.js';
+import { counterIds, FIXED_CLOCK, failures, results, tinyPdf } from './build-helpers.js';
 
 const FULL = process.env.CISIS_BIO_FULL === '1';
 const RUNS = 200;
@@ -152,8 +159,7 @@ const observation: fc.Arbitrary<Observation> = fc
       value: v,
     };
     if (interps.length) o.interpretations = interps;
-    // HL7's critical codes read back as the model's `critical` flag (the model a parsed document gives).
-    if (interps.some((c) => ['HH', 'LL', 'AA'].includes(c.code ?? ''))) o.critical = true;
+    // HL7's critical codes stay codes: a parsed document never sets `critical` (round trip model = model).
     if (range) {
       const [lo, hi] = Number(range.lo) <= Number(range.hi) ? [range.lo, range.hi] : [range.hi, range.lo];
       o.referenceRange = {
@@ -319,6 +325,27 @@ describe('property: buildCrBio ⇄ parseCrBio', () => {
         expect(failures(v)).toEqual([]);
       }),
       { numRuns: RUNS, seed: 20240104 },
+    );
+  });
+
+  it(`${RUNS / 4} random models with critical flags: parsed back as the codes written, no flag; rebuilt unchanged`, async () => {
+    await fc.assert(
+      fc.asyncProperty(model, fc.array(fc.boolean(), { maxLength: 40 }), async (m, flags) => {
+        // Flag the results the flag applies to (valued, performed, not N), as the coin says.
+        for (const [i, o] of results(m).entries())
+          if (flags[i] && !criticalFlagProblem({ ...o, critical: true })) o.critical = true;
+        const expected = structuredClone(m);
+        for (const o of results(expected)) {
+          const written = interpretationsAsWritten(o);
+          if (written) o.interpretations = written;
+          delete o.critical;
+        }
+        const built = buildCrBio(m, { pdf, clock: FIXED_CLOCK, idGenerator: counterIds() });
+        const parsed = parseCrBio(built.bytes).report;
+        expect(normalize(parsed)).toEqual(normalize(JSON.parse(JSON.stringify(expected))));
+        expect(buildCrBio(parsed, { clock: FIXED_CLOCK, idGenerator: counterIds() }).xml).toBe(built.xml);
+      }),
+      { numRuns: RUNS / 4, seed: 19 },
     );
   });
 

@@ -116,6 +116,12 @@ describe('French display', () => {
     expect(frDateTime('202401')).toBe('01/2024');
     expect(frInterpretation([{ code: 'H' }])).toEqual({ text: 'Élevé', abnormal: true });
     expect(frInterpretation([{ code: 'N' }])).toEqual({ text: '', abnormal: false });
+    // Codes are looked up as own keys: an Object.prototype name is a plain code, shown as its label.
+    expect(frInterpretation([{ code: 'constructor' }])).toEqual({ text: 'constructor', abnormal: false });
+    expect(frInterpretation([{ code: 'toString', displayName: 'Autre' }])).toEqual({
+      text: 'Autre',
+      abnormal: false,
+    });
     expect(frPersonName({ given: ['Jean'], family: 'DE SANTS', suffix: 'DR', prefix: 'M' })).toBe(
       'Dr Jean DE SANTS',
     );

@@ -18,7 +18,6 @@ import type {
   ResultValue,
   Specimen,
 } from '../../model/index.js';
-import { isCriticalResult } from '../../model/index.js';
 import {
   nullFlavor,
   type ParseContext,
@@ -261,8 +260,8 @@ export function parseObservation(ctx: ParseContext, el: Element): Observation {
   const r = reader(ctx, el);
   const core = readObservationCore(ctx, el, r);
   const o: Observation = { kind: 'observation', ...core };
-  // HH/LL/AA read back as the flag, the codes kept: rebuilding writes them unchanged (interpretationsAsWritten).
-  if (isCriticalResult(core)) o.critical = true;
+  // HH/LL/AA stay codes, never read back as `critical`: the flag would outlive a correction of the value (a v2
+  // interpreted N would be re-flagged); isCriticalResult counts the codes, and the rebuild writes them unchanged.
   const perf = r.all('performer');
   if (perf[0]) o.performer = parsePerformingLab(ctx, perf[0]);
   for (const extra of perf.slice(1))
