@@ -48,7 +48,12 @@ export function register(program: Command): void {
     .option('--schematron <file>', 'run this schematron instead of the kit profiles')
     .option('--phase <phase>', 'schematron phase to run (a phase id, #ALL or #DEFAULT)')
     .option('--no-xsd', 'skip the XSD step')
-    .option('--jobs <n>', 'spread the documents over N threads (this one and N-1 workers; pays on long batches, see docs/validate.md)', positiveInt('--jobs'), 1)
+    .option(
+      '--jobs <n>',
+      'spread the documents over N threads (this one and N-1 workers; pays on long batches, see docs/validate.md)',
+      positiveInt('--jobs'),
+      1,
+    )
     .option(
       '--timeout-ms <ms>',
       'time budget of each schematron on one document; past it, that profile is an engine error',
