@@ -3,10 +3,10 @@
  * (iso_dsdl_include), abstract pattern expansion (iso_abstract_expand: textual `$param` substitution in
  * attributes), then phase selection and `extends` splicing.
  */
-import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import type { Document, Element, Node } from '@xmldom/xmldom';
+import { sha256Hex } from '../../common/cache.js';
 import { CisisBioError } from '../../common/errors.js';
 import { parseXml } from '../../common/xml.js';
 import {
@@ -59,12 +59,10 @@ interface CompileLog {
   warnings: string[];
 }
 
-const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
-
 function readSchFile(path: string, log?: CompileLog): Document {
   try {
     const bytes = readFileSync(path);
-    log?.sources.set(path, sha256(bytes));
+    log?.sources.set(path, sha256Hex(bytes));
     return parseXml(bytes, { fileName: path });
   } catch (e) {
     if (e instanceof CisisBioError) {
@@ -486,7 +484,7 @@ function recordValueSets(model: CompiledModel, log: CompileLog): void {
       const path = resolve(model.baseDir, safeDecodeUri(uri));
       if (log.sources.has(path)) continue;
       try {
-        log.sources.set(path, sha256(readFileSync(path)));
+        log.sources.set(path, sha256Hex(readFileSync(path)));
       } catch {
         log.sources.set(path, null);
       }
