@@ -138,79 +138,46 @@ const ALL_VISIBLE = {
   hiddenFromPatient: false,
   hiddenFromLegalRepresentatives: false,
 };
+/** Visible to all, sent to the DMP, the professionals and the patient (the ORU examples' common case). */
+const TO_ALL = { ...ALL_VISIBLE, toDmp: true, toMssanteProfessionals: true, toMssantePatient: true };
 
 // What each folder's README says (French), as flags, recipients, sender.
 const README: Record<string, Expect> = {
   [`${V20}/ORU/Transmission initiale ORU/message_ORU_CR_Bio_INIT_N1_N3.hl7`]: {
-    flags: {
-      ...ALL_VISIBLE,
-      toDmp: true,
-      toMssanteProfessionals: true,
-      toMssantePatient: true,
-      receptionAck: true,
-      readingAck: true,
-    },
+    flags: { ...TO_ALL, receptionAck: true, readingAck: true },
     event: 'initial',
     mails: [HODA, '2770763220829106@patient.mssante.fr'],
     sender: '801234567866',
     replyTo: HODA,
   },
   [`${V20}/ORU/Remplacement ORU/message_ORU_CR_Bio_RPLC_N1_N3.er7`]: {
-    flags: {
-      ...ALL_VISIBLE,
-      toDmp: true,
-      toMssanteProfessionals: true,
-      toMssantePatient: true,
-      receptionAck: false,
-      readingAck: false,
-    },
+    flags: { ...TO_ALL, receptionAck: false, readingAck: false },
     event: 'replacement',
     mails: [HODA, '2770763220829106@patient.mssante.fr'],
     sender: '801234567866',
     replyTo: HODA,
   },
   [`${V20}/ORU/Suppression ORU/message_ORU_CR_Bio_DEL_N1_N3.er7`]: {
-    flags: {
-      ...ALL_VISIBLE,
-      toDmp: true,
-      toMssanteProfessionals: true,
-      toMssantePatient: true,
-      receptionAck: false,
-      readingAck: false,
-    },
+    flags: { ...TO_ALL, receptionAck: false, readingAck: false },
     event: 'deletion',
     mails: [HODA, '2770763220829106@patient.mssante.fr'],
     sender: '801234567866',
   },
   [`${V21}/ORU/Transmission initiale ORU/message_ORU_CR_Bio_INIT_N1_N3.hl7`]: {
-    flags: { ...ALL_VISIBLE, toDmp: true, toMssanteProfessionals: true, toMssantePatient: true },
+    flags: TO_ALL,
     event: 'initial',
     mails: [HODA, '279035121518989@patient.mssante.fr'],
     sender: '801234567866',
   },
   [`${V21}/ORU/Remplacement ORU/message_ORU_CR_Bio_RPLC_N1_N3.er7`]: {
-    flags: {
-      ...ALL_VISIBLE,
-      toDmp: true,
-      toMssanteProfessionals: true,
-      toMssantePatient: true,
-      receptionAck: false,
-      readingAck: false,
-    },
+    flags: { ...TO_ALL, receptionAck: false, readingAck: false },
     event: 'replacement',
     mails: [HODA, '279035121518989@patient.mssante.fr'],
     sender: '801234567866',
     replyTo: HODA,
   },
   [`${V21}/ORU/Suppression ORU/message_ORU_CR_Bio_DEL_N1_N3.er7`]: {
-    flags: {
-      ...ALL_VISIBLE,
-      toDmp: true,
-      toMssanteProfessionals: true,
-      toMssantePatient: true,
-      receptionAck: false,
-      readingAck: false,
-    },
+    flags: { ...TO_ALL, receptionAck: false, readingAck: false },
     event: 'deletion',
     mails: [HODA, '279035121518989@patient.mssante.fr'],
     sender: '801234567866',
