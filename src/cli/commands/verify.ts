@@ -73,7 +73,7 @@ export function register(program: Command): void {
       if (opts.trust.length === 0)
         throw new CliExit(EXIT.USAGE, 'verify: give at least one --trust certificate');
       const { KeyLoadError, cdaDocumentId, verifySignature } = await import('../../sign/index.js');
-      const { createHash } = await import('node:crypto');
+      const { sha256Hex } = await import('../../common/cache.js');
       const sig = await readInput(sigFile);
       const documents = new Map<string, Uint8Array>();
       for (const d of opts.doc) {
@@ -108,8 +108,7 @@ export function register(program: Command): void {
         if (e instanceof KeyLoadError) throw new CliExit(EXIT.USAGE, `verify: ${e.message}`);
         throw e;
       }
-      const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
-      process.stdout.write(opts.json ? verdictJson(r, sha256) : verdictText(r, sigFile));
+      process.stdout.write(opts.json ? verdictJson(r, sha256Hex) : verdictText(r, sigFile));
       if (r.issues.some((i) => i.code === 'MALFORMED_XML')) throw new CliExit(EXIT.USAGE);
       if (!r.valid) throw new CliExit(EXIT.INVALID);
     });
